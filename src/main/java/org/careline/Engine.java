@@ -1,0 +1,145 @@
+package org.careline;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.careline.config.Settings;
+import org.careline.config.SiteDirectory;
+import org.careline.config.SiuMapping;
+import org.careline.config.TemplateCatalog;
+import org.careline.contact.MobileNumberPicker;
+import org.careline.health.HealthCheck;
+import org.careline.ingest.hl7.Acknowledger;
+import org.careline.ingest.hl7.Hl7Receiver;
+import org.careline.ingest.hl7.SiuIngest;
+import org.careline.ingest.hl7.SiuMapper;
+import org.careline.ingest.hl7.mllp.PipeliningMllpComponent;
+import org.careline.schedule.AppointmentScheduler;
+import org.careline.send.CloudApiClient;
+import org.careline.send.Dispatcher;
+import org.careline.send.SandboxCloudApi;
+import org.careline.send.SendRateCap;
+import org.careline.store.AlertLog;
+import org.careline.store.AppointmentStore;
+import org.careline.store.Database;
+import org.careline.store.InboundLog;
+import org.careline.store.Outbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * One running Careline: the database, the mappings, the beans the routes call, and Camel Main loading the YAML
+ * routes from the routes directory. Mappings are read and checked before anything listens.
+ */
+public final class Engine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final Main main;
+    private final Database db;
+    private final Dispatcher dispatcher;
+
+    private Engine(Main main, Database db, Dispatcher dispatcher) {
+        this.main = main;
+        this.db = db;
+        this.dispatcher = dispatcher;
+    }
+
+    /** Builds and starts an engine; returns once every route has started. */
+    public static Engine start(Settings settings, Clock clock) throws Exception {
+        Engine engine = create(settings, clock);
+        engine.main.start();
+        return engine;
+    }
+
+    /** Builds an engine and runs it until the JVM is asked to stop. */
+    public static void run(Settings settings) throws Exception {
+        Engine engine = create(settings, Clock.systemUTC());
+        try {
+            engine.main.run();
+        } finally {
+            engine.closeResources();
+        }
+    }
+
+    private static Engine create(Settings s, Clock clock) throws Exception {
+        if (!Files.isDirectory(s.routesDir())) {
+            throw new IllegalStateException("routes directory not found: " + s.routesDir().toAbsolutePath()
+                    + " (set CARELINE_ROUTES_DIR)");
+        }
+        SiuMapping siu = SiuMapping.load(s.mappingsDir());
+        SiteDirectory sites = SiteDirectory.load(s.mappingsDir(), s.zone());
+        TemplateCatalog templates = TemplateCatalog.load(s.mappingsDir());
+        LOG.info("starting Careline: {}", s);
+
+        Database db = Database.open(s);
+        InboundLog inbound = new InboundLog();
+        Outbox outbox = new Outbox();
+        AlertLog alerts = new AlertLog();
+        SiuMapper mapper = new SiuMapper(siu, sites, new MobileNumberPicker(s.phoneRegion()));
+        AppointmentScheduler scheduler = new AppointmentScheduler(new AppointmentStore(), outbox, sites);
+        TreeSet<String> accepted = siu.triggers().keySet().stream().map(t -> "SIU^" + t)
+                .collect(Collectors.toCollection(TreeSet::new));
+
+        Main main = new Main();
+        main.configure().withRoutesIncludePattern("file:" + s.routesDir().toAbsolutePath() + "/*.yaml");
+        main.configure().withName("careline");
+        main.addInitialProperty("camel.server.enabled", "true");
+        main.addInitialProperty("camel.server.port", String.valueOf(s.httpPort()));
+        main.addInitialProperty("camel.server.host", "0.0.0.0");
+        main.addInitialProperty("careline.mllp.port", String.valueOf(s.mllpPort()));
+        main.addInitialProperty("careline.dispatch.interval-ms", String.valueOf(s.dispatchIntervalMillis()));
+        main.addInitialProperty("careline.sandbox", String.valueOf(s.sandbox()));
+        main.addInitialProperty("careline.whatsapp.messages-url", s.effectiveApiBase() + "/"
+                + s.whatsappApiVersion() + "/" + s.whatsappPhoneNumberId() + "/messages");
+        // The token goes into the route as a property filled from the environment, never from a file.
+        main.addInitialProperty("careline.whatsapp.access-token", s.effectiveAccessToken());
+
+        Dispatcher dispatcher = new Dispatcher(db, outbox, alerts, sites, templates,
+                new CloudApiClient(main::getCamelContext), new SendRateCap(s.sendRatePerSecond(), InstantSource.system()),
+                clock, s.maxSendAttempts(), Duration.ofMillis(s.retryBaseMillis()), 32);
+
+        main.bind("mllp", new PipeliningMllpComponent());
+        // camel-mllp must never write message content (PHI) to the log.
+        main.addInitialProperty("camel.component.mllp.logPhi", "false");
+        main.bind("hl7Receiver", new Hl7Receiver());
+        main.bind("acknowledger", new Acknowledger(db, inbound, clock, accepted));
+        main.bind("siuIngest", new SiuIngest(db, inbound, mapper, scheduler, clock));
+        main.bind("dispatcher", dispatcher);
+        main.bind("health", new HealthCheck(dispatcher));
+        main.bind("sandboxCloudApi", new SandboxCloudApi());
+        return new Engine(main, db, dispatcher);
+    }
+
+    public CamelContext camelContext() {
+        return main.getCamelContext();
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            main.stop();
+        } finally {
+            closeResources();
+        }
+    }
+
+    private void closeResources() {
+        dispatcher.close();
+        db.close();
+    }
+}

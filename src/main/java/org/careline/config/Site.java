@@ -1,0 +1,40 @@
+package org.careline.config;
+
+import org.careline.schedule.ReminderPolicy;
+
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A clinic or hospital site from mappings/sites.yaml.
+ *
+ * @param code            the site's key in sites.yaml
+ * @param name            facility name shown to patients
+ * @param address         one-line street address shown to patients
+ * @param phone           the clinic's phone number shown to patients (may be null)
+ * @param zone            the site's time zone
+ * @param latitude        map pin latitude, or null
+ * @param longitude       map pin longitude, or null
+ * @param matches         facility / location identifiers from the feeds that belong to this site
+ * @param policy          the site's reminder policy
+ * @param servicePolicies reminder policies for particular service codes (AIS-3 identifiers), overriding {@code policy}
+ */
+public record Site(String code, String name, String address, String phone, ZoneId zone, Double latitude,
+                   Double longitude, List<String> matches, ReminderPolicy policy,
+                   Map<String, ReminderPolicy> servicePolicies) {
+
+    public ReminderPolicy policyFor(String serviceCode) {
+        if (serviceCode != null && servicePolicies != null) {
+            ReminderPolicy p = servicePolicies.get(serviceCode);
+            if (p != null) {
+                return p;
+            }
+        }
+        return policy;
+    }
+
+    public boolean hasCoordinates() {
+        return latitude != null && longitude != null;
+    }
+}

@@ -1,0 +1,149 @@
+package org.careline.config;
+
+import org.careline.schedule.ReminderPolicy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** mappings/sites.yaml: the sites, their reminder policies, and which feed identifiers belong to which site. */
+public final class SiteDirectory {
+
+    /** The file's shape, as an analyst writes it. */
+    record File(String defaultSite, PolicySpec defaultPolicy, Map<String, SiteSpec> sites) {
+    }
+
+    record PolicySpec(Boolean confirmation, List<String> reminders, QuietSpec quietHours, String minLeadAfterQuiet) {
+    }
+
+    record QuietSpec(String from, String to) {
+    }
+
+    record SiteSpec(String name, String address, String phone, String zone, Double latitude, Double longitude,
+                    List<String> matches, PolicySpec policy, Map<String, PolicySpec> services) {
+    }
+
+    private final Map<String, Site> sites;
+    private final Site defaultSite;
+
+    private SiteDirectory(Map<String, Site> sites, Site defaultSite) {
+        this.sites = sites;
+        this.defaultSite = defaultSite;
+    }
+
+    public static SiteDirectory load(Path dir, ZoneId defaultZone) {
+        Path path = dir.resolve("sites.yaml");
+        File f = YamlFiles.read(path, File.class);
+        if (f.sites() == null || f.sites().isEmpty()) {
+            throw new MappingException(path + ", key 'sites': at least one site is required");
+        }
+        ReminderPolicy base = merge(ReminderPolicy.defaults(), f.defaultPolicy(), path, "defaultPolicy");
+        Map<String, Site> sites = new LinkedHashMap<>();
+        f.sites().forEach((code, s) -> {
+            String key = "sites." + code;
+            if (s.name() == null || s.name().isBlank()) {
+                throw new MappingException(path + ", key '" + key + ".name': missing");
+            }
+            ZoneId zone;
+            try {
+                zone = s.zone() == null || s.zone().equals("default") ? defaultZone : ZoneId.of(s.zone());
+            } catch (RuntimeException e) {
+                throw new MappingException(path + ", key '" + key + ".zone': '" + s.zone() + "' is not a time zone");
+            }
+            if ((s.latitude() == null) != (s.longitude() == null)) {
+                throw new MappingException(path + ", key '" + key + "': latitude and longitude go together");
+            }
+            ReminderPolicy policy = merge(base, s.policy(), path, key + ".policy");
+            Map<String, ReminderPolicy> services = new LinkedHashMap<>();
+            if (s.services() != null) {
+                s.services().forEach((svc, spec) ->
+                        services.put(svc, merge(policy, spec, path, key + ".services." + svc)));
+            }
+            sites.put(code, new Site(code, s.name(), s.address(), s.phone(), zone, s.latitude(), s.longitude(),
+                    s.matches() == null ? List.of() : List.copyOf(s.matches()), policy, services));
+        });
+        String def = f.defaultSite() == null ? sites.keySet().iterator().next() : f.defaultSite();
+        Site defaultSite = sites.get(def);
+        if (defaultSite == null) {
+            throw new MappingException(path + ", key 'defaultSite': no site named '" + def + "'");
+        }
+        return new SiteDirectory(sites, defaultSite);
+    }
+
+    private static ReminderPolicy merge(ReminderPolicy base, PolicySpec spec, Path path, String key) {
+        if (spec == null) {
+            return base;
+        }
+        boolean confirmation = spec.confirmation() == null ? base.confirmation() : spec.confirmation();
+        List<Duration> offsets = base.reminderOffsets();
+        if (spec.reminders() != null) {
+            offsets = new ArrayList<>();
+            for (int i = 0; i < spec.reminders().size(); i++) {
+                offsets.add(duration(spec.reminders().get(i), path, key + ".reminders[" + i + "]"));
+            }
+        }
+        LocalTime from = base.quietStart();
+        LocalTime to = base.quietEnd();
+        if (spec.quietHours() != null) {
+            from = time(spec.quietHours().from(), path, key + ".quietHours.from");
+            to = time(spec.quietHours().to(), path, key + ".quietHours.to");
+        }
+        Duration lead = spec.minLeadAfterQuiet() == null ? base.minLeadAfterQuiet()
+                : duration(spec.minLeadAfterQuiet(), path, key + ".minLeadAfterQuiet");
+        return new ReminderPolicy(confirmation, List.copyOf(offsets), from, to, lead);
+    }
+
+    private static Duration duration(String text, Path path, String key) {
+        try {
+            return DurationText.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new MappingException(path + ", key '" + key + "': " + e.getMessage());
+        }
+    }
+
+    private static LocalTime time(String text, Path path, String key) {
+        try {
+            return LocalTime.parse(text);
+        } catch (DateTimeParseException | NullPointerException e) {
+            throw new MappingException(path + ", key '" + key + "': '" + text + "' is not a time like 21:00");
+        }
+    }
+
+    /** The first site one of whose identifiers matches, in the order the identifiers are given; else the default. */
+    public Site resolve(List<String> identifiers) {
+        for (String id : identifiers) {
+            if (id == null || id.isBlank()) {
+                continue;
+            }
+            String wanted = id.trim().toLowerCase(Locale.ROOT);
+            for (Site site : sites.values()) {
+                for (String m : site.matches()) {
+                    if (m.trim().toLowerCase(Locale.ROOT).equals(wanted)) {
+                        return site;
+                    }
+                }
+            }
+        }
+        return defaultSite;
+    }
+
+    public Optional<Site> byCode(String code) {
+        return Optional.ofNullable(code == null ? null : sites.get(code));
+    }
+
+    public Site site(String code) {
+        return byCode(code).orElse(defaultSite);
+    }
+
+    public Site defaultSite() {
+        return defaultSite;
+    }
+}

@@ -1,0 +1,89 @@
+package org.careline.ingest.hl7;
+
+import org.apache.camel.Exchange;
+import org.careline.store.Database;
+import org.careline.store.DuplicateMessageException;
+import org.careline.store.InboundLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Puts the ACK where camel-mllp sends it from (the CamelMllpAcknowledgementString property). Negative ACKs are
+ * built from the typed exception the route caught; AE/AR outcomes are remembered so a resend gets the same code.
+ */
+public final class Acknowledger {
+
+    /** Exchange property holding the received MSH, set before parsing so even an unparsable message is answered. */
+    public static final String HEADER = "carelineMsh";
+    private static final String ACK_PROPERTY = "CamelMllpAcknowledgementString";
+    private static final Logger LOG = LoggerFactory.getLogger(Acknowledger.class);
+
+    private final Database db;
+    private final InboundLog inbound;
+    private final Clock clock;
+    private final Set<String> acceptedTypes;
+
+    public Acknowledger(Database db, InboundLog inbound, Clock clock, Set<String> acceptedTypes) {
+        this.db = db;
+        this.inbound = inbound;
+        this.clock = clock;
+        this.acceptedTypes = acceptedTypes;
+    }
+
+    /** The message's effect is committed: send the ACK the handler returned. */
+    public void send(Exchange exchange) {
+        exchange.setProperty(ACK_PROPERTY, exchange.getMessage().getBody(String.class));
+    }
+
+    /** A message type nobody handles: AR naming the accepted types. */
+    public void unsupported(Exchange exchange) {
+        MshHeader h = exchange.getProperty(HEADER, MshHeader.class);
+        String type = h == null ? "?" : h.messageType() + "^" + h.triggerEvent();
+        negative(exchange, new ApplicationRejectException("Message type " + type + " is not accepted; accepted: "
+                + String.join(", ", acceptedTypes), 200, "MSH", 9));
+    }
+
+    /** The route caught an AE/AR outcome (or a failure of ours): answer it, remember it. */
+    public void rejected(Exchange exchange) {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (caught instanceof Hl7AckException ack) {
+            negative(exchange, ack);
+        } else {
+            // Our failure (e.g. database down), not the sender's: AE without remembering it, so a resend is retried.
+            LOG.error("HL7 message could not be processed: {}", caught == null ? "unknown" : caught.toString());
+            MshHeader h = exchange.getProperty(HEADER, MshHeader.class);
+            exchange.setProperty(ACK_PROPERTY, AckBuilder.error(h, new ApplicationErrorException(
+                    "Application internal error; please resend", 207, null, 0)));
+        }
+    }
+
+    private void negative(Exchange exchange, Hl7AckException error) {
+        MshHeader h = exchange.getProperty(HEADER, MshHeader.class);
+        if (h != null && !h.controlId().isEmpty()) {
+            Optional<String> earlier = replay(db, inbound, h);
+            if (earlier.isPresent()) {
+                exchange.setProperty(ACK_PROPERTY, earlier.get());
+                return;
+            }
+            try {
+                db.inTransaction(c -> inbound.record(c, h.sender(), h.controlId(),
+                        h.messageType() + "^" + h.triggerEvent(), error.ackCode(), error.getMessage(), clock.instant()));
+            } catch (DuplicateMessageException ignored) {
+                // recorded by a concurrent copy
+            }
+        }
+        LOG.info("HL7 {} {} code={} ({})", h == null ? "?" : h.messageType() + "^" + h.triggerEvent(),
+                error.ackCode(), error.errorCode(), error.getMessage());
+        exchange.setProperty(ACK_PROPERTY, AckBuilder.error(h, error));
+    }
+
+    /** The ACK for a message already answered, with the code it got then; empty if it is new. */
+    static Optional<String> replay(Database db, InboundLog inbound, MshHeader h) {
+        return db.inTransaction(c -> inbound.find(c, h.sender(), h.controlId()))
+                .map(o -> AckBuilder.reply(h, o.ackCode(), o.ackText()));
+    }
+}

@@ -1,0 +1,108 @@
+package org.careline.schedule;
+
+import org.careline.config.Site;
+import org.careline.config.SiteDirectory;
+import org.careline.store.AppointmentStore;
+import org.careline.store.AppointmentStore.StoredAppointment;
+import org.careline.store.Outbox;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Applies one appointment event inside the caller's transaction: stores the appointment's new state and history,
+ * and keeps its outbox in step (plan on booking, move on reschedule, stop on cancel). Feed-neutral: HL7 SIU today,
+ * FHIR Appointment later.
+ */
+public final class AppointmentScheduler {
+
+    public static final String BOOKED = "BOOKED";
+    public static final String CANCELLED = "CANCELLED";
+    public static final String DELETED = "DELETED";
+    public static final String NO_SHOW = "NO_SHOW";
+
+    /** What applying the event did, for the log (ids only) and tests. */
+    public record Result(long appointmentId, boolean reachable, int messagesQueued, int messagesCancelled) {
+    }
+
+    private final AppointmentStore appointments;
+    private final Outbox outbox;
+    private final SiteDirectory sites;
+
+    public AppointmentScheduler(AppointmentStore appointments, Outbox outbox, SiteDirectory sites) {
+        this.appointments = appointments;
+        this.outbox = outbox;
+        this.sites = sites;
+    }
+
+    public Result apply(Connection c, AppointmentEvent e, Long inboundId, Instant now) throws SQLException {
+        long patientId = appointments.upsertPatient(c, e, now);
+        boolean reachable = appointments.reachable(c, patientId);
+        Optional<StoredAppointment> stored = appointments.find(c, e.source(), e.externalId());
+        Site site = sites.site(e.siteCode());
+        ReminderPolicy policy = site.policyFor(e.serviceCode() != null ? e.serviceCode()
+                : stored.map(StoredAppointment::serviceCode).orElse(null));
+
+        List<PlannedMessage> plan = new ArrayList<>();
+        int cancelled = 0;
+        String status;
+        long id;
+        switch (e.action()) {
+            case BOOK, RESCHEDULE, MODIFY -> {
+                status = BOOKED;
+                if (stored.isEmpty()) {
+                    id = appointments.insert(c, e, patientId, status, reachable, now);
+                    plan = e.action() == AppointmentAction.RESCHEDULE
+                            ? ReminderPlanner.planReschedule(now, e.start(), site.zone(), policy)
+                            : ReminderPlanner.planBooking(now, e.start(), site.zone(), policy);
+                } else {
+                    StoredAppointment s = stored.get();
+                    id = s.id();
+                    appointments.update(c, id, e, patientId, status, reachable, now);
+                    boolean wasLive = BOOKED.equals(s.status());
+                    boolean moved = e.start() != null && !e.start().equals(s.start());
+                    if (!wasLive) {
+                        // Re-booked after a cancellation: a fresh set of messages.
+                        cancelled = outbox.cancelPending(c, id, "re-booked", now);
+                        plan = ReminderPlanner.planBooking(now, e.start(), site.zone(), policy);
+                    } else if (moved || e.action() == AppointmentAction.RESCHEDULE && moved) {
+                        // A new time (S13, or an S14/S12 that carries one): pending reminders move, patient told.
+                        cancelled = outbox.cancelPending(c, id, "rescheduled", now);
+                        plan = ReminderPlanner.planReschedule(now, e.start(), site.zone(), policy);
+                    }
+                    // Same time: details changed only; pending messages render the new details when they go out.
+                }
+            }
+            case CANCEL, DELETE, NO_SHOW -> {
+                status = switch (e.action()) {
+                    case CANCEL -> CANCELLED;
+                    case DELETE -> DELETED;
+                    default -> NO_SHOW;
+                };
+                if (stored.isEmpty()) {
+                    id = appointments.insert(c, e, patientId, status, reachable, now);
+                } else {
+                    id = stored.get().id();
+                    boolean wasLive = BOOKED.equals(stored.get().status());
+                    appointments.update(c, id, e, patientId, status, reachable, now);
+                    cancelled = outbox.cancelPending(c, id, e.action().name().toLowerCase(java.util.Locale.ROOT), now);
+                    Instant start = e.start() != null ? e.start() : stored.get().start();
+                    if (e.action() == AppointmentAction.CANCEL && wasLive && start != null) {
+                        ReminderPlanner.planCancellation(now, start, site.zone(), policy).ifPresent(plan::add);
+                    }
+                }
+            }
+            default -> throw new IllegalStateException("unhandled action " + e.action());
+        }
+        appointments.recordEvent(c, id, inboundId, e.eventCode(), e.start(), now);
+        if (!reachable) {
+            plan = List.of(); // recorded as unreachable; nothing to send
+        }
+        outbox.add(c, id, plan, now);
+        return new Result(id, reachable, plan.size(), cancelled);
+    }
+}

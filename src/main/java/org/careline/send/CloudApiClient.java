@@ -1,0 +1,46 @@
+package org.careline.send;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+
+import java.util.function.Supplier;
+
+/**
+ * Posts one message to the Cloud API through the "cloud-api" route (routes/cloud-api.yaml, camel-http) and
+ * classifies the answer. Transport failures (timeouts, refused connections) are retryable.
+ */
+public final class CloudApiClient {
+
+    public static final String ENDPOINT = "direct:cloud-api";
+
+    private final Supplier<CamelContext> context;
+    private volatile ProducerTemplate producer;
+
+    /** The Camel context exists only once the engine is configured, after this client is built. */
+    public CloudApiClient(Supplier<CamelContext> context) {
+        this.context = context;
+    }
+
+    public CloudApiOutcome send(ObjectNode message) {
+        ProducerTemplate producer = this.producer;
+        if (producer == null) {
+            synchronized (this) {
+                if (this.producer == null) {
+                    this.producer = context.get().createProducerTemplate();
+                }
+                producer = this.producer;
+            }
+        }
+        Exchange reply = producer.request(ENDPOINT, ex -> ex.getMessage().setBody(message.toString()));
+        Exception failure = reply.getException();
+        if (failure != null) {
+            // Never the message text: only what kind of transport failure it was.
+            return CloudApiResponses.timeout("transport: " + failure.getClass().getSimpleName());
+        }
+        Integer status = reply.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        String body = reply.getMessage().getBody(String.class);
+        return CloudApiResponses.classify(status == null ? 0 : status, body);
+    }
+}

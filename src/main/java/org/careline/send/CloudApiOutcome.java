@@ -1,0 +1,24 @@
+package org.careline.send;
+
+/** What the outbox should do after one Cloud API send attempt. */
+public sealed interface CloudApiOutcome {
+
+    /** Meta accepted the message; delivery is reported later by status webhooks keyed by {@code wamid}. */
+    record Sent(String wamid) implements CloudApiOutcome {
+    }
+
+    /** Transient failure (rate limit, Meta outage, timeout): try this message again after a backoff. */
+    record Retryable(int httpStatus, Integer errorCode, String reason) implements CloudApiOutcome {
+    }
+
+    /** This message can never succeed as sent (bad number, template problem): mark it failed. */
+    record Permanent(int httpStatus, Integer errorCode, String reason) implements CloudApiOutcome {
+    }
+
+    /**
+     * Every send from this phone number would fail (token expired, account blocked): stop sending and alert,
+     * leaving this message queued.
+     */
+    record PauseSending(int httpStatus, Integer errorCode, String reason) implements CloudApiOutcome {
+    }
+}

@@ -1,0 +1,195 @@
+package org.careline.send;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.careline.config.Site;
+import org.careline.config.SiteDirectory;
+import org.careline.config.TemplateCatalog;
+import org.careline.schedule.MessageKind;
+import org.careline.store.AlertLog;
+import org.careline.store.Database;
+import org.careline.store.Outbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Sends what is due. Called by the dispatch route's quartz timer: claims due outbox rows, renders each from the
+ * appointment's current data, posts it within the per-number rate cap, and records the outcome.
+ */
+public final class Dispatcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    private static final Duration LEASE = Duration.ofMinutes(5);
+    private static final Duration BACKOFF_MAX = Duration.ofHours(1);
+    private static final int BATCH = 500;
+
+    private final Database db;
+    private final Outbox outbox;
+    private final AlertLog alerts;
+    private final SiteDirectory sites;
+    private final TemplateCatalog templates;
+    private final TemplateRenderer renderer = new TemplateRenderer();
+    private final CloudApiClient client;
+    private final SendRateCap rateCap;
+    private final Clock clock;
+    private final int maxAttempts;
+    private final Duration backoffBase;
+    private final String owner = "careline-" + UUID.randomUUID();
+    private final ExecutorService senders;
+    private final Random random = new Random();
+    private final AtomicReference<String> pausedReason = new AtomicReference<>();
+
+    public Dispatcher(Database db, Outbox outbox, AlertLog alerts, SiteDirectory sites, TemplateCatalog templates,
+                      CloudApiClient client, SendRateCap rateCap, Clock clock, int maxAttempts, Duration backoffBase,
+                      int parallelism) {
+        this.db = db;
+        this.outbox = outbox;
+        this.alerts = alerts;
+        this.sites = sites;
+        this.templates = templates;
+        this.client = client;
+        this.rateCap = rateCap;
+        this.clock = clock;
+        this.maxAttempts = maxAttempts;
+        this.backoffBase = backoffBase;
+        this.senders = Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "careline-sender");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** One dispatch round; returns how many messages were handled. */
+    public int dispatchDue() throws Exception {
+        int handled = 0;
+        while (pausedReason.get() == null) {
+            List<Long> claimed = outbox.claimDue(db.dataSource(), owner, clock.instant(), LEASE, BATCH);
+            if (claimed.isEmpty()) {
+                break;
+            }
+            List<Future<?>> running = new ArrayList<>(claimed.size());
+            for (long id : claimed) {
+                running.add(senders.submit(() -> sendOne(id)));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+            handled += claimed.size();
+            if (claimed.size() < BATCH) {
+                break;
+            }
+        }
+        return handled;
+    }
+
+    private void sendOne(long id) {
+        try {
+            Outbox.Due due = db.inTransaction(c -> outbox.load(c, id));
+            if (pausedReason.get() != null) {
+                db.inTransaction(c -> { outbox.release(c, id, clock.instant()); return null; });
+                return;
+            }
+            String skip = skipReason(due, clock.instant());
+            if (skip != null) {
+                db.inTransaction(c -> { outbox.markFinal(c, id, Outbox.SKIPPED, due.attempts(), null, skip, clock.instant()); return null; });
+                LOG.info("outbox={} skipped: {}", id, skip);
+                return;
+            }
+            Site site = sites.site(due.siteCode());
+            TemplateSpec spec = templates.template(due.kind());
+            ObjectNode message = renderer.render(spec, due.phone(), due.language(),
+                    TemplateVariables.of(due, site, templates.formats(due.language())));
+            Duration wait = rateCap.reserve();
+            if (!wait.isZero()) {
+                Thread.sleep(wait.toMillis(), (int) (wait.toNanosPart() % 1_000_000));
+            }
+            CloudApiOutcome outcome = client.send(message);
+            record(due, outcome);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // A bug or a bad row must not stop the queue: the row stays claimed and is retried after its lease.
+            LOG.error("outbox={} could not be sent: {}", id, e.toString());
+        }
+    }
+
+    /** Why a claimed message must not go out, or null. */
+    static String skipReason(Outbox.Due due, Instant now) {
+        if (due.phone() == null) {
+            return "patient unreachable: no mobile number";
+        }
+        if (due.optedOut()) {
+            return "patient opted out";
+        }
+        if (due.start() != null && !due.start().isAfter(now) && due.kind() != MessageKind.CANCELLED) {
+            return "appointment already started";
+        }
+        return null;
+    }
+
+    private void record(Outbox.Due due, CloudApiOutcome outcome) {
+        Instant now = clock.instant();
+        int attempts = due.attempts() + 1;
+        db.inTransaction(c -> {
+            if (outcome instanceof CloudApiOutcome.Sent s) {
+                outbox.markSent(c, due.id(), s.wamid(), attempts, now);
+                LOG.info("outbox={} appointment={} kind={} sent wamid={}", due.id(), due.appointmentId(),
+                        due.kind(), s.wamid());
+            } else if (outcome instanceof CloudApiOutcome.Retryable r) {
+                if (attempts >= maxAttempts) {
+                    outbox.markFinal(c, due.id(), Outbox.DEAD, attempts, r.errorCode(),
+                            "retries exhausted after " + attempts + " attempts: " + r.reason(), now);
+                    LOG.warn("outbox={} dead after {} attempts ({})", due.id(), attempts, r.errorCode());
+                } else {
+                    Instant retryAt = now.plus(Backoff.delay(attempts, backoffBase, BACKOFF_MAX, 0.5, random));
+                    outbox.markRetry(c, due.id(), attempts, r.errorCode(), r.reason(), retryAt, now);
+                    LOG.info("outbox={} retry {} at {} ({})", due.id(), attempts, retryAt, r.errorCode());
+                }
+            } else if (outcome instanceof CloudApiOutcome.Permanent p) {
+                outbox.markFinal(c, due.id(), Outbox.DEAD, attempts, p.errorCode(), p.reason(), now);
+                LOG.warn("outbox={} dead-lettered ({})", due.id(), p.errorCode());
+            } else if (outcome instanceof CloudApiOutcome.PauseSending p) {
+                pause(p.errorCode(), p.reason());
+                alerts.raise(c, "sending-paused", p.errorCode(), p.reason(), now);
+                outbox.release(c, due.id(), now);
+            }
+            return null;
+        });
+    }
+
+    private void pause(Integer code, String reason) {
+        if (pausedReason.compareAndSet(null, code + ": " + reason)) {
+            LOG.error("ALERT: all sending paused by Cloud API error {}; fix the WhatsApp account or token, then "
+                    + "restart Careline (queued messages wait, none are dropped)", code);
+        }
+    }
+
+    /** Why sending is paused, or null when it is not. */
+    public String pausedReason() {
+        return pausedReason.get();
+    }
+
+    /** Resumes after a pause (the token was replaced, the account restored). */
+    public void resume() {
+        if (pausedReason.getAndSet(null) != null) {
+            db.inTransaction(c -> alerts.clear(c, "sending-paused", clock.instant()));
+            LOG.info("sending resumed");
+        }
+    }
+
+    @Override
+    public void close() {
+        senders.shutdownNow();
+    }
+}

@@ -1,0 +1,66 @@
+package org.careline.send;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One approved WhatsApp message template, as configured for a message kind.
+ *
+ * @param name            the template name as approved in WhatsApp Manager
+ * @param defaultLanguage Meta's language code used when the patient's language has no translation (e.g. "en_US")
+ * @param languages       patient language (ISO 639-1, e.g. "es") to Meta's template language code (e.g. "es", "en_US")
+ * @param bodyParameters  variable names filling the body's {{1}}, {{2}}, … in order
+ */
+public record TemplateSpec(String name, String defaultLanguage, Map<String, String> languages,
+                           List<String> bodyParameters) {
+
+    /** ISO 639-2 (three-letter, terminology form) to ISO 639-1, built from the JDK's own tables. */
+    private static final Map<String, String> ISO3_TO_ISO2 = iso3ToIso2();
+
+    public TemplateSpec {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("template name is required");
+        }
+        if (defaultLanguage == null || defaultLanguage.isBlank()) {
+            throw new IllegalArgumentException("template " + name + " needs a default language");
+        }
+        // Keys are matched lowercase, so normalise them once here.
+        Map<String, String> normalised = new HashMap<>();
+        if (languages != null) {
+            languages.forEach((k, v) -> normalised.put(k.toLowerCase(Locale.ROOT), v));
+        }
+        languages = Map.copyOf(normalised);
+        bodyParameters = bodyParameters == null ? List.of() : List.copyOf(bodyParameters);
+    }
+
+    /**
+     * Meta's language code for a patient language: "es", "es-MX", "es_MX" and "spa" all find the "es" entry;
+     * null, blank or unmapped languages get {@link #defaultLanguage()}.
+     */
+    public String languageCodeFor(String patientLanguage) {
+        if (patientLanguage == null || patientLanguage.isBlank()) {
+            return defaultLanguage;
+        }
+        String primary = patientLanguage.trim().toLowerCase(Locale.ROOT).split("[-_]", 2)[0];
+        String code = languages.get(primary);
+        if (code == null && primary.length() == 3) {
+            String twoLetter = ISO3_TO_ISO2.get(primary);
+            code = twoLetter == null ? null : languages.get(twoLetter);
+        }
+        return code == null ? defaultLanguage : code;
+    }
+
+    private static Map<String, String> iso3ToIso2() {
+        Map<String, String> map = new HashMap<>();
+        for (String iso2 : Locale.getISOLanguages()) {
+            try {
+                map.putIfAbsent(Locale.forLanguageTag(iso2).getISO3Language(), iso2);
+            } catch (java.util.MissingResourceException noIso3) {
+                // a few codes have no three-letter form; they simply cannot be matched that way
+            }
+        }
+        return Map.copyOf(map);
+    }
+}

@@ -1,0 +1,160 @@
+package org.careline.store;
+
+import org.careline.schedule.AppointmentEvent;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Patients, appointments (current state) and appointment history. */
+public final class AppointmentStore {
+
+    /** An appointment's stored state. */
+    public record StoredAppointment(long id, long patientId, String status, Instant start, String siteCode,
+                                    String serviceCode, boolean reachable) {
+    }
+
+    /** Inserts or updates the patient named by the event; a value the event lacks keeps the stored one. */
+    public long upsertPatient(Connection c, AppointmentEvent e, Instant now) throws SQLException {
+        Optional<Long> existing = patientId(c, e.patientKey());
+        if (existing.isPresent()) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE patient SET "
+                    + "given_name = COALESCE(?, given_name), family_name = COALESCE(?, family_name), "
+                    + "phone_e164 = COALESCE(?, phone_e164), language = COALESCE(?, language), updated_at = ? "
+                    + "WHERE id = ?")) {
+                ps.setString(1, Sql.cap(e.givenName(), 200));
+                ps.setString(2, Sql.cap(e.familyName(), 200));
+                ps.setString(3, e.phoneE164());
+                ps.setString(4, Sql.cap(e.language(), 16));
+                Sql.setInstant(ps, 5, now);
+                ps.setLong(6, existing.get());
+                ps.executeUpdate();
+            }
+            return existing.get();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO patient (patient_key, given_name, family_name, "
+                + "phone_e164, language, opted_out, updated_at) VALUES (?, ?, ?, ?, ?, FALSE, ?)", new String[]{"id"})) {
+            ps.setString(1, Sql.cap(e.patientKey(), 300));
+            ps.setString(2, Sql.cap(e.givenName(), 200));
+            ps.setString(3, Sql.cap(e.familyName(), 200));
+            ps.setString(4, e.phoneE164());
+            ps.setString(5, Sql.cap(e.language(), 16));
+            Sql.setInstant(ps, 6, now);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    private Optional<Long> patientId(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM patient WHERE patient_key = ?")) {
+            ps.setString(1, Sql.cap(key, 300));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Whether the patient can get messages: a phone on record and not opted out. */
+    public boolean reachable(Connection c, long patientId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT phone_e164, opted_out FROM patient WHERE id = ?")) {
+            ps.setLong(1, patientId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getString(1) != null && !rs.getBoolean(2);
+            }
+        }
+    }
+
+    public Optional<StoredAppointment> find(Connection c, String source, String externalId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, patient_id, status, start_at, site_code, "
+                + "service_code, reachable FROM appointment WHERE source = ? AND external_id = ?")) {
+            ps.setString(1, Sql.cap(source, 200));
+            ps.setString(2, Sql.cap(externalId, 200));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new StoredAppointment(rs.getLong("id"), rs.getLong("patient_id"),
+                        rs.getString("status"), Sql.getInstant(rs, "start_at"), rs.getString("site_code"),
+                        rs.getString("service_code"), rs.getBoolean("reachable")));
+            }
+        }
+    }
+
+    public long insert(Connection c, AppointmentEvent e, long patientId, String status, boolean reachable,
+                       Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO appointment (source, external_id, patient_id, "
+                + "status, start_at, duration_min, site_code, service_code, service_name, provider_name, "
+                + "location_name, instructions, reachable, created_at, updated_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[]{"id"})) {
+            ps.setString(1, Sql.cap(e.source(), 200));
+            ps.setString(2, Sql.cap(e.externalId(), 200));
+            ps.setLong(3, patientId);
+            ps.setString(4, status);
+            Sql.setInstant(ps, 5, e.start());
+            Sql.setInteger(ps, 6, e.durationMinutes());
+            ps.setString(7, Sql.cap(e.siteCode(), 100));
+            ps.setString(8, Sql.cap(e.serviceCode(), 100));
+            ps.setString(9, Sql.cap(e.serviceName(), 300));
+            ps.setString(10, Sql.cap(e.provider(), 300));
+            ps.setString(11, Sql.cap(e.location(), 300));
+            ps.setString(12, Sql.cap(e.instructions(), 2000));
+            ps.setBoolean(13, reachable);
+            Sql.setInstant(ps, 14, now);
+            Sql.setInstant(ps, 15, now);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    /** Current state from the event; a detail the event lacks keeps the stored value. */
+    public void update(Connection c, long id, AppointmentEvent e, long patientId, String status, boolean reachable,
+                       Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE appointment SET patient_id = ?, status = ?, "
+                + "start_at = COALESCE(?, start_at), duration_min = COALESCE(?, duration_min), site_code = ?, "
+                + "service_code = COALESCE(?, service_code), service_name = COALESCE(?, service_name), "
+                + "provider_name = COALESCE(?, provider_name), location_name = COALESCE(?, location_name), "
+                + "instructions = COALESCE(?, instructions), reachable = ?, updated_at = ? WHERE id = ?")) {
+            ps.setLong(1, patientId);
+            ps.setString(2, status);
+            Sql.setInstant(ps, 3, e.start());
+            Sql.setInteger(ps, 4, e.durationMinutes());
+            ps.setString(5, Sql.cap(e.siteCode(), 100));
+            ps.setString(6, Sql.cap(e.serviceCode(), 100));
+            ps.setString(7, Sql.cap(e.serviceName(), 300));
+            ps.setString(8, Sql.cap(e.provider(), 300));
+            ps.setString(9, Sql.cap(e.location(), 300));
+            ps.setString(10, Sql.cap(e.instructions(), 2000));
+            ps.setBoolean(11, reachable);
+            Sql.setInstant(ps, 12, now);
+            ps.setLong(13, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Appends to the appointment's history. */
+    public void recordEvent(Connection c, long appointmentId, Long inboundId, String eventType, Instant start,
+                            Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO appointment_event (appointment_id, inbound_id, "
+                + "event_type, start_at, recorded_at) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setLong(1, appointmentId);
+            if (inboundId == null) {
+                ps.setNull(2, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(2, inboundId);
+            }
+            ps.setString(3, Sql.cap(eventType, 20));
+            Sql.setInstant(ps, 4, start);
+            Sql.setInstant(ps, 5, now);
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package org.careline.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.careline.config.Settings;
+import org.flywaydb.core.Flyway;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** The connection pool, migrated by Flyway before anything else touches it. */
+public final class Database implements AutoCloseable {
+
+    private final HikariDataSource dataSource;
+
+    private Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public static Database open(Settings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(settings.dbUrl());
+        config.setUsername(settings.dbUser());
+        config.setPassword(settings.dbPassword());
+        config.setMaximumPoolSize(16);
+        config.setAutoCommit(true);
+        config.setPoolName("careline-db");
+        HikariDataSource ds = new HikariDataSource(config);
+        try {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return new Database(ds);
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Runs work in one transaction: committed if it returns, rolled back if it throws. */
+    public <T> T inTransaction(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (Exception e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StoreException(e);
+        }
+    }
+
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws Exception;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,58 @@
+package org.careline.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Every HL7 message received, by sender and MSH-10: the memory that makes a resend have no second effect. */
+public final class InboundLog {
+
+    /** The ACK a message got the first time. */
+    public record Outcome(long id, String ackCode, String ackText) {
+    }
+
+    public Optional<Outcome> find(Connection c, String sender, String controlId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, ack_code, ack_text FROM inbound_message WHERE sender = ? AND control_id = ?")) {
+            ps.setString(1, Sql.cap(sender, 200));
+            ps.setString(2, Sql.cap(controlId, 200));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Outcome(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Records a message and its ACK code and returns its id.
+     *
+     * @throws DuplicateMessageException if the same sender + control id is already recorded (a concurrent resend
+     *                                   won the race): the transaction must roll back and answer as the first did
+     */
+    public long record(Connection c, String sender, String controlId, String messageType, String ackCode,
+                                 String ackText, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO inbound_message (sender, control_id, message_type, ack_code, ack_text, received_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?)", new String[]{"id"})) {
+            ps.setString(1, Sql.cap(sender, 200));
+            ps.setString(2, Sql.cap(controlId, 200));
+            ps.setString(3, Sql.cap(messageType, 20));
+            ps.setString(4, ackCode);
+            ps.setString(5, Sql.cap(ackText, 500));
+            Sql.setInstant(ps, 6, now);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        } catch (SQLException e) {
+            if (Sql.isUniqueViolation(e)) {
+                throw new DuplicateMessageException();
+            }
+            throw e;
+        }
+    }
+}

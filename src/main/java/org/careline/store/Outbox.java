@@ -1,0 +1,231 @@
+package org.careline.store;
+
+import org.careline.schedule.MessageKind;
+import org.careline.schedule.PlannedMessage;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The outbox of automatic messages. A row moves PENDING → SENDING (claimed by one dispatcher) → SENT, or back to
+ * PENDING with a later due time (retry), or to DEAD / SKIPPED / CANCELLED. Every move is logged in message_event.
+ */
+public final class Outbox {
+
+    public static final String PENDING = "PENDING";
+    public static final String SENDING = "SENDING";
+    public static final String SENT = "SENT";
+    public static final String DEAD = "DEAD";
+    public static final String SKIPPED = "SKIPPED";
+    public static final String CANCELLED = "CANCELLED";
+
+    /** What the dispatcher needs to render and send one message. Holds PHI: never log it. */
+    public record Due(long id, long appointmentId, MessageKind kind, String label, int attempts, Instant dueAt,
+                      String status, Instant start, Integer durationMinutes, String siteCode, String provider,
+                      String location, String serviceName, String instructions, String givenName, String phone,
+                      String language, boolean optedOut) {
+    }
+
+    public void add(Connection c, long appointmentId, List<PlannedMessage> planned, Instant now) throws SQLException {
+        if (planned.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (appointment_id, kind, label, due_at, "
+                + "status, attempts, created_at, updated_at) VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?)",
+                new String[]{"id"})) {
+            for (PlannedMessage p : planned) {
+                ps.setLong(1, appointmentId);
+                ps.setString(2, p.kind().name());
+                ps.setString(3, Sql.cap(p.label(), 30));
+                Sql.setInstant(ps, 4, p.dueAt());
+                Sql.setInstant(ps, 5, now);
+                Sql.setInstant(ps, 6, now);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                while (keys.next()) {
+                    logEvent(c, keys.getLong(1), "queued", null, now);
+                }
+            }
+        }
+    }
+
+    /** Cancels every message of the appointment that has not gone out yet; returns how many. */
+    public int cancelPending(Connection c, long appointmentId, String reason, Instant now) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id FROM outbox WHERE appointment_id = ? AND status = 'PENDING'")) {
+            ps.setLong(1, appointmentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+        }
+        for (long id : ids) {
+            if (transition(c, id, PENDING, CANCELLED, null, null, now) == 1) {
+                logEvent(c, id, "cancelled", reason, now);
+            }
+        }
+        return ids.size();
+    }
+
+    /**
+     * Claims up to {@code limit} due messages for {@code owner}. Each row is taken with a compare-and-set on its
+     * status, so with several engines on one database every row goes to exactly one of them. Claims that a crashed
+     * engine left behind become claimable again once their lease ends.
+     */
+    public List<Long> claimDue(DataSource ds, String owner, Instant now, Duration lease, int limit) throws SQLException {
+        List<Long> candidates = new ArrayList<>();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id FROM outbox WHERE status = 'PENDING' AND due_at <= ? "
+                     + "ORDER BY due_at, id FETCH FIRST " + limit + " ROWS ONLY")) {
+            Sql.setInstant(ps, 1, now);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    candidates.add(rs.getLong(1));
+                }
+            }
+            try (PreparedStatement stale = c.prepareStatement("SELECT id FROM outbox WHERE status = 'SENDING' "
+                    + "AND claimed_until < ? ORDER BY claimed_until FETCH FIRST " + limit + " ROWS ONLY")) {
+                Sql.setInstant(stale, 1, now);
+                try (ResultSet rs = stale.executeQuery()) {
+                    while (rs.next()) {
+                        candidates.add(rs.getLong(1));
+                    }
+                }
+            }
+            List<Long> claimed = new ArrayList<>();
+            try (PreparedStatement upd = c.prepareStatement("UPDATE outbox SET status = 'SENDING', claimed_by = ?, "
+                    + "claimed_until = ?, updated_at = ? WHERE id = ? AND (status = 'PENDING' "
+                    + "OR (status = 'SENDING' AND claimed_until < ?))")) {
+                for (long id : candidates) {
+                    upd.setString(1, owner);
+                    Sql.setInstant(upd, 2, now.plus(lease));
+                    Sql.setInstant(upd, 3, now);
+                    upd.setLong(4, id);
+                    Sql.setInstant(upd, 5, now);
+                    try {
+                        if (upd.executeUpdate() == 1) {
+                            claimed.add(id);
+                        }
+                    } catch (SQLException e) {
+                        // Another engine holds the row (lock timeout / serialization failure): it is theirs.
+                    }
+                }
+            }
+            return claimed;
+        }
+    }
+
+    public Due load(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.appointment_id, o.kind, o.label, o.attempts, "
+                + "o.due_at, o.status, a.start_at, a.duration_min, a.site_code, a.provider_name, a.location_name, "
+                + "a.service_name, a.instructions, p.given_name, p.phone_e164, p.language, p.opted_out "
+                + "FROM outbox o JOIN appointment a ON a.id = o.appointment_id JOIN patient p ON p.id = a.patient_id "
+                + "WHERE o.id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException("outbox row " + id + " not found");
+                }
+                return new Due(rs.getLong("id"), rs.getLong("appointment_id"), MessageKind.valueOf(rs.getString("kind")),
+                        rs.getString("label"), rs.getInt("attempts"), Sql.getInstant(rs, "due_at"),
+                        rs.getString("status"), Sql.getInstant(rs, "start_at"), Sql.getInteger(rs, "duration_min"),
+                        rs.getString("site_code"), rs.getString("provider_name"), rs.getString("location_name"),
+                        rs.getString("service_name"), rs.getString("instructions"), rs.getString("given_name"),
+                        rs.getString("phone_e164"), rs.getString("language"), rs.getBoolean("opted_out"));
+            }
+        }
+    }
+
+    public void markSent(Connection c, long id, String wamid, int attempts, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET status = 'SENT', wamid = ?, attempts = ?, "
+                + "claimed_by = NULL, claimed_until = NULL, error_code = NULL, error_reason = NULL, updated_at = ? "
+                + "WHERE id = ?")) {
+            ps.setString(1, Sql.cap(wamid, 200));
+            ps.setInt(2, attempts);
+            Sql.setInstant(ps, 3, now);
+            ps.setLong(4, id);
+            ps.executeUpdate();
+        }
+        logEvent(c, id, "sent", wamid, now);
+    }
+
+    /** Back to PENDING, due again at {@code retryAt}. */
+    public void markRetry(Connection c, long id, int attempts, Integer code, String reason, Instant retryAt,
+                          Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET status = 'PENDING', attempts = ?, "
+                + "due_at = ?, error_code = ?, error_reason = ?, claimed_by = NULL, claimed_until = NULL, "
+                + "updated_at = ? WHERE id = ?")) {
+            ps.setInt(1, attempts);
+            Sql.setInstant(ps, 2, retryAt);
+            Sql.setInteger(ps, 3, code);
+            ps.setString(4, Sql.cap(reason, 600));
+            Sql.setInstant(ps, 5, now);
+            ps.setLong(6, id);
+            ps.executeUpdate();
+        }
+        logEvent(c, id, "retry", reason, now);
+    }
+
+    /** Ends the message in {@code status} (DEAD or SKIPPED) with its reason. */
+    public void markFinal(Connection c, long id, String status, int attempts, Integer code, String reason,
+                          Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET status = ?, attempts = ?, error_code = ?, "
+                + "error_reason = ?, claimed_by = NULL, claimed_until = NULL, updated_at = ? WHERE id = ?")) {
+            ps.setString(1, status);
+            ps.setInt(2, attempts);
+            Sql.setInteger(ps, 3, code);
+            ps.setString(4, Sql.cap(reason, 600));
+            Sql.setInstant(ps, 5, now);
+            ps.setLong(6, id);
+            ps.executeUpdate();
+        }
+        logEvent(c, id, status.toLowerCase(java.util.Locale.ROOT), reason, now);
+    }
+
+    /** Gives a claimed message back untouched (sending is paused); due again at once when sending resumes. */
+    public void release(Connection c, long id, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET status = 'PENDING', claimed_by = NULL, "
+                + "claimed_until = NULL, updated_at = ? WHERE id = ? AND status = 'SENDING'")) {
+            Sql.setInstant(ps, 1, now);
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        }
+        logEvent(c, id, "released", "sending paused", now);
+    }
+
+    private int transition(Connection c, long id, String from, String to, Integer code, String reason, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET status = ?, error_code = COALESCE(?, error_code), "
+                + "error_reason = COALESCE(?, error_reason), updated_at = ? WHERE id = ? AND status = ?")) {
+            ps.setString(1, to);
+            Sql.setInteger(ps, 2, code);
+            ps.setString(3, Sql.cap(reason, 600));
+            Sql.setInstant(ps, 4, now);
+            ps.setLong(5, id);
+            ps.setString(6, from);
+            return ps.executeUpdate();
+        }
+    }
+
+    public void logEvent(Connection c, long outboxId, String event, String detail, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO message_event (outbox_id, event, detail, recorded_at) VALUES (?, ?, ?, ?)")) {
+            ps.setLong(1, outboxId);
+            ps.setString(2, event);
+            ps.setString(3, Sql.cap(detail, 600));
+            Sql.setInstant(ps, 4, now);
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.careline.support;
+
+import org.careline.Engine;
+import org.careline.config.Settings;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real engine for a test: its own H2 file database, free ports, the project's routes/ and mappings/, and a
+ * {@link MetaStub} in place of Meta. Time is a {@link MutableClock} the test moves.
+ */
+public final class EngineFixture implements AutoCloseable {
+
+    public static final String TOKEN = "test-token-123";
+    public static final String PHONE_NUMBER_ID = "109876543210";
+
+    public final MetaStub meta;
+    public final MutableClock clock;
+    public final Engine engine;
+    public final Settings settings;
+    public final Path dataDir;
+
+    private EngineFixture(MetaStub meta, MutableClock clock, Engine engine, Settings settings, Path dataDir) {
+        this.meta = meta;
+        this.clock = clock;
+        this.engine = engine;
+        this.settings = settings;
+        this.dataDir = dataDir;
+    }
+
+    public static EngineFixture start() throws Exception {
+        return start(Map.of(), Instant.now());
+    }
+
+    public static EngineFixture start(Map<String, String> extraEnv, Instant now) throws Exception {
+        MetaStub meta = new MetaStub();
+        Path dataDir = Files.createTempDirectory("careline-test");
+        Map<String, String> env = new HashMap<>();
+        env.put("CARELINE_MLLP_PORT", String.valueOf(freePort()));
+        env.put("CARELINE_HTTP_PORT", String.valueOf(freePort()));
+        env.put("CARELINE_DB_URL", "jdbc:h2:file:" + dataDir.resolve("careline") + ";WRITE_DELAY=0");
+        env.put("CARELINE_TIMEZONE", "America/New_York");
+        env.put("CARELINE_PHONE_REGION", "US");
+        env.put("WHATSAPP_API_BASE", meta.baseUrl());
+        env.put("WHATSAPP_API_VERSION", "v23.0");
+        env.put("WHATSAPP_PHONE_NUMBER_ID", PHONE_NUMBER_ID);
+        env.put("WHATSAPP_ACCESS_TOKEN", TOKEN);
+        env.put("CARELINE_DISPATCH_INTERVAL_MS", "100");
+        env.put("CARELINE_RETRY_BASE_MS", "100");
+        env.putAll(extraEnv);
+        env.values().removeIf(v -> v == null);
+        Settings settings = Settings.from(env);
+        MutableClock clock = new MutableClock(now);
+        Engine engine = Engine.start(settings, clock);
+        return new EngineFixture(meta, clock, engine, settings, dataDir);
+    }
+
+    public int mllpPort() {
+        return settings.mllpPort();
+    }
+
+    public int httpPort() {
+        return settings.httpPort();
+    }
+
+    public MllpClient mllp() throws IOException {
+        return new MllpClient(mllpPort());
+    }
+
+    /** Rows of a query as column → value maps (column names upper-case). */
+    public List<Map<String, Object>> query(String sql, Object... args) throws SQLException {
+        try (Connection c = engine.database().dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                        row.put(rs.getMetaData().getColumnLabel(i).toUpperCase(), rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+                return rows;
+            }
+        }
+    }
+
+    public long count(String sql, Object... args) throws SQLException {
+        return ((Number) query(sql, args).get(0).values().iterator().next()).longValue();
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            engine.close();
+        } finally {
+            meta.close();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package org.careline.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A local HTTP server standing in for Meta's Cloud API: records every request as received and answers with queued
+ * responses (or a success carrying a fresh wamid).
+ */
+public final class MetaStub implements AutoCloseable {
+
+    /** One request as Meta would have received it. */
+    public record Received(String method, String path, Map<String, List<String>> headers, String body, Instant at) {
+        public JsonNode json() {
+            try {
+                return new ObjectMapper().readTree(body);
+            } catch (IOException e) {
+                throw new IllegalStateException("not JSON: " + body, e);
+            }
+        }
+
+        public String header(String name) {
+            for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(name)) {
+                    return e.getValue().get(0);
+                }
+            }
+            return null;
+        }
+    }
+
+    private record Reply(int status, String body) {
+    }
+
+    private final HttpServer server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Deque<Reply> replies = new ConcurrentLinkedDeque<>();
+    private final AtomicLong ids = new AtomicLong();
+
+    public MetaStub() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            byte[] bytes;
+            try (InputStream in = exchange.getRequestBody()) {
+                bytes = in.readAllBytes();
+            }
+            received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                    Map.copyOf(exchange.getRequestHeaders()), new String(bytes, StandardCharsets.UTF_8), Instant.now()));
+            Reply reply = replies.pollFirst();
+            if (reply == null) {
+                String wamid = "wamid.TEST" + ids.incrementAndGet();
+                reply = new Reply(200, "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"x\",\"wa_id\":\"x\"}],"
+                        + "\"messages\":[{\"id\":\"" + wamid + "\"}]}");
+            }
+            byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(reply.status(), out.length);
+            exchange.getResponseBody().write(out);
+            exchange.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
+        server.start();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The next request gets this answer instead of a success. */
+    public void replyNext(int status, String body) {
+        replies.addLast(new Reply(status, body));
+    }
+
+    /** A Graph API error body as Meta sends it. */
+    public static String graphError(int code, String message) {
+        return "{\"error\":{\"message\":\"(#" + code + ") " + message + "\",\"type\":\"OAuthException\",\"code\":" + code
+                + ",\"error_data\":{\"messaging_product\":\"whatsapp\",\"details\":\"" + message + "\"},"
+                + "\"fbtrace_id\":\"AbCdEf\"}}";
+    }
+
+    public List<Received> received() {
+        return new ArrayList<>(received);
+    }
+
+    public void clear() {
+        received.clear();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
