@@ -46,6 +46,7 @@ class CloudApiShapeTest {
     private static final Map<Integer, Class<? extends CloudApiOutcome>> EXPECTED_BY_CODE = Map.ofEntries(
             Map.entry(190, PauseSending.class),     // invalid/expired access token
             Map.entry(368, PauseSending.class),     // temporarily blocked for policy violations
+            Map.entry(104, PauseSending.class),     // access token missing
             Map.entry(1, Retryable.class),          // unknown error
             Map.entry(2, Retryable.class),          // service temporarily unavailable
             Map.entry(4, Retryable.class),          // application rate limit
@@ -197,11 +198,17 @@ class CloudApiShapeTest {
         assertThat(checked).as("Graph error examples found under paths").isGreaterThan(50);
     }
 
-    /** Table first; codes the table does not know are handled by status (429/5xx retry, other 4xx fail). */
+    /**
+     * Table first; codes the table does not know are handled by status: 401 pauses (our credentials), 429/5xx
+     * retry, other 4xx fail.
+     */
     private static Class<? extends CloudApiOutcome> expected(int status, int code) {
         Class<? extends CloudApiOutcome> byCode = EXPECTED_BY_CODE.get(code);
         if (byCode != null) {
             return byCode;
+        }
+        if (status == 401) {
+            return PauseSending.class;
         }
         return status == 429 || status >= 500 ? Retryable.class : Permanent.class;
     }
