@@ -3,17 +3,21 @@ package org.careline;
 import org.careline.config.MappingException;
 import org.careline.config.Settings;
 
-/** Entry point: {@code java -jar target/careline.jar} starts the engine from the checkout root. */
+/**
+ * Entry point. {@code java -jar target/careline.jar} starts the engine from the checkout root;
+ * {@code java -jar target/careline.jar send-hl7 FILE} sends a message file to a running engine.
+ */
 public final class Careline {
 
     private Careline() {
     }
 
     public static void main(String[] args) throws Exception {
-        Settings settings;
+        if (args.length > 0 && args[0].equals("send-hl7")) {
+            System.exit(SendHl7Command.run(args));
+        }
         try {
-            settings = Settings.fromEnvironment();
-            Engine.run(settings);
+            Engine.run(Settings.fromEnvironment());
         } catch (MappingException | IllegalArgumentException | IllegalStateException e) {
             // A configuration mistake: say which file/key/variable, without a stack trace.
             System.err.println("careline: " + e.getMessage());
