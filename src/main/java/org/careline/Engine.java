@@ -6,7 +6,6 @@ import org.careline.config.Settings;
 import org.careline.config.SiteDirectory;
 import org.careline.config.SiuMapping;
 import org.careline.config.TemplateCatalog;
-import org.careline.contact.MobileNumberPicker;
 import org.careline.health.HealthCheck;
 import org.careline.ingest.hl7.Acknowledger;
 import org.careline.ingest.hl7.Hl7Receiver;
@@ -74,7 +73,7 @@ public final class Engine implements AutoCloseable {
                     + " (set CARELINE_ROUTES_DIR)");
         }
         SiuMapping siu = SiuMapping.load(s.mappingsDir());
-        SiteDirectory sites = SiteDirectory.load(s.mappingsDir(), s.zone());
+        SiteDirectory sites = SiteDirectory.load(s.mappingsDir(), s.zone(), s.phoneRegion());
         TemplateCatalog templates = TemplateCatalog.load(s.mappingsDir());
         LOG.info("starting Careline: {}", s);
 
@@ -82,7 +81,7 @@ public final class Engine implements AutoCloseable {
         InboundLog inbound = new InboundLog();
         Outbox outbox = new Outbox();
         AlertLog alerts = new AlertLog();
-        SiuMapper mapper = new SiuMapper(siu, sites, new MobileNumberPicker(s.phoneRegion()));
+        SiuMapper mapper = new SiuMapper(siu, sites);
         AppointmentScheduler scheduler = new AppointmentScheduler(new AppointmentStore(), outbox, sites);
         TreeSet<String> accepted = siu.triggers().keySet().stream().map(t -> "SIU^" + t)
                 .collect(Collectors.toCollection(TreeSet::new));

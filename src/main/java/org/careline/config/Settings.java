@@ -56,7 +56,7 @@ public record Settings(
                 Path.of(orElse(get.apply("CARELINE_ROUTES_DIR"), "routes")),
                 Path.of(orElse(get.apply("CARELINE_MAPPINGS_DIR"), "mappings")),
                 intOf(get, "CARELINE_SEND_RATE_PER_SECOND", 80),
-                intOf(get, "CARELINE_DISPATCH_INTERVAL_MS", 1000),
+                intOf(get, "CARELINE_DISPATCH_INTERVAL_MS", 250),
                 intOf(get, "CARELINE_MAX_SEND_ATTEMPTS", 8),
                 intOf(get, "CARELINE_RETRY_BASE_MS", 30000));
     }

@@ -27,7 +27,8 @@ public final class SiteDirectory {
     record QuietSpec(String from, String to) {
     }
 
-    record SiteSpec(String name, String address, String phone, String zone, Double latitude, Double longitude,
+    record SiteSpec(String name, String address, String phone, String phoneRegion, String zone, Double latitude,
+                    Double longitude,
                     List<String> matches, PolicySpec policy, Map<String, PolicySpec> services) {
     }
 
@@ -39,7 +40,11 @@ public final class SiteDirectory {
         this.defaultSite = defaultSite;
     }
 
-    public static SiteDirectory load(Path dir, ZoneId defaultZone) {
+    /**
+     * @param defaultZone   CARELINE_TIMEZONE, for sites whose zone is "default"
+     * @param defaultRegion CARELINE_PHONE_REGION, for sites that name no phoneRegion
+     */
+    public static SiteDirectory load(Path dir, ZoneId defaultZone, String defaultRegion) {
         Path path = dir.resolve("sites.yaml");
         File f = YamlFiles.read(path, File.class);
         if (f.sites() == null || f.sites().isEmpty()) {
@@ -61,13 +66,18 @@ public final class SiteDirectory {
             if ((s.latitude() == null) != (s.longitude() == null)) {
                 throw new MappingException(path + ", key '" + key + "': latitude and longitude go together");
             }
+            String region = s.phoneRegion() == null ? defaultRegion : s.phoneRegion().trim().toUpperCase(Locale.ROOT);
+            if (!com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance().getSupportedRegions().contains(region)) {
+                throw new MappingException(path + ", key '" + key + ".phoneRegion': '" + region
+                        + "' is not an ISO 3166 region libphonenumber knows");
+            }
             ReminderPolicy policy = merge(base, s.policy(), path, key + ".policy");
             Map<String, ReminderPolicy> services = new LinkedHashMap<>();
             if (s.services() != null) {
                 s.services().forEach((svc, spec) ->
                         services.put(svc, merge(policy, spec, path, key + ".services." + svc)));
             }
-            sites.put(code, new Site(code, s.name(), s.address(), s.phone(), zone, s.latitude(), s.longitude(),
+            sites.put(code, new Site(code, s.name(), s.address(), s.phone(), region, zone, s.latitude(), s.longitude(),
                     s.matches() == null ? List.of() : List.copyOf(s.matches()), policy, services));
         });
         String def = f.defaultSite() == null ? sites.keySet().iterator().next() : f.defaultSite();

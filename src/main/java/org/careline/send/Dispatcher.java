@@ -106,10 +106,18 @@ public final class Dispatcher implements AutoCloseable {
                 LOG.info("outbox={} skipped: {}", id, skip);
                 return;
             }
-            Site site = sites.site(due.siteCode());
-            TemplateSpec spec = templates.template(due.kind());
-            ObjectNode message = renderer.render(spec, due.phone(), due.language(),
-                    TemplateVariables.of(due, site, templates.formats(due.language())));
+            ObjectNode message;
+            try {
+                Site site = sites.site(due.siteCode());
+                message = renderer.render(templates.template(due.kind()), due.phone(), due.language(),
+                        TemplateVariables.of(due, site, templates.formats(due.language())));
+            } catch (IllegalArgumentException e) {
+                // Data no send can fix (e.g. a stored number that is not E.164): dead-letter it, don't loop.
+                db.inTransaction(c -> { outbox.markFinal(c, id, Outbox.DEAD, due.attempts(), null,
+                        "could not render: " + e.getMessage(), clock.instant()); return null; });
+                LOG.warn("outbox={} dead-lettered: could not render", id);
+                return;
+            }
             Duration wait = rateCap.reserve();
             if (!wait.isZero()) {
                 Thread.sleep(wait.toMillis(), (int) (wait.toNanosPart() % 1_000_000));

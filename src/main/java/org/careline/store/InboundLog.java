@@ -11,16 +11,16 @@ import java.util.Optional;
 public final class InboundLog {
 
     /** The ACK a message got the first time. */
-    public record Outcome(long id, String ackCode, String ackText) {
+    public record Outcome(long id, String messageType, String ackCode, String ackText) {
     }
 
     public Optional<Outcome> find(Connection c, String sender, String controlId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, ack_code, ack_text FROM inbound_message WHERE sender = ? AND control_id = ?")) {
+                "SELECT id, message_type, ack_code, ack_text FROM inbound_message WHERE sender = ? AND control_id = ?")) {
             ps.setString(1, Sql.cap(sender, 200));
             ps.setString(2, Sql.cap(controlId, 200));
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Outcome(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                return rs.next() ? Optional.of(new Outcome(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)))
                         : Optional.empty();
             }
         }

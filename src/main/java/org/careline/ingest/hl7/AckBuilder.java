@@ -38,8 +38,9 @@ public final class AckBuilder {
         boolean modern = atLeast(version, 2, 5);
         String type = "ACK" + (trigger.isEmpty() ? "" : "^" + trigger) + (atLeast(version, 2, 4) && !trigger.isEmpty() ? "^ACK" : "");
         StringBuilder ack = new StringBuilder(256);
-        ack.append("MSH|^~\\&|").append(esc(h.receivingApplication())).append('|').append(esc(h.receivingFacility()))
-                .append('|').append(esc(h.sendingApplication())).append('|').append(esc(h.sendingFacility()))
+        // MSH-3..6 are echoed as the sender encoded them (HDs with components), hence not escaped.
+        ack.append("MSH|^~\\&|").append(h.receivingApplication()).append('|').append(h.receivingFacility())
+                .append('|').append(h.sendingApplication()).append('|').append(h.sendingFacility())
                 .append('|').append(OffsetDateTime.now(ZoneOffset.UTC).format(TS)).append("||").append(type)
                 .append('|').append("CL").append(SEQUENCE.incrementAndGet())
                 .append('|').append(h.processingId().isEmpty() ? "P" : esc(h.processingId()))
@@ -57,7 +58,10 @@ public final class AckBuilder {
                         .append(esc(tableText(error.errorCode()))).append("^HL70357|E||||")
                         .append(esc(error.getMessage())).append('\r');
             } else {
-                ack.append("ERR|").append(location.isEmpty() ? "" : location + "^")
+                // ELD: segment ^ sequence ^ field position ^ code; empty components keep the code in the 4th.
+                String eld = error.segment() == null ? "^^"
+                        : error.segment() + "^1^" + (error.field() > 0 ? String.valueOf(error.field()) : "");
+                ack.append("ERR|").append(eld).append('^')
                         .append(error.errorCode()).append('&').append(esc(tableText(error.errorCode())))
                         .append("&HL70357").append('\r');
             }

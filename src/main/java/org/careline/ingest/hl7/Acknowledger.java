@@ -83,7 +83,15 @@ public final class Acknowledger {
 
     /** The ACK for a message already answered, with the code it got then; empty if it is new. */
     static Optional<String> replay(Database db, InboundLog inbound, MshHeader h) {
-        return db.inTransaction(c -> inbound.find(c, h.sender(), h.controlId()))
-                .map(o -> AckBuilder.reply(h, o.ackCode(), o.ackText()));
+        return db.inTransaction(c -> inbound.find(c, h.sender(), h.controlId())).map(o -> {
+            String type = h.messageType() + "^" + h.triggerEvent();
+            if (!type.equals(o.messageType())) {
+                // Same sender and MSH-10 but another kind of message: a feed reusing control ids. Still a
+                // duplicate by the rules, but someone should look at that feed.
+                LOG.warn("inbound={} control id reused by a {} message (first was {}): treated as a resend",
+                        o.id(), type, o.messageType());
+            }
+            return AckBuilder.reply(h, o.ackCode(), o.ackText());
+        });
     }
 }

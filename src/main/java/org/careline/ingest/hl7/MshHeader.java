@@ -2,7 +2,8 @@ package org.careline.ingest.hl7;
 
 /**
  * The MSH fields an acknowledgement needs, read straight from the text so that even a message HAPI cannot parse
- * gets an ACK that names it (MSA-2) and goes back to its sender.
+ * gets an ACK that names it (MSA-2) and goes back to its sender. MSH-3 to MSH-6 are kept whole, as encoded (an HD
+ * may carry an OID after its namespace id), so the ACK names the applications exactly as the sender did.
  */
 public record MshHeader(String sendingApplication, String sendingFacility, String receivingApplication,
                         String receivingFacility, String messageType, String triggerEvent, String controlId,
@@ -21,16 +22,15 @@ public record MshHeader(String sendingApplication, String sendingFacility, Strin
         // f[0]="MSH", f[1]=encoding characters, so MSH-n sits at f[n-1] for n >= 3.
         String type = field(f, 9);
         String[] typeParts = type.split(java.util.regex.Pattern.quote(String.valueOf(componentSep)), -1);
-        return new MshHeader(first(field(f, 3), componentSep), first(field(f, 4), componentSep),
-                first(field(f, 5), componentSep), first(field(f, 6), componentSep),
+        return new MshHeader(field(f, 3), field(f, 4), field(f, 5), field(f, 6),
                 typeParts.length > 0 ? typeParts[0].trim() : "", typeParts.length > 1 ? typeParts[1].trim() : "",
                 field(f, 10).trim(), first(field(f, 11), componentSep), first(field(f, 12), componentSep).trim(),
                 first(field(f, 18), componentSep));
     }
 
-    /** Who sent it: the key, with MSH-10, of idempotency. */
+    /** Who sent it, by the namespace ids of MSH-3 and MSH-4: the key, with MSH-10, of idempotency. */
     public String sender() {
-        return sendingApplication + "|" + sendingFacility;
+        return first(sendingApplication, '^') + "|" + first(sendingFacility, '^');
     }
 
     private static String field(String[] f, int n) {

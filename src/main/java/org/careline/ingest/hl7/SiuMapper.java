@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.regex.Matcher;
@@ -33,12 +35,12 @@ public final class SiuMapper {
 
     private final SiuMapping mapping;
     private final SiteDirectory sites;
-    private final MobileNumberPicker phones;
+    /** One picker per phone region: a site abroad reads its patients' national numbers in its own region. */
+    private final Map<String, MobileNumberPicker> pickers = new ConcurrentHashMap<>();
 
-    public SiuMapper(SiuMapping mapping, SiteDirectory sites, MobileNumberPicker phones) {
+    public SiuMapper(SiuMapping mapping, SiteDirectory sites) {
         this.mapping = mapping;
         this.sites = sites;
-        this.phones = phones;
     }
 
     /** The action a trigger event stands for, or empty if mappings/siu.yaml does not list it. */
@@ -72,6 +74,7 @@ public final class SiuMapper {
         }
         Integer duration = duration(t, start, site);
 
+        MobileNumberPicker phones = pickers.computeIfAbsent(site.phoneRegion(), MobileNumberPicker::new);
         String phone = phones.pick(candidates(t, mapping.phones().get("primary")),
                 candidates(t, mapping.phones().get("fallback"))).orElse(null);
 
