@@ -107,6 +107,10 @@ public final class Engine implements AutoCloseable {
         main.bind("mllp", new PipeliningMllpComponent());
         // camel-mllp must never write message content (PHI) to the log.
         main.addInitialProperty("camel.component.mllp.logPhi", "false");
+        // HttpClient 5 by default re-sends a request answered 429 or 503 a second later, unseen by the dispatcher:
+        // outside the send rate cap, uncounted as an attempt, and without our backoff. Retries are the outbox's job.
+        main.addInitialProperty("camel.component.http.automaticRetriesDisabled", "true");
+        main.addInitialProperty("camel.component.https.automaticRetriesDisabled", "true");
         main.bind("hl7Receiver", new Hl7Receiver());
         main.bind("acknowledger", new Acknowledger(db, inbound, clock, accepted));
         main.bind("siuIngest", new SiuIngest(db, inbound, mapper, scheduler, clock));

@@ -42,8 +42,8 @@ public record Settings(
             return v == null || v.isBlank() ? null : v.trim();
         };
         return new Settings(
-                intOf(get, "CARELINE_MLLP_PORT", 2575),
-                intOf(get, "CARELINE_HTTP_PORT", 8080),
+                portOf(get, "CARELINE_MLLP_PORT", 2575),
+                portOf(get, "CARELINE_HTTP_PORT", 8080),
                 orElse(get.apply("CARELINE_DB_URL"), DEFAULT_DB_URL),
                 orElse(get.apply("CARELINE_DB_USER"), "careline"),
                 orElse(get.apply("CARELINE_DB_PASSWORD"), ""),
@@ -75,12 +75,6 @@ public record Settings(
         return sandbox() ? "sandbox" : whatsappAccessToken;
     }
 
-    public Settings withPorts(int mllp, int http) {
-        return new Settings(mllp, http, dbUrl, dbUser, dbPassword, zone, phoneRegion, whatsappApiBase,
-                whatsappApiVersion, whatsappPhoneNumberId, whatsappAccessToken, routesDir, mappingsDir,
-                sendRatePerSecond, dispatchIntervalMillis, maxSendAttempts, retryBaseMillis);
-    }
-
     private static int intOf(Function<String, String> get, String key, int def) {
         String v = get.apply(key);
         if (v == null) {
@@ -91,6 +85,14 @@ public record Settings(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'");
         }
+    }
+
+    private static int portOf(Function<String, String> get, String key, int def) {
+        int port = intOf(get, key, def);
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException(key + " must be a port number from 1 to 65535, got '" + port + "'");
+        }
+        return port;
     }
 
     private static ZoneId zoneOf(String v) {

@@ -1,15 +1,27 @@
 package org.careline.config;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
+import java.util.List;
+import java.util.Map;
 
 /** Reads one file under mappings/ into a record, failing with the file, line and key of the first problem. */
 final class YamlFiles {
@@ -17,6 +29,13 @@ final class YamlFiles {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    static {
+        // "S12:" or "- " with nothing after it, inside a map or a list, is a slip, not a value: fail on its key
+        // here rather than with a NullPointerException in the checks that follow.
+        YAML.configOverride(Map.class).setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
+        YAML.configOverride(List.class).setSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
+    }
 
     private YamlFiles() {
     }
@@ -31,17 +50,84 @@ final class YamlFiles {
                 throw new MappingException(file + ": file is empty");
             }
             return value;
-        } catch (JsonMappingException e) {
-            String key = e.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining("."));
-            String line = e.getLocation() == null ? "" : ", line " + e.getLocation().getLineNr();
-            throw new MappingException(file + line + ", key '" + key + "': " + e.getOriginalMessage(), e);
         } catch (JsonProcessingException e) {
-            String line = e.getLocation() == null ? "" : ", line " + e.getLocation().getLineNr();
-            throw new MappingException(file + line + ": " + e.getOriginalMessage(), e);
+            List<JsonMappingException.Reference> path = e instanceof JsonMappingException m ? m.getPath() : List.of();
+            String key = path.isEmpty() ? "" : ", key '" + key(path) + "'";
+            MarkedYAMLException syntax = syntaxError(e);
+            if (syntax != null) {
+                // Not YAML: SnakeYAML's message spans several lines with a caret drawing; keep it to one line.
+                String context = syntax.getContext() == null || syntax.getContextMark() == null ? ""
+                        : " (" + syntax.getContext() + " at line " + (syntax.getContextMark().getLine() + 1) + ")";
+                throw new MappingException(file + ", line " + (syntax.getProblemMark().getLine() + 1) + key
+                        + ": not valid YAML: " + syntax.getProblem() + context, e);
+            }
+            // Jackson reports where its parser was when it noticed; for records that is after the whole object,
+            // so find the line of the key itself.
+            int line = lineOf(file, path);
+            if (line < 0 && e.getLocation() != null) {
+                line = e.getLocation().getLineNr();
+            }
+            String problem = e instanceof InvalidNullException ? "no value given" : e.getOriginalMessage();
+            throw new MappingException(file + (line > 0 ? ", line " + line : "") + key + ": " + problem, e);
         } catch (IOException e) {
             throw new MappingException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A Jackson path as analysts read it: sites.main.policy.reminders[0]. */
+    private static String key(List<JsonMappingException.Reference> path) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference r : path) {
+            if (r.getFieldName() != null) {
+                b.append(b.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else {
+                b.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return b.toString();
+    }
+
+    private static MarkedYAMLException syntaxError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** 1-based line of the last key or list item on {@code path}, or -1 if it cannot be found. */
+    private static int lineOf(Path file, List<JsonMappingException.Reference> path) {
+        if (path.isEmpty()) {
+            return -1;
+        }
+        try (Reader in = Files.newBufferedReader(file)) {
+            Node node = new Yaml().compose(in);
+            Node at = null;
+            for (JsonMappingException.Reference r : path) {
+                if (node instanceof MappingNode map && r.getFieldName() != null) {
+                    NodeTuple found = null;
+                    for (NodeTuple t : map.getValue()) {
+                        if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(r.getFieldName())) {
+                            found = t;
+                        }
+                    }
+                    if (found == null) {
+                        return -1;
+                    }
+                    at = found.getKeyNode();
+                    node = found.getValueNode();
+                } else if (node instanceof SequenceNode seq && r.getFieldName() == null
+                        && r.getIndex() >= 0 && r.getIndex() < seq.getValue().size()) {
+                    node = seq.getValue().get(r.getIndex());
+                    at = node;
+                } else {
+                    return -1;
+                }
+            }
+            return at == null ? -1 : at.getStartMark().getLine() + 1;
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 }

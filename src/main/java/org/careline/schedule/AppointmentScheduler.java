@@ -69,7 +69,7 @@ public final class AppointmentScheduler {
                         // Re-booked after a cancellation: a fresh set of messages.
                         cancelled = outbox.cancelPending(c, id, "re-booked", now);
                         plan = ReminderPlanner.planBooking(now, e.start(), site.zone(), policy);
-                    } else if (moved || e.action() == AppointmentAction.RESCHEDULE && moved) {
+                    } else if (moved) {
                         // A new time (S13, or an S14/S12 that carries one): pending reminders move, patient told.
                         cancelled = outbox.cancelPending(c, id, "rescheduled", now);
                         plan = ReminderPlanner.planReschedule(now, e.start(), site.zone(), policy);

@@ -118,11 +118,13 @@ public final class Dispatcher implements AutoCloseable {
                 LOG.warn("outbox={} dead-lettered: could not render", id);
                 return;
             }
-            Duration wait = rateCap.reserve();
-            if (!wait.isZero()) {
-                Thread.sleep(wait.toMillis(), (int) (wait.toNanosPart() % 1_000_000));
+            rateCap.acquire();
+            CloudApiOutcome outcome;
+            try {
+                outcome = client.send(message);
+            } finally {
+                rateCap.sent();
             }
-            CloudApiOutcome outcome = client.send(message);
             record(due, outcome);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -29,14 +29,27 @@ class SendRateCapTest {
         }
     }
 
+    /** Sends answered the instant they start, as many as the cap lets through, until {@code count} have gone. */
+    private static List<Instant> instantlyAnswered(SendRateCap cap, FakeClock clock, int count) {
+        List<Instant> sends = new ArrayList<>();
+        while (sends.size() < count) {
+            Duration wait = cap.tryAcquire();
+            if (wait.isZero()) {
+                sends.add(clock.instant());
+                cap.sent();
+            } else {
+                assertThat(wait.isNegative()).isFalse();
+                clock.advance(wait);
+            }
+        }
+        return sends;
+    }
+
     @Test
     void burstAtOneInstantIsSpreadOverWindows() {
         FakeClock clock = new FakeClock();
         SendRateCap cap = new SendRateCap(80, clock);
-        List<Instant> sends = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            sends.add(T0.plus(cap.reserve()));
-        }
+        List<Instant> sends = instantlyAnswered(cap, clock, 200);
 
         assertThat(sends.subList(0, 80)).containsOnly(T0);
         assertThat(sends.subList(80, 160)).containsOnly(T0.plusSeconds(1));
@@ -49,54 +62,88 @@ class SendRateCapTest {
         FakeClock clock = new FakeClock();
         SendRateCap cap = new SendRateCap(10, clock);
         for (int i = 0; i < 100; i++) {
-            assertThat(cap.reserve()).isEqualTo(Duration.ZERO);
+            assertThat(cap.tryAcquire()).isEqualTo(Duration.ZERO);
+            cap.sent();
             clock.advance(Duration.ofMillis(100));
         }
     }
 
     @Test
-    void waitCountsFromTheOldestSendInTheWindow() {
+    void waitCountsFromTheOldestAnswerInTheWindow() {
         FakeClock clock = new FakeClock();
         SendRateCap cap = new SendRateCap(3, clock);
-        assertThat(cap.reserve()).isEqualTo(Duration.ZERO);             // T0
+        assertThat(cap.tryAcquire()).isEqualTo(Duration.ZERO);          // T0, answered at once
+        cap.sent();
         clock.advance(Duration.ofMillis(400));
-        assertThat(cap.reserve()).isEqualTo(Duration.ZERO);             // T0+400
-        assertThat(cap.reserve()).isEqualTo(Duration.ZERO);             // T0+400
+        assertThat(cap.tryAcquire()).isEqualTo(Duration.ZERO);          // T0+400
+        assertThat(cap.tryAcquire()).isEqualTo(Duration.ZERO);          // T0+400
+        cap.sent();
+        cap.sent();
         clock.advance(Duration.ofMillis(200));                          // now T0+600
-        assertThat(cap.reserve()).isEqualTo(Duration.ofMillis(400));    // T0+1000
-        assertThat(cap.reserve()).isEqualTo(Duration.ofMillis(800));    // T0+1400
+        assertThat(cap.tryAcquire()).isEqualTo(Duration.ofMillis(400)); // free at T0+1000
+        assertThat(cap.tryAcquire()).as("a refusal takes nothing").isEqualTo(Duration.ofMillis(400));
+        clock.advance(Duration.ofMillis(400));
+        assertThat(cap.tryAcquire()).isEqualTo(Duration.ZERO);          // T0+1000
+        cap.sent();
+        assertThat(cap.tryAcquire()).isEqualTo(Duration.ofMillis(400)); // next free at T0+1400
         clock.advance(Duration.ofSeconds(5));
-        assertThat(cap.reserve()).isEqualTo(Duration.ZERO);
+        assertThat(cap.tryAcquire()).isEqualTo(Duration.ZERO);
     }
 
     @Test
-    void irregularTrafficNeverExceedsTheCap() {
+    void aSendCountsUntilAWindowAfterItsAnswer() {
+        FakeClock clock = new FakeClock();
+        SendRateCap cap = new SendRateCap(1, clock);
+        assertThat(cap.tryAcquire()).isEqualTo(Duration.ZERO);          // T0, still waiting for the answer
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(cap.tryAcquire()).as("the slot is held while the send is in flight").isEqualTo(Duration.ofSeconds(1));
+        cap.sent();                                                     // answered at T0+3s
+        clock.advance(Duration.ofMillis(999));
+        assertThat(cap.tryAcquire()).isEqualTo(Duration.ofMillis(1));
+        clock.advance(Duration.ofMillis(1));
+        assertThat(cap.tryAcquire()).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void arrivalsNeverExceedTheCapHoweverLongRequestsTakeOnTheWay() {
         FakeClock clock = new FakeClock();
         SendRateCap cap = new SendRateCap(80, clock);
         java.util.Random random = new java.util.Random(5);
-        List<Instant> sends = new ArrayList<>();
+        java.util.PriorityQueue<Instant> answers = new java.util.PriorityQueue<>();
+        List<Instant> arrivals = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
             if (random.nextInt(4) == 0) {
                 clock.advance(Duration.ofMillis(random.nextInt(60)));
             }
-            Duration wait = cap.reserve();
-            assertThat(wait.isNegative()).isFalse();
-            sends.add(clock.instant().plus(wait));
+            answerDue(cap, clock, answers);
+            for (Duration wait = cap.tryAcquire(); !wait.isZero(); wait = cap.tryAcquire()) {
+                assertThat(wait.isNegative()).isFalse();
+                Duration untilAnswer = answers.isEmpty() ? wait : Duration.between(clock.instant(), answers.peek());
+                clock.advance(untilAnswer.compareTo(wait) < 0 ? untilAnswer : wait);
+                answerDue(cap, clock, answers);
+            }
+            // The request reaches Meta somewhere between its start and its answer, 0–300 ms later.
+            long latency = random.nextInt(301);
+            arrivals.add(clock.instant().plusMillis(random.nextLong(latency + 1)));
+            answers.add(clock.instant().plusMillis(latency));
         }
-        assertThat(sends).isSorted();
-        assertAtMostPerWindow(sends, 80);
+        assertAtMostPerWindow(arrivals, 80);
+    }
+
+    private static void answerDue(SendRateCap cap, FakeClock clock, java.util.PriorityQueue<Instant> answers) {
+        while (!answers.isEmpty() && !answers.peek().isAfter(clock.instant())) {
+            answers.poll();
+            cap.sent();
+        }
     }
 
     @Test
     void clockSteppingBackDoesNotBreakTheCap() {
         FakeClock clock = new FakeClock();
         SendRateCap cap = new SendRateCap(2, clock);
-        List<Instant> sends = new ArrayList<>();
-        sends.add(clock.instant().plus(cap.reserve()));
-        sends.add(clock.instant().plus(cap.reserve()));
+        List<Instant> sends = new ArrayList<>(instantlyAnswered(cap, clock, 2));
         clock.advance(Duration.ofMillis(-500));
-        sends.add(clock.instant().plus(cap.reserve()));
-        sends.add(clock.instant().plus(cap.reserve()));
+        sends.addAll(instantlyAnswered(cap, clock, 2));
         assertAtMostPerWindow(sends, 2);
     }
 
@@ -104,6 +151,7 @@ class SendRateCapTest {
     void rejectsBadArguments() {
         assertThatThrownBy(() -> new SendRateCap(0, new FakeClock())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new SendRateCap(1, null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new SendRateCap(1, new FakeClock()).sent()).isInstanceOf(IllegalStateException.class);
     }
 
     /** Windows starting at a send are the fullest ones, so checking those covers every [t, t+1s). */

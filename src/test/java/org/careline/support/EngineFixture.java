@@ -20,7 +20,9 @@ import java.util.Map;
 
 /**
  * A real engine for a test: its own H2 file database, free ports, the project's routes/ and mappings/, and a
- * {@link MetaStub} in place of Meta. Time is a {@link MutableClock} the test moves.
+ * {@link MetaStub} in place of Meta. Time is a {@link MutableClock} the test moves. CARELINE_DB_URL, _USER and
+ * _PASSWORD in {@code extraEnv} put the engine on another database instead (PostgresSchemaTest); {@link #query}
+ * then returns that driver's column types (e.g. java.sql.Timestamp for timestamptz on PostgreSQL).
  */
 public final class EngineFixture implements AutoCloseable {
 

@@ -22,6 +22,8 @@ public final class Siu {
     private String facility = "GH Clinic";
     private String serviceCode = "CONS";
     private String note = "Bring your insurance card";
+    private String[] moreNotes = new String[0];
+    private String provider = "D1^SMITH^ANNA^^^DR";
     private String charset = "";
     private String separator = "\r";
     private String patientId = "MRN" + UUID.randomUUID().toString().substring(0, 6);
@@ -45,6 +47,12 @@ public final class Siu {
     public Siu facility(String f) { this.facility = f; return this; }
     public Siu serviceCode(String c) { this.serviceCode = c; return this; }
     public Siu note(String n) { this.note = n; return this; }
+    /** Further appointment notes, each its own NTE segment after the first. */
+    public Siu moreNotes(String... n) { this.moreNotes = n.clone(); return this; }
+    /** AIP-3 (XCN: id^family^given^middle^suffix^prefix). */
+    public Siu provider(String xcn) { this.provider = xcn; return this; }
+    /** The same message again under a new control id (MSH-10), so it is not taken for a resend. */
+    public Siu newControlId() { this.controlId = "C" + UUID.randomUUID().toString().substring(0, 8); return this; }
     public Siu charset(String c) { this.charset = c; return this; }
     public Siu separator(String s) { this.separator = s; return this; }
     public Siu patientId(String id) { this.patientId = id; return this; }
@@ -61,9 +69,12 @@ public final class Siu {
                 + phone + "||" + language;
         String ais = "AIS|1||" + serviceCode + "^Consultation";
         String ail = "AIL|1||ROOM1^^^" + facility;
-        String aip = "AIP|1||D1^SMITH^ANNA^^^DR";
+        String aip = "AIP|1||" + provider;
         StringBuilder b = new StringBuilder(msh).append(separator).append(sch).append(separator);
         if (nte != null) b.append(nte).append(separator);
+        for (int i = 0; i < moreNotes.length; i++) {
+            b.append("NTE|").append(i + 2).append("||").append(moreNotes[i]).append(separator);
+        }
         b.append(pid).append(separator).append("RGS|1").append(separator).append(ais).append(separator)
                 .append(ail).append(separator).append(aip);
         return b.toString();

@@ -232,12 +232,15 @@ public final class SiuMapper {
         return j.length() == 0 ? null : j.toString();
     }
 
-    /** The path read from every repetition of its segment, joined. */
+    /** The path read from every repetition of its segment ("/NTE-3" → NTE(0)-3, NTE(1)-3, ...), joined. */
     private String repetitions(Terser t, String path) {
-        Matcher m = FIELD_PATH.matcher(stripComponents(path));
+        int dash = path.indexOf('-');
+        if (dash < 0) {
+            return null;
+        }
+        String segPath = path.substring(0, dash);
+        String rest = path.substring(dash);
         StringJoiner j = new StringJoiner(" ");
-        String rest = path.substring(path.indexOf('-'));
-        String segPath = path.substring(0, path.indexOf('-'));
         for (int i = 0; i < 50; i++) {
             try {
                 String v = clean(t.get(segPath + "(" + i + ")" + rest));
@@ -249,7 +252,7 @@ public final class SiuMapper {
                 break;
             }
         }
-        return m.matches() && j.length() > 0 ? j.toString() : null;
+        return j.length() > 0 ? j.toString() : null;
     }
 
     private List<PhoneCandidate> candidates(Terser t, SiuMapping.PhoneField pf) {

@@ -1,0 +1,249 @@
+package org.careline.store;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.careline.config.Settings;
+import org.careline.support.EngineFixture;
+import org.careline.support.MetaStub;
+import org.careline.support.MllpClient;
+import org.careline.support.Siu;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The spine schema and the engine on PostgreSQL (zonky's embedded PostgreSQL 14, from Maven Central). Each test
+ * gets a database of its own, created empty and owned by a non-superuser role, as in production.
+ *
+ * <p>As root, zonky 2.1 runs initdb and pg_ctl under {@code unshare -U} (PostgreSQL refuses to run as root), so
+ * this needs nothing from the machine but util-linux's unshare, which Debian always has.
+ */
+class PostgresSchemaTest {
+
+    // A Tuesday at 14:00 in Detroit: outside quiet hours, so the confirmation is due at once.
+    private static final Instant NOW = ZonedDateTime.of(2030, 3, 5, 14, 0, 0, 0, ZoneId.of("America/Detroit")).toInstant();
+    private static final String USER = "careline";
+    private static final String PASSWORD = "careline-test";
+
+    private static EmbeddedPostgres pg;
+
+    private String url;
+    private EngineFixture fx;
+
+    @BeforeAll
+    static void startPostgres() throws IOException, SQLException {
+        try {
+            pg = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60)).start();
+        } catch (RuntimeException | IOException e) {
+            throw new IllegalStateException("embedded PostgreSQL did not start (its initdb/pg_ctl output is in this "
+                    + "test's log). As root, zonky needs 'unshare -U' (util-linux) and user namespaces to run it as "
+                    + "an unprivileged user.", e);
+        }
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'");
+        }
+    }
+
+    @AfterAll
+    static void stopPostgres() throws IOException {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @BeforeEach
+    void freshDatabase() throws SQLException {
+        String name = "careline_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name + " OWNER " + USER);
+        }
+        url = "jdbc:postgresql://localhost:" + pg.getPort() + "/" + name;
+    }
+
+    @AfterEach
+    void stopEngine() throws Exception {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    private Map<String, String> dbEnv() {
+        return Map.of("CARELINE_DB_URL", url, "CARELINE_DB_USER", USER, "CARELINE_DB_PASSWORD", PASSWORD);
+    }
+
+    @Test
+    void flywayMigratesV1UnchangedOnPostgres() throws Exception {
+        Settings settings = Settings.from(dbEnv());
+        try (Database db = Database.open(settings); Connection c = db.dataSource().getConnection()) {
+            assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
+            assertThat(strings(c, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL AND success"))
+                    .containsExactly("1");
+            assertThat(strings(c, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"))
+                    .contains("inbound_message", "patient", "appointment", "appointment_event", "outbox",
+                            "message_event", "alert");
+            assertThat(strings(c, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"))
+                    .containsExactly(USER);
+            // Instants are stored as timestamptz, ids are identity columns, the idempotency key is a constraint.
+            assertThat(strings(c, "SELECT DISTINCT data_type FROM information_schema.columns WHERE table_schema = 'public' "
+                    + "AND column_name IN ('received_at', 'due_at', 'start_at', 'claimed_until', 'raised_at')"))
+                    .containsExactly("timestamp with time zone");
+            assertThat(strings(c, "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' "
+                    + "AND column_name = 'id' AND is_identity = 'YES' ORDER BY table_name"))
+                    .containsExactly("alert", "appointment", "appointment_event", "inbound_message", "message_event",
+                            "outbox", "patient");
+            assertThat(strings(c, "SELECT constraint_name FROM information_schema.table_constraints "
+                    + "WHERE table_name = 'inbound_message' AND constraint_type = 'UNIQUE'"))
+                    .containsExactly("uq_inbound_sender_control");
+        }
+        // A second start finds V1 applied and validates it.
+        try (Database db = Database.open(settings); Connection c = db.dataSource().getConnection()) {
+            assertThat(strings(c, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL"))
+                    .containsExactly("1");
+        }
+    }
+
+    @Test
+    void engineOnPostgresStoresSendsAndAnswersAResendAsTheFirstCopy() throws Exception {
+        fx = EngineFixture.start(dbEnv(), NOW);
+        Instant start = NOW.plus(Duration.ofDays(3));
+        Siu siu = Siu.booking(start);
+        String message = siu.build();
+
+        String first;
+        try (MllpClient client = fx.mllp()) {
+            first = client.send(message);
+        }
+        assertThat(MllpClient.field(first, "MSA", 1)).as(first).isEqualTo("AA");
+        assertThat(MllpClient.field(first, "MSA", 2)).isEqualTo(siu.controlId());
+        assertThat(fx.count("SELECT COUNT(*) FROM appointment a JOIN patient p ON p.id = a.patient_id "
+                + "WHERE a.external_id = ? AND a.status = 'BOOKED' AND a.start_at = ? AND p.phone_e164 = '+16082719000'",
+                siu.fillerId(), OffsetDateTime.ofInstant(start, ZoneOffset.UTC))).isEqualTo(1);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> fx.meta.received().size() == 1);
+        MetaStub.Received r = fx.meta.received().get(0);
+        assertThat(r.path()).isEqualTo("/v23.0/" + EngineFixture.PHONE_NUMBER_ID + "/messages");
+        assertThat(r.json().path("to").asText()).isEqualTo("16082719000");
+        assertThat(r.json().path("template").path("name").asText()).isEqualTo("appointment_confirmation");
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.count("SELECT COUNT(*) FROM outbox "
+                + "WHERE kind = 'CONFIRMATION' AND status = 'SENT' AND wamid = 'wamid.TEST1'") == 1);
+        assertThat(fx.query("SELECT label FROM outbox WHERE status = 'PENDING' ORDER BY due_at").stream()
+                .map(row -> (String) row.get("LABEL")).toList()).containsExactly("48h", "2h");
+
+        // The same message again, on a new connection: the same answer, and nothing else happens.
+        String again;
+        try (MllpClient client = fx.mllp()) {
+            again = client.send(message);
+        }
+        assertThat(segment(again, "MSA")).isEqualTo(segment(first, "MSA"));
+        assertThat(fx.count("SELECT COUNT(*) FROM inbound_message")).isEqualTo(1);
+        assertThat(fx.count("SELECT COUNT(*) FROM appointment")).isEqualTo(1);
+        assertThat(fx.count("SELECT COUNT(*) FROM appointment_event")).isEqualTo(1);
+        assertThat(fx.count("SELECT COUNT(*) FROM outbox")).isEqualTo(3);
+        assertThat(fx.count("SELECT COUNT(*) FROM outbox WHERE status = 'PENDING' AND due_at <= ?",
+                OffsetDateTime.ofInstant(NOW, ZoneOffset.UTC))).isZero();
+        assertThat(fx.meta.received()).hasSize(1);
+    }
+
+    /**
+     * A resend that races the first copy: its look-up finds nothing (the first copy is not committed yet), so it
+     * inserts, and PostgreSQL makes that insert wait on the unique key until the first copy commits, then fails it
+     * with 23505. On PostgreSQL a failed statement aborts the whole transaction, so the engine must roll back and
+     * answer from the committed row in a new one, and the pooled connection must come back usable.
+     */
+    @Test
+    void resendRacingTheFirstCopyHitsTheUniqueKeyAndGetsTheFirstAnswer() throws Exception {
+        fx = EngineFixture.start(dbEnv(), NOW);
+        Siu siu = Siu.booking(NOW.plus(Duration.ofDays(3)));
+
+        try (Connection firstCopy = DriverManager.getConnection(url, USER, PASSWORD)) {
+            firstCopy.setAutoCommit(false);
+            try (PreparedStatement ps = firstCopy.prepareStatement("INSERT INTO inbound_message (sender, control_id, "
+                    + "message_type, ack_code, ack_text, received_at) VALUES ('EHR|HOSP', ?, 'SIU^S12', 'AA', NULL, ?)")) {
+                ps.setString(1, siu.controlId());
+                ps.setObject(2, OffsetDateTime.ofInstant(NOW, ZoneOffset.UTC));
+                ps.executeUpdate();
+            }
+
+            CompletableFuture<String> ack = CompletableFuture.supplyAsync(() -> {
+                try (MllpClient client = fx.mllp()) {
+                    return client.send(siu.build());
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // The engine's insert is now queued behind ours on the unique key.
+            await().atMost(Duration.ofSeconds(15)).until(() -> fx.count("SELECT COUNT(*) FROM pg_stat_activity "
+                    + "WHERE datname = current_database() AND wait_event_type = 'Lock' "
+                    + "AND query LIKE 'INSERT INTO inbound_message%'") == 1);
+            assertThat(ack).isNotDone();
+            firstCopy.commit();
+
+            String answer = ack.get(15, TimeUnit.SECONDS);
+            assertThat(MllpClient.field(answer, "MSA", 1)).as(answer).isEqualTo("AA");
+            assertThat(MllpClient.field(answer, "MSA", 2)).isEqualTo(siu.controlId());
+            assertThat(answer).doesNotContain("ERR|");
+        }
+        // The losing copy changed nothing: its whole transaction was rolled back.
+        assertThat(fx.count("SELECT COUNT(*) FROM inbound_message WHERE control_id = ?", siu.controlId())).isEqualTo(1);
+        assertThat(fx.count("SELECT COUNT(*) FROM appointment")).isZero();
+        assertThat(fx.count("SELECT COUNT(*) FROM patient")).isZero();
+        assertThat(fx.count("SELECT COUNT(*) FROM outbox")).isZero();
+
+        // The engine goes on working after the failed statement: new messages are stored and confirmed.
+        List<Siu> next = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            next.add(Siu.booking(NOW.plus(Duration.ofDays(3))));
+        }
+        List<String> acks;
+        try (MllpClient client = fx.mllp()) {
+            acks = client.pipeline(next.stream().map(Siu::build).toList());
+        }
+        assertThat(acks).allSatisfy(a -> assertThat(MllpClient.field(a, "MSA", 1)).as(a).isEqualTo("AA"));
+        assertThat(fx.count("SELECT COUNT(*) FROM appointment")).isEqualTo(20);
+        await().atMost(Duration.ofSeconds(20)).until(() -> fx.count("SELECT COUNT(*) FROM outbox "
+                + "WHERE kind = 'CONFIRMATION' AND status = 'SENT'") == 20);
+    }
+
+    private static String segment(String message, String name) {
+        for (String s : message.split("\r")) {
+            if (s.startsWith(name + "|")) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> strings(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        }
+    }
+}
