@@ -8,6 +8,10 @@ CREATE TABLE inbound_message (
     message_type    VARCHAR(20),
     ack_code        VARCHAR(2)   NOT NULL,
     ack_text        VARCHAR(500),
+    -- For AE/AR: the ERR details, so a resend gets the very same answer.
+    error_code      INTEGER,
+    error_segment   VARCHAR(10),
+    error_field     INTEGER,
     received_at     TIMESTAMP WITH TIME ZONE NOT NULL,
     CONSTRAINT uq_inbound_sender_control UNIQUE (sender, control_id)
 );

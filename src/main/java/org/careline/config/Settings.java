@@ -48,7 +48,7 @@ public record Settings(
                 orElse(get.apply("CARELINE_DB_USER"), "careline"),
                 orElse(get.apply("CARELINE_DB_PASSWORD"), ""),
                 zoneOf(get.apply("CARELINE_TIMEZONE")),
-                orElse(get.apply("CARELINE_PHONE_REGION"), "US").toUpperCase(java.util.Locale.ROOT),
+                regionOf(orElse(get.apply("CARELINE_PHONE_REGION"), "US")),
                 trimSlash(orElse(get.apply("WHATSAPP_API_BASE"), "https://graph.facebook.com")),
                 orElse(get.apply("WHATSAPP_API_VERSION"), DEFAULT_API_VERSION),
                 orElse(get.apply("WHATSAPP_PHONE_NUMBER_ID"), SANDBOX_PHONE_NUMBER_ID),
@@ -93,6 +93,15 @@ public record Settings(
             throw new IllegalArgumentException(key + " must be a port number from 1 to 65535, got '" + port + "'");
         }
         return port;
+    }
+
+    private static String regionOf(String v) {
+        String region = v.toUpperCase(java.util.Locale.ROOT);
+        if (!com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance().getSupportedRegions().contains(region)) {
+            throw new IllegalArgumentException("CARELINE_PHONE_REGION must be an ISO 3166 region such as US or GB, got '"
+                    + v + "'");
+        }
+        return region;
     }
 
     private static ZoneId zoneOf(String v) {

@@ -42,6 +42,19 @@ public final class TemplateCatalog {
     public static TemplateCatalog load(Path dir) {
         Path path = dir.resolve("templates.yaml");
         File f = YamlFiles.read(path, File.class);
+        // Unknown kinds first: a misspelt kind ("canceled") is named as the mistake, not as a missing kind.
+        if (f.templates() != null) {
+            for (String k : f.templates().keySet()) {
+                boolean known = false;
+                for (MessageKind kind : MessageKind.values()) {
+                    known |= kind.key().equals(k);
+                }
+                if (!known) {
+                    throw new MappingException(path + ", key 'templates." + k + "': not a message kind (known: "
+                            + java.util.Arrays.stream(MessageKind.values()).map(MessageKind::key).toList() + ")");
+                }
+            }
+        }
         Map<MessageKind, TemplateSpec> templates = new EnumMap<>(MessageKind.class);
         for (MessageKind kind : MessageKind.values()) {
             TemplateEntry e = f.templates() == null ? null : f.templates().get(kind.key());
@@ -60,17 +73,6 @@ public final class TemplateCatalog {
                 templates.put(kind, new TemplateSpec(e.name(), e.defaultLanguage(), e.languages(), body));
             } catch (IllegalArgumentException ex) {
                 throw new MappingException(path + ", key '" + key + "': " + ex.getMessage());
-            }
-        }
-        if (f.templates() != null) {
-            for (String k : f.templates().keySet()) {
-                boolean known = false;
-                for (MessageKind kind : MessageKind.values()) {
-                    known |= kind.key().equals(k);
-                }
-                if (!known) {
-                    throw new MappingException(path + ", key 'templates." + k + "': not a message kind");
-                }
             }
         }
         Map<String, Formats> formats = new java.util.HashMap<>();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.careline.config.Site;
 import org.careline.config.SiteDirectory;
 import org.careline.config.TemplateCatalog;
+import org.careline.schedule.AppointmentScheduler;
 import org.careline.schedule.MessageKind;
 import org.careline.store.AlertLog;
 import org.careline.store.Database;
@@ -121,6 +122,11 @@ public final class Dispatcher implements AutoCloseable {
             rateCap.acquire();
             CloudApiOutcome outcome;
             try {
+                if (pausedReason.get() != null) {
+                    // Paused while this one waited for its slot: it waits for the resume like the rest.
+                    db.inTransaction(c -> { outbox.release(c, id, clock.instant()); return null; });
+                    return;
+                }
                 outcome = client.send(message);
             } finally {
                 rateCap.sent();
@@ -142,7 +148,14 @@ public final class Dispatcher implements AutoCloseable {
         if (due.optedOut()) {
             return "patient opted out";
         }
-        if (due.start() != null && !due.start().isAfter(now) && due.kind() != MessageKind.CANCELLED) {
+        if (due.kind() == MessageKind.CANCELLED) {
+            return null;
+        }
+        // A message claimed (or retried) while the appointment was cancelled must not go out after all.
+        if (!AppointmentScheduler.BOOKED.equals(due.appointmentStatus())) {
+            return "appointment " + due.appointmentStatus().toLowerCase(java.util.Locale.ROOT);
+        }
+        if (due.start() != null && !due.start().isAfter(now)) {
             return "appointment already started";
         }
         return null;

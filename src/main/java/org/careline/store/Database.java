@@ -49,10 +49,18 @@ public final class Database implements AutoCloseable {
                 c.commit();
                 return result;
             } catch (Exception e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException rollbackFailure) {
+                    e.addSuppressed(rollbackFailure); // keep the cause that matters in front
+                }
                 throw e;
             } finally {
-                c.setAutoCommit(true);
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // the pool discards a broken connection
+                }
             }
         } catch (RuntimeException e) {
             throw e;

@@ -10,18 +10,21 @@ import java.util.Optional;
 /** Every HL7 message received, by sender and MSH-10: the memory that makes a resend have no second effect. */
 public final class InboundLog {
 
-    /** The ACK a message got the first time. */
-    public record Outcome(long id, String messageType, String ackCode, String ackText) {
+    /** The ACK a message got the first time; the error fields are set for AE/AR. */
+    public record Outcome(long id, String messageType, String ackCode, String ackText, Integer errorCode,
+                          String errorSegment, Integer errorField) {
     }
 
     public Optional<Outcome> find(Connection c, String sender, String controlId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, message_type, ack_code, ack_text FROM inbound_message WHERE sender = ? AND control_id = ?")) {
+                "SELECT id, message_type, ack_code, ack_text, error_code, error_segment, error_field "
+                        + "FROM inbound_message WHERE sender = ? AND control_id = ?")) {
             ps.setString(1, Sql.cap(sender, 200));
             ps.setString(2, Sql.cap(controlId, 200));
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Outcome(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)))
-                        : Optional.empty();
+                return rs.next() ? Optional.of(new Outcome(rs.getLong(1), rs.getString(2), rs.getString(3),
+                        rs.getString(4), Sql.getInteger(rs, "error_code"), rs.getString(6),
+                        Sql.getInteger(rs, "error_field"))) : Optional.empty();
             }
         }
     }
@@ -33,16 +36,20 @@ public final class InboundLog {
      *                                   won the race): the transaction must roll back and answer as the first did
      */
     public long record(Connection c, String sender, String controlId, String messageType, String ackCode,
-                                 String ackText, Instant now) throws SQLException {
+                       String ackText, Integer errorCode, String errorSegment, Integer errorField, Instant now)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO inbound_message (sender, control_id, message_type, ack_code, ack_text, received_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?)", new String[]{"id"})) {
+                "INSERT INTO inbound_message (sender, control_id, message_type, ack_code, ack_text, error_code, "
+                        + "error_segment, error_field, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[]{"id"})) {
             ps.setString(1, Sql.cap(sender, 200));
             ps.setString(2, Sql.cap(controlId, 200));
             ps.setString(3, Sql.cap(messageType, 20));
             ps.setString(4, ackCode);
             ps.setString(5, Sql.cap(ackText, 500));
-            Sql.setInstant(ps, 6, now);
+            Sql.setInteger(ps, 6, errorCode);
+            ps.setString(7, Sql.cap(errorSegment, 10));
+            Sql.setInteger(ps, 8, errorField);
+            Sql.setInstant(ps, 9, now);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();

@@ -28,7 +28,7 @@ public final class Outbox {
 
     /** What the dispatcher needs to render and send one message. Holds PHI: never log it. */
     public record Due(long id, long appointmentId, MessageKind kind, String label, int attempts, Instant dueAt,
-                      String status, Instant start, Integer durationMinutes, String siteCode, String provider,
+                      String status, String appointmentStatus, Instant start, Integer durationMinutes, String siteCode, String provider,
                       String location, String serviceName, String instructions, String givenName, String phone,
                       String language, boolean optedOut) {
     }
@@ -128,7 +128,7 @@ public final class Outbox {
 
     public Due load(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.appointment_id, o.kind, o.label, o.attempts, "
-                + "o.due_at, o.status, a.start_at, a.duration_min, a.site_code, a.provider_name, a.location_name, "
+                + "o.due_at, o.status, a.status AS appointment_status, a.start_at, a.duration_min, a.site_code, a.provider_name, a.location_name, "
                 + "a.service_name, a.instructions, p.given_name, p.phone_e164, p.language, p.opted_out "
                 + "FROM outbox o JOIN appointment a ON a.id = o.appointment_id JOIN patient p ON p.id = a.patient_id "
                 + "WHERE o.id = ?")) {
@@ -139,7 +139,7 @@ public final class Outbox {
                 }
                 return new Due(rs.getLong("id"), rs.getLong("appointment_id"), MessageKind.valueOf(rs.getString("kind")),
                         rs.getString("label"), rs.getInt("attempts"), Sql.getInstant(rs, "due_at"),
-                        rs.getString("status"), Sql.getInstant(rs, "start_at"), Sql.getInteger(rs, "duration_min"),
+                        rs.getString("status"), rs.getString("appointment_status"), Sql.getInstant(rs, "start_at"), Sql.getInteger(rs, "duration_min"),
                         rs.getString("site_code"), rs.getString("provider_name"), rs.getString("location_name"),
                         rs.getString("service_name"), rs.getString("instructions"), rs.getString("given_name"),
                         rs.getString("phone_e164"), rs.getString("language"), rs.getBoolean("opted_out"));

@@ -190,7 +190,8 @@ class MappingFilesTest {
         edit("templates.yaml", "  cancelled:\n", "  canceled:\n");
         assertThatThrownBy(() -> TemplateCatalog.load(dir))
                 .isInstanceOf(MappingException.class)
-                .hasMessage(dir.resolve("templates.yaml") + ", key 'templates.cancelled': missing");
+                .hasMessage(dir.resolve("templates.yaml") + ", key 'templates.canceled': not a message kind "
+                        + "(known: [confirmation, reminder, rescheduled, cancelled])");
     }
 
     @Test

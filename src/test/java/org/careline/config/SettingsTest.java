@@ -102,6 +102,14 @@ class SettingsTest {
     }
 
     @Test
+    void anUnknownPhoneRegionIsNamed() {
+        assertThatThrownBy(() -> Settings.from(Map.of("CARELINE_PHONE_REGION", "XX")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("CARELINE_PHONE_REGION must be an ISO 3166 region such as US or GB, got 'XX'");
+        assertThat(Settings.from(Map.of("CARELINE_PHONE_REGION", "gb")).phoneRegion()).isEqualTo("GB");
+    }
+
+    @Test
     void anUnknownTimeZoneIsNamed() {
         assertThatThrownBy(() -> Settings.from(Map.of("CARELINE_TIMEZONE", "Mars/Base")))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -71,7 +71,8 @@ public final class Acknowledger {
             }
             try {
                 db.inTransaction(c -> inbound.record(c, h.sender(), h.controlId(),
-                        h.messageType() + "^" + h.triggerEvent(), error.ackCode(), error.getMessage(), clock.instant()));
+                        h.messageType() + "^" + h.triggerEvent(), error.ackCode(), error.getMessage(),
+                        error.errorCode(), error.segment(), error.field(), clock.instant()));
             } catch (DuplicateMessageException ignored) {
                 // recorded by a concurrent copy
             }
@@ -91,7 +92,14 @@ public final class Acknowledger {
                 LOG.warn("inbound={} control id reused by a {} message (first was {}): treated as a resend",
                         o.id(), type, o.messageType());
             }
-            return AckBuilder.reply(h, o.ackCode(), o.ackText());
+            if (o.errorCode() == null) {
+                return AckBuilder.reply(h, o.ackCode(), o.ackText());
+            }
+            int field = o.errorField() == null ? 0 : o.errorField();
+            Hl7AckException first = "AR".equals(o.ackCode())
+                    ? new ApplicationRejectException(o.ackText(), o.errorCode(), o.errorSegment(), field)
+                    : new ApplicationErrorException(o.ackText(), o.errorCode(), o.errorSegment(), field);
+            return AckBuilder.error(h, first);
         });
     }
 }

@@ -46,7 +46,7 @@ public final class SiuIngest {
             return db.inTransaction(c -> {
                 Instant now = clock.instant();
                 long inboundId = inbound.record(c, h.sender(), h.controlId(),
-                        h.messageType() + "^" + h.triggerEvent(), "AA", null, now);
+                        h.messageType() + "^" + h.triggerEvent(), "AA", null, null, null, null, now);
                 AppointmentScheduler.Result r = scheduler.apply(c, event, inboundId, now);
                 LOG.info("SIU^{} inbound={} appointment={} reachable={} queued={} cancelled={}", h.triggerEvent(),
                         inboundId, r.appointmentId(), r.reachable(), r.messagesQueued(), r.messagesCancelled());

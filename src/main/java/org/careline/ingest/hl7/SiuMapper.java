@@ -317,7 +317,7 @@ public final class SiuMapper {
         if (s == null) {
             return null;
         }
-        String v = s.trim();
+        String v = Hl7Text.plain(s).trim();
         // HL7's explicit null ("") means "no value" to Careline.
         return v.isEmpty() || v.equals("\"\"") ? null : v;
     }

@@ -374,6 +374,8 @@ class Hl7ListenerTest {
             assertThat(msa(second, 1)).isEqualTo("AE");
             assertThat(msa(second, 2)).isEqualTo(siu.controlId());
             assertThat(msa(second, 3)).isEqualTo(msa(first, 3));
+            assertThat(errSegment(second)).as("the resend gets the same ERR").isEqualTo(errSegment(first))
+                    .startsWith("ERR||TQ1^1^7|101^");
             assertThat(inboundRows(SOURCE, siu.controlId())).isEqualTo(1);
             assertThat(appointment(SOURCE, siu.fillerId())).isNull();
         }
@@ -388,8 +390,18 @@ class Hl7ListenerTest {
 
             assertThat(msa(first, 1)).isEqualTo("AR");
             assertThat(msa(second, 1)).isEqualTo("AR");
+            assertThat(errSegment(second)).isEqualTo(errSegment(first)).contains("|200^");
             assertThat(inboundRows(SOURCE, controlId)).isEqualTo(1);
         }
+    }
+
+    private static String errSegment(String ack) {
+        for (String segment : ack.split("\r")) {
+            if (segment.startsWith("ERR|")) {
+                return segment;
+            }
+        }
+        return null;
     }
 
     @Test
