@@ -17,7 +17,7 @@ class SkipReasonTest {
     @ParameterizedTest(name = "{0} {1} start+{2}s phone={3} optedOut={4} → {5}")
     @CsvSource(nullValues = "-", textBlock = """
             REMINDER,     BOOKED,    3600,  +16082719000, false, -
-            REMINDER,     BOOKED,    3600,  -,            false, -, patient unreachable: no mobile number
+            REMINDER,     BOOKED,    3600,  -,            false, patient unreachable: no mobile number
             REMINDER,     BOOKED,    3600,  +16082719000, true,  patient opted out
             REMINDER,     CANCELLED, 3600,  +16082719000, false, appointment cancelled
             CONFIRMATION, NO_SHOW,   3600,  +16082719000, false, appointment no_show
