@@ -95,6 +95,7 @@ public final class Engine implements AutoCloseable {
         main.addInitialProperty("careline.mllp.port", String.valueOf(s.mllpPort()));
         main.addInitialProperty("careline.dispatch.interval-ms", String.valueOf(s.dispatchIntervalMillis()));
         main.addInitialProperty("careline.sandbox", String.valueOf(s.sandbox()));
+        main.addInitialProperty("careline.whatsapp.timeout-ms", String.valueOf(s.sendTimeoutMillis()));
         main.addInitialProperty("careline.whatsapp.messages-url", s.effectiveApiBase() + "/"
                 + s.whatsappApiVersion() + "/" + s.whatsappPhoneNumberId() + "/messages");
         // The token goes into the route as a property filled from the environment, never from a file.

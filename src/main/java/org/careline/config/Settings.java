@@ -26,7 +26,8 @@ public record Settings(
         int sendRatePerSecond,
         long dispatchIntervalMillis,
         int maxSendAttempts,
-        long retryBaseMillis) {
+        long retryBaseMillis,
+        int sendTimeoutMillis) {
 
     public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/careline;WRITE_DELAY=0";
     public static final String DEFAULT_API_VERSION = "v23.0";
@@ -58,7 +59,8 @@ public record Settings(
                 intOf(get, "CARELINE_SEND_RATE_PER_SECOND", 80),
                 intOf(get, "CARELINE_DISPATCH_INTERVAL_MS", 250),
                 intOf(get, "CARELINE_MAX_SEND_ATTEMPTS", 8),
-                intOf(get, "CARELINE_RETRY_BASE_MS", 30000));
+                intOf(get, "CARELINE_RETRY_BASE_MS", 30000),
+                intOf(get, "CARELINE_SEND_TIMEOUT_MS", 20000));
     }
 
     /** Without a token Careline talks to its built-in Cloud API stand-in instead of Meta. */

@@ -60,6 +60,24 @@ class DispatchSettingsFlowTest {
     }
 
     @Test
+    void aCloudApiThatDoesNotAnswerInTimeIsRetried() throws Exception {
+        fx = EngineFixture.start(Map.of("CARELINE_SEND_TIMEOUT_MS", "300"), NOW);
+        fx.meta.delayNext(1500);
+        Siu siu = Siu.booking(START);
+        Flow.accepted(fx, siu);
+
+        long id = ((Number) Flow.row(fx, siu.fillerId(), "confirmation").get("ID")).longValue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(id).contains("retry"));
+        Map<String, Object> retrying = Flow.row(fx, siu.fillerId(), "confirmation");
+        assertThat((String) retrying.get("ERROR_REASON")).contains("transport");
+        fx.clock.advance(Duration.ofSeconds(5)); // past the backoff
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(id).contains("sent"));
+        assertThat(Flow.row(fx, siu.fillerId(), "confirmation")).containsEntry("STATUS", "SENT")
+                .containsEntry("ATTEMPTS", 2);
+        assertThat(fx.meta.received()).hasSize(2);
+    }
+
+    @Test
     void sendRateCapHoldsAtTheReceivingEnd() throws Exception {
         int perSecond = 5;
         int messages = 25;

@@ -96,6 +96,13 @@ class PostgresSchemaTest {
     }
 
     @Test
+    void concurrentDispatchersNeverClaimTheSameRowOnPostgres() throws Exception {
+        try (Database db = Database.open(Settings.from(dbEnv()))) {
+            OutboxClaimTest.assertEachDueRowIsClaimedOnce(db);
+        }
+    }
+
+    @Test
     void flywayMigratesV1UnchangedOnPostgres() throws Exception {
         Settings settings = Settings.from(dbEnv());
         try (Database db = Database.open(settings); Connection c = db.dataSource().getConnection()) {

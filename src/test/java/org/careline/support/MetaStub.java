@@ -43,7 +43,7 @@ public final class MetaStub implements AutoCloseable {
         }
     }
 
-    private record Reply(int status, String body) {
+    private record Reply(int status, String body, long delayMillis) {
     }
 
     private final HttpServer server;
@@ -61,10 +61,18 @@ public final class MetaStub implements AutoCloseable {
             received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     Map.copyOf(exchange.getRequestHeaders()), new String(bytes, StandardCharsets.UTF_8), Instant.now()));
             Reply reply = replies.pollFirst();
+            if (reply != null && reply.delayMillis() > 0) {
+                try {
+                    Thread.sleep(reply.delayMillis()); // a Meta that is slow to answer
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                reply = null;
+            }
             if (reply == null) {
                 String wamid = "wamid.TEST" + ids.incrementAndGet();
                 reply = new Reply(200, "{\"messaging_product\":\"whatsapp\",\"contacts\":[{\"input\":\"x\",\"wa_id\":\"x\"}],"
-                        + "\"messages\":[{\"id\":\"" + wamid + "\"}]}");
+                        + "\"messages\":[{\"id\":\"" + wamid + "\"}]}", 0);
             }
             byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -82,7 +90,12 @@ public final class MetaStub implements AutoCloseable {
 
     /** The next request gets this answer instead of a success. */
     public void replyNext(int status, String body) {
-        replies.addLast(new Reply(status, body));
+        replies.addLast(new Reply(status, body, 0));
+    }
+
+    /** The next request is answered (with a success) only after {@code millis}. */
+    public void delayNext(long millis) {
+        replies.addLast(new Reply(200, null, millis));
     }
 
     /** A Graph API error body as Meta sends it. */
