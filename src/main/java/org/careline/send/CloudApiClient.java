@@ -34,7 +34,9 @@ public final class CloudApiClient {
             }
         }
         Exchange reply = producer.request(ENDPOINT, ex -> ex.getMessage().setBody(message.toString()));
-        Exception failure = reply.getException();
+        // Transport failures are caught in the route (one log line there) and handed back here as the caught one.
+        Exception failure = reply.getException() != null ? reply.getException()
+                : reply.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (failure != null) {
             // Never the message text: only what kind of transport failure it was.
             return CloudApiResponses.timeout("transport: " + failure.getClass().getSimpleName());
