@@ -9,7 +9,7 @@ import java.util.Set;
 public record SiuMapping(Map<String, String> triggers, Map<String, List<Source>> fields, Map<String, PhoneField> phones) {
 
     /** Fields the SIU mapper reads; any other key in the file is a typo worth failing on. */
-    public static final Set<String> FIELDS = Set.of("appointmentId", "start", "end", "duration", "patientId",
+    public static final Set<String> FIELDS = Set.of("appointmentId", "placerId", "fillerId", "start", "end", "duration", "patientId",
             "patientIdAuthority", "familyName", "givenName", "language", "provider", "location", "site",
             "serviceCode", "serviceName", "instructions");
     public static final Set<String> EVENTS = Set.of("book", "reschedule", "modify", "cancel", "delete", "no-show");

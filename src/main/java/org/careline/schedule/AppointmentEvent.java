@@ -23,10 +23,24 @@ import java.util.List;
  * @param serviceCode   service / procedure code, or null
  * @param serviceName   service / procedure name, or null
  * @param instructions  visit instructions, or null
+ * @param feed          the feed's own identifiers and version, needed to write back to the scheduling system
  */
 public record AppointmentEvent(String source, String externalId, String eventCode, AppointmentAction action,
                                Instant start, Integer durationMinutes, String patientKey, String givenName,
                                String familyName, String phoneE164, String language, String provider,
                                String location, String siteCode, String serviceCode, String serviceName,
-                               String instructions) {
+                               String instructions, FeedReference feed) {
+
+    /**
+     * How the scheduling system knows this appointment and patient, and which HL7 version it speaks.
+     *
+     * @param placerId         placer appointment id (SCH-1), or null
+     * @param fillerId         filler appointment id (SCH-2), or null
+     * @param patientId        patient identifier (PID-3.1)
+     * @param patientAuthority its assigning authority (PID-3.4), or null
+     * @param version          the feed's HL7 version (MSH-12), or null for non-HL7 feeds
+     */
+    public record FeedReference(String placerId, String fillerId, String patientId, String patientAuthority,
+                                String version) {
+    }
 }

@@ -191,7 +191,8 @@ public final class Dispatcher implements AutoCloseable {
         });
     }
 
-    private void pause(Integer code, String reason) {
+    /** Stops all sending until restart: the token or the account needs a person (also used for failed statuses). */
+    public void pause(Integer code, String reason) {
         if (pausedReason.compareAndSet(null, code + ": " + reason)) {
             LOG.error("ALERT: all sending paused by Cloud API error {}; fix the WhatsApp account or token, then "
                     + "restart Careline (queued messages wait, none are dropped)", code);

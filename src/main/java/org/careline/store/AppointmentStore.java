@@ -23,26 +23,32 @@ public final class AppointmentStore {
         if (existing.isPresent()) {
             try (PreparedStatement ps = c.prepareStatement("UPDATE patient SET "
                     + "given_name = COALESCE(?, given_name), family_name = COALESCE(?, family_name), "
-                    + "phone_e164 = COALESCE(?, phone_e164), language = COALESCE(?, language), updated_at = ? "
+                    + "phone_e164 = COALESCE(?, phone_e164), language = COALESCE(?, language), "
+                    + "identifier = COALESCE(?, identifier), id_authority = COALESCE(?, id_authority), updated_at = ? "
                     + "WHERE id = ?")) {
                 ps.setString(1, Sql.cap(e.givenName(), 200));
                 ps.setString(2, Sql.cap(e.familyName(), 200));
                 ps.setString(3, e.phoneE164());
                 ps.setString(4, Sql.cap(e.language(), 16));
-                Sql.setInstant(ps, 5, now);
-                ps.setLong(6, existing.get());
+                ps.setString(5, Sql.cap(e.feed().patientId(), 200));
+                ps.setString(6, Sql.cap(e.feed().patientAuthority(), 200));
+                Sql.setInstant(ps, 7, now);
+                ps.setLong(8, existing.get());
                 ps.executeUpdate();
             }
             return existing.get();
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO patient (patient_key, given_name, family_name, "
-                + "phone_e164, language, opted_out, updated_at) VALUES (?, ?, ?, ?, ?, FALSE, ?)", new String[]{"id"})) {
+                + "phone_e164, language, identifier, id_authority, opted_out, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, FALSE, ?)",
+                new String[]{"id"})) {
             ps.setString(1, Sql.cap(e.patientKey(), 300));
             ps.setString(2, Sql.cap(e.givenName(), 200));
             ps.setString(3, Sql.cap(e.familyName(), 200));
             ps.setString(4, e.phoneE164());
             ps.setString(5, Sql.cap(e.language(), 16));
-            Sql.setInstant(ps, 6, now);
+            ps.setString(6, Sql.cap(e.feed().patientId(), 200));
+            ps.setString(7, Sql.cap(e.feed().patientAuthority(), 200));
+            Sql.setInstant(ps, 8, now);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -90,8 +96,8 @@ public final class AppointmentStore {
                        Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO appointment (source, external_id, patient_id, "
                 + "status, start_at, duration_min, site_code, service_code, service_name, provider_name, "
-                + "location_name, instructions, reachable, created_at, updated_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[]{"id"})) {
+                + "location_name, instructions, reachable, created_at, updated_at, placer_id, filler_id, feed_version) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[]{"id"})) {
             ps.setString(1, Sql.cap(e.source(), 200));
             ps.setString(2, Sql.cap(e.externalId(), 200));
             ps.setLong(3, patientId);
@@ -107,6 +113,9 @@ public final class AppointmentStore {
             ps.setBoolean(13, reachable);
             Sql.setInstant(ps, 14, now);
             Sql.setInstant(ps, 15, now);
+            ps.setString(16, Sql.cap(e.feed().placerId(), 200));
+            ps.setString(17, Sql.cap(e.feed().fillerId(), 200));
+            ps.setString(18, Sql.cap(e.feed().version(), 20));
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -122,7 +131,9 @@ public final class AppointmentStore {
                 + "start_at = COALESCE(?, start_at), duration_min = COALESCE(?, duration_min), site_code = ?, "
                 + "service_code = COALESCE(?, service_code), service_name = COALESCE(?, service_name), "
                 + "provider_name = COALESCE(?, provider_name), location_name = COALESCE(?, location_name), "
-                + "instructions = COALESCE(?, instructions), reachable = ?, updated_at = ? WHERE id = ?")) {
+                + "instructions = COALESCE(?, instructions), reachable = ?, updated_at = ?, "
+                + "placer_id = COALESCE(?, placer_id), filler_id = COALESCE(?, filler_id), "
+                + "feed_version = COALESCE(?, feed_version) WHERE id = ?")) {
             ps.setLong(1, patientId);
             ps.setString(2, status);
             Sql.setInstant(ps, 3, e.start());
@@ -135,7 +146,10 @@ public final class AppointmentStore {
             ps.setString(10, Sql.cap(e.instructions(), 2000));
             ps.setBoolean(11, reachable);
             Sql.setInstant(ps, 12, now);
-            ps.setLong(13, id);
+            ps.setString(13, Sql.cap(e.feed().placerId(), 200));
+            ps.setString(14, Sql.cap(e.feed().fillerId(), 200));
+            ps.setString(15, Sql.cap(e.feed().version(), 20));
+            ps.setLong(16, id);
             ps.executeUpdate();
         }
     }

@@ -103,15 +103,16 @@ class PostgresSchemaTest {
     }
 
     @Test
-    void flywayMigratesV1UnchangedOnPostgres() throws Exception {
+    void flywayMigratesEveryVersionUnchangedOnPostgres() throws Exception {
         Settings settings = Settings.from(dbEnv());
         try (Database db = Database.open(settings); Connection c = db.dataSource().getConnection()) {
             assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
-            assertThat(strings(c, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL AND success"))
-                    .containsExactly("1");
+            assertThat(strings(c, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL AND success "
+                    + "ORDER BY installed_rank")).containsExactly("1", "2");
             assertThat(strings(c, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"))
                     .contains("inbound_message", "patient", "appointment", "appointment_event", "outbox",
-                            "message_event", "alert");
+                            "message_event", "alert", "webhook_delivery", "message_status", "inbound_reply",
+                            "contact_preference", "staff_handoff", "writeback_request");
             assertThat(strings(c, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"))
                     .containsExactly(USER);
             // Instants are stored as timestamptz, ids are identity columns, the idempotency key is a constraint.
@@ -120,16 +121,17 @@ class PostgresSchemaTest {
                     .containsExactly("timestamp with time zone");
             assertThat(strings(c, "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' "
                     + "AND column_name = 'id' AND is_identity = 'YES' ORDER BY table_name"))
-                    .containsExactly("alert", "appointment", "appointment_event", "inbound_message", "message_event",
-                            "outbox", "patient");
+                    .containsExactly("alert", "appointment", "appointment_event", "inbound_message", "inbound_reply",
+                            "message_event", "message_status", "outbox", "patient", "staff_handoff",
+                            "webhook_delivery", "writeback_request");
             assertThat(strings(c, "SELECT constraint_name FROM information_schema.table_constraints "
                     + "WHERE table_name = 'inbound_message' AND constraint_type = 'UNIQUE'"))
                     .containsExactly("uq_inbound_sender_control");
         }
-        // A second start finds V1 applied and validates it.
+        // A second start finds the versions applied and validates them.
         try (Database db = Database.open(settings); Connection c = db.dataSource().getConnection()) {
-            assertThat(strings(c, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL"))
-                    .containsExactly("1");
+            assertThat(strings(c, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL "
+                    + "ORDER BY installed_rank")).containsExactly("1", "2");
         }
     }
 

@@ -83,7 +83,9 @@ public final class SiuMapper {
         return new AppointmentEvent(source, externalId, received.triggerEvent(), action, start, duration,
                 patientKey, first(t, "givenName"), first(t, "familyName"), phone, language(first(t, "language")),
                 first(t, "provider"), first(t, "location"), site.code(), first(t, "serviceCode"),
-                first(t, "serviceName"), first(t, "instructions"));
+                first(t, "serviceName"), first(t, "instructions"),
+                new AppointmentEvent.FeedReference(first(t, "placerId"), first(t, "fillerId"), patientId, authority,
+                        received.header().version()));
     }
 
     private String required(Terser t, String field, String what) throws ApplicationErrorException {
