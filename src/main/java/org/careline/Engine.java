@@ -5,7 +5,9 @@ import org.apache.camel.main.Main;
 import org.careline.config.Settings;
 import org.careline.config.SiteDirectory;
 import org.careline.config.SiuMapping;
+import org.careline.config.ReplyRules;
 import org.careline.config.TemplateCatalog;
+import org.careline.conversation.ReplyHandler;
 import org.careline.health.HealthCheck;
 import org.careline.ingest.hl7.Acknowledger;
 import org.careline.ingest.hl7.Hl7Receiver;
@@ -19,9 +21,11 @@ import org.careline.send.SandboxCloudApi;
 import org.careline.send.SendRateCap;
 import org.careline.store.AlertLog;
 import org.careline.store.AppointmentStore;
+import org.careline.store.ConversationStore;
 import org.careline.store.Database;
 import org.careline.store.InboundLog;
 import org.careline.store.Outbox;
+import org.careline.writeback.WritebackQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +79,7 @@ public final class Engine implements AutoCloseable {
         SiuMapping siu = SiuMapping.load(s.mappingsDir());
         SiteDirectory sites = SiteDirectory.load(s.mappingsDir(), s.zone(), s.phoneRegion());
         TemplateCatalog templates = TemplateCatalog.load(s.mappingsDir());
+        ReplyRules replies = ReplyRules.load(s.mappingsDir());
         LOG.info("starting Careline: {}", s);
 
         Database db = Database.open(s);
@@ -118,6 +123,8 @@ public final class Engine implements AutoCloseable {
         main.bind("dispatcher", dispatcher);
         main.bind("health", new HealthCheck(dispatcher));
         main.bind("sandboxCloudApi", new SandboxCloudApi());
+        main.bind("inboundMessageSink", new ReplyHandler(replies, sites, new ConversationStore(), outbox,
+                new WritebackQueue()));
         return new Engine(main, db, dispatcher);
     }
 

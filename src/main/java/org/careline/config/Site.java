@@ -14,6 +14,7 @@ import java.util.Map;
  * @param address         one-line street address shown to patients
  * @param phone           the clinic's phone number shown to patients (may be null)
  * @param phoneRegion     ISO 3166 region for patients' numbers written without a country code
+ * @param emergencyNumber the number patients are told to call in an emergency (911, 112, 999, ...)
  * @param zone            the site's time zone
  * @param latitude        map pin latitude, or null
  * @param longitude       map pin longitude, or null
@@ -21,7 +22,8 @@ import java.util.Map;
  * @param policy          the site's reminder policy
  * @param servicePolicies reminder policies for particular service codes (AIS-3 identifiers), overriding {@code policy}
  */
-public record Site(String code, String name, String address, String phone, String phoneRegion, ZoneId zone,
+public record Site(String code, String name, String address, String phone, String phoneRegion,
+                   String emergencyNumber, ZoneId zone,
                    Double latitude,
                    Double longitude, List<String> matches, ReminderPolicy policy,
                    Map<String, ReminderPolicy> servicePolicies) {

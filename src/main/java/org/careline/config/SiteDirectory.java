@@ -18,7 +18,8 @@ import java.util.Optional;
 public final class SiteDirectory {
 
     /** The file's shape, as an analyst writes it. */
-    record File(String defaultSite, PolicySpec defaultPolicy, Map<String, SiteSpec> sites) {
+    record File(String defaultSite, String defaultEmergencyNumber, PolicySpec defaultPolicy,
+                Map<String, SiteSpec> sites) {
     }
 
     record PolicySpec(Boolean confirmation, List<String> reminders, QuietSpec quietHours, String minLeadAfterQuiet) {
@@ -27,7 +28,8 @@ public final class SiteDirectory {
     record QuietSpec(String from, String to) {
     }
 
-    record SiteSpec(String name, String address, String phone, String phoneRegion, String zone, Double latitude,
+    record SiteSpec(String name, String address, String phone, String phoneRegion, String emergencyNumber,
+                    String zone, Double latitude,
                     Double longitude,
                     List<String> matches, PolicySpec policy, Map<String, PolicySpec> services) {
     }
@@ -77,7 +79,10 @@ public final class SiteDirectory {
                 s.services().forEach((svc, spec) ->
                         services.put(svc, merge(policy, spec, path, key + ".services." + svc)));
             }
-            sites.put(code, new Site(code, s.name(), s.address(), s.phone(), region, zone, s.latitude(), s.longitude(),
+            String emergency = s.emergencyNumber() != null ? s.emergencyNumber()
+                    : f.defaultEmergencyNumber() != null ? f.defaultEmergencyNumber() : "911";
+            sites.put(code, new Site(code, s.name(), s.address(), s.phone(), region, emergency, zone, s.latitude(),
+                    s.longitude(),
                     s.matches() == null ? List.of() : List.copyOf(s.matches()), policy, services));
         });
         String def = f.defaultSite() == null ? sites.keySet().iterator().next() : f.defaultSite();

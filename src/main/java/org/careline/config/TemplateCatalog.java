@@ -47,16 +47,20 @@ public final class TemplateCatalog {
             for (String k : f.templates().keySet()) {
                 boolean known = false;
                 for (MessageKind kind : MessageKind.values()) {
-                    known |= kind.key().equals(k);
+                    known |= kind.isTemplate() && kind.key().equals(k);
                 }
                 if (!known) {
                     throw new MappingException(path + ", key 'templates." + k + "': not a message kind (known: "
-                            + java.util.Arrays.stream(MessageKind.values()).map(MessageKind::key).toList() + ")");
+                            + java.util.Arrays.stream(MessageKind.values()).filter(MessageKind::isTemplate)
+                            .map(MessageKind::key).toList() + ")");
                 }
             }
         }
         Map<MessageKind, TemplateSpec> templates = new EnumMap<>(MessageKind.class);
         for (MessageKind kind : MessageKind.values()) {
+            if (!kind.isTemplate()) {
+                continue;
+            }
             TemplateEntry e = f.templates() == null ? null : f.templates().get(kind.key());
             String key = "templates." + kind.key();
             if (e == null) {

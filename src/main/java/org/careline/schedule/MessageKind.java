@@ -1,11 +1,33 @@
 package org.careline.schedule;
 
-/** What an outbox row is for; each kind maps to one template in mappings/templates.yaml. */
+/**
+ * What an outbox row is for. Template kinds map to a template in mappings/templates.yaml and may be sent at any
+ * time; free-form kinds (replies) may only go out inside the 24-hour window a patient's message opened.
+ */
 public enum MessageKind {
-    CONFIRMATION,
-    REMINDER,
-    RESCHEDULED,
-    CANCELLED;
+    CONFIRMATION(true),
+    REMINDER(true),
+    RESCHEDULED(true),
+    CANCELLED(true),
+    /** A free-form text reply (help, menu, acknowledgements). */
+    TEXT(false),
+    /** A free-form location pin of the appointment's site. */
+    LOCATION(false),
+    /**
+     * A free-form text that goes even to a number that has opted out: the opt-out confirmation itself, and the
+     * advice to call the emergency number.
+     */
+    SERVICE_TEXT(false);
+
+    private final boolean template;
+
+    MessageKind(boolean template) {
+        this.template = template;
+    }
+
+    public boolean isTemplate() {
+        return template;
+    }
 
     /** The key used for this kind in mappings/templates.yaml. */
     public String key() {

@@ -34,6 +34,8 @@ public final class Dispatcher implements AutoCloseable {
     private static final Duration LEASE = Duration.ofMinutes(5);
     private static final Duration BACKOFF_MAX = Duration.ofHours(1);
     private static final int BATCH = 500;
+    /** Meta's customer-service window: free-form messages only this long after the patient's last message. */
+    static final Duration WINDOW = Duration.ofHours(24);
 
     private final Database db;
     private final Outbox outbox;
@@ -41,6 +43,7 @@ public final class Dispatcher implements AutoCloseable {
     private final SiteDirectory sites;
     private final TemplateCatalog templates;
     private final TemplateRenderer renderer = new TemplateRenderer();
+    private final ReplyRenderer replies = new ReplyRenderer();
     private final CloudApiClient client;
     private final SendRateCap rateCap;
     private final Clock clock;
@@ -109,9 +112,7 @@ public final class Dispatcher implements AutoCloseable {
             }
             ObjectNode message;
             try {
-                Site site = sites.site(due.siteCode());
-                message = renderer.render(templates.template(due.kind()), due.phone(), due.language(),
-                        TemplateVariables.of(due, site, templates.formats(due.language())));
+                message = render(due);
             } catch (IllegalArgumentException e) {
                 // Data no send can fix (e.g. a stored number that is not E.164): dead-letter it, don't loop.
                 db.inTransaction(c -> { outbox.markFinal(c, id, Outbox.DEAD, due.attempts(), null,
@@ -140,15 +141,32 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
+    private ObjectNode render(Outbox.Due due) {
+        return switch (due.kind()) {
+            case TEXT, SERVICE_TEXT -> replies.text(due.phone(), due.body());
+            case LOCATION -> replies.location(due.phone(), due.body());
+            default -> {
+                Site site = sites.site(due.siteCode());
+                yield renderer.render(templates.template(due.kind()), due.phone(), due.language(),
+                        TemplateVariables.of(due, site, templates.formats(due.language())));
+            }
+        };
+    }
+
     /** Why a claimed message must not go out, or null. */
     static String skipReason(Outbox.Due due, Instant now) {
         if (due.phone() == null) {
             return "patient unreachable: no mobile number";
         }
-        if (due.optedOut()) {
+        if (due.optedOut() && due.kind() != MessageKind.SERVICE_TEXT) {
             return "patient opted out";
         }
-        if (due.kind() == MessageKind.CANCELLED) {
+        if (!due.kind().isTemplate()) {
+            // Meta allows free-form messages only within 24 hours of the patient's last message.
+            boolean windowOpen = due.lastInboundAt() != null && now.isBefore(due.lastInboundAt().plus(WINDOW));
+            return windowOpen ? null : "outside the 24-hour customer-service window";
+        }
+        if (due.kind() == MessageKind.CANCELLED || due.appointmentId() == null) {
             return null;
         }
         // A message claimed (or retried) while the appointment was cancelled must not go out after all.

@@ -35,14 +35,7 @@ public class TemplateRenderer {
      * @throws IllegalArgumentException if {@code toE164} is not an E.164 number (the message does not repeat it)
      */
     public ObjectNode render(TemplateSpec spec, String toE164, String patientLanguage, Map<String, String> variables) {
-        if (toE164 == null || !E164.matcher(toE164).matches()) {
-            throw new IllegalArgumentException("recipient is not an E.164 number");
-        }
-        ObjectNode message = json.objectNode();
-        message.put("messaging_product", "whatsapp");
-        message.put("recipient_type", "individual");
-        message.put("to", toE164.substring(1));
-        message.put("type", "template");
+        ObjectNode message = envelope(toE164, "template");
 
         ObjectNode template = message.putObject("template");
         template.put("name", spec.name());
@@ -56,6 +49,23 @@ public class TemplateRenderer {
                 parameters.addObject().put("type", "text").put("text", sanitize(value));
             }
         }
+        return message;
+    }
+
+    /**
+     * The part every Cloud API message shares: product, recipient (E.164 digits without '+') and type.
+     *
+     * @throws IllegalArgumentException if {@code toE164} is not an E.164 number (the message does not repeat it)
+     */
+    static ObjectNode envelope(String toE164, String type) {
+        if (toE164 == null || !E164.matcher(toE164).matches()) {
+            throw new IllegalArgumentException("recipient is not an E.164 number");
+        }
+        ObjectNode message = JsonNodeFactory.instance.objectNode();
+        message.put("messaging_product", "whatsapp");
+        message.put("recipient_type", "individual");
+        message.put("to", toE164.substring(1));
+        message.put("type", type);
         return message;
     }
 

@@ -26,11 +26,19 @@ public final class Outbox {
     public static final String SKIPPED = "SKIPPED";
     public static final String CANCELLED = "CANCELLED";
 
-    /** What the dispatcher needs to render and send one message. Holds PHI: never log it. */
-    public record Due(long id, long appointmentId, MessageKind kind, String label, int attempts, Instant dueAt,
-                      String status, String appointmentStatus, Instant start, Integer durationMinutes, String siteCode, String provider,
-                      String location, String serviceName, String instructions, String givenName, String phone,
-                      String language, boolean optedOut) {
+    /**
+     * What the dispatcher needs to render and send one message. Holds PHI: never log it.
+     *
+     * @param appointmentId  the appointment, or null for a reply tied to none
+     * @param phone          where it goes: the row's recipient, else the patient's number
+     * @param body           a free-form message's text (or location JSON), null for templates
+     * @param optedOut       the patient or the number opted out
+     * @param lastInboundAt  when this number last wrote to us (opens the 24-hour window), or null
+     */
+    public record Due(long id, Long appointmentId, MessageKind kind, String label, int attempts, Instant dueAt,
+                      String status, String appointmentStatus, Instant start, Integer durationMinutes, String siteCode,
+                      String provider, String location, String serviceName, String instructions, String givenName,
+                      String phone, String language, boolean optedOut, String body, Instant lastInboundAt) {
     }
 
     public void add(Connection c, long appointmentId, List<PlannedMessage> planned, Instant now) throws SQLException {
@@ -54,6 +62,37 @@ public final class Outbox {
                 while (keys.next()) {
                     logEvent(c, keys.getLong(1), "queued", null, now);
                 }
+            }
+        }
+    }
+
+    /**
+     * Queues a reply to a patient, due now: free-form (text, location) or a service text. {@code appointmentId}
+     * may be null; {@code phone} is where it goes.
+     */
+    public long addReply(Connection c, Long appointmentId, String phone, MessageKind kind, String label, String body,
+                         Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (appointment_id, recipient_phone, body, kind, "
+                + "label, due_at, status, attempts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)",
+                new String[]{"id"})) {
+            if (appointmentId == null) {
+                ps.setNull(1, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(1, appointmentId);
+            }
+            ps.setString(2, phone);
+            ps.setString(3, Sql.cap(body, 4000));
+            ps.setString(4, kind.name());
+            ps.setString(5, Sql.cap(label, 30));
+            Sql.setInstant(ps, 6, now);
+            Sql.setInstant(ps, 7, now);
+            Sql.setInstant(ps, 8, now);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                long id = keys.getLong(1);
+                logEvent(c, id, "queued", null, now);
+                return id;
             }
         }
     }
@@ -128,21 +167,29 @@ public final class Outbox {
 
     public Due load(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.appointment_id, o.kind, o.label, o.attempts, "
-                + "o.due_at, o.status, a.status AS appointment_status, a.start_at, a.duration_min, a.site_code, a.provider_name, a.location_name, "
-                + "a.service_name, a.instructions, p.given_name, p.phone_e164, p.language, p.opted_out "
-                + "FROM outbox o JOIN appointment a ON a.id = o.appointment_id JOIN patient p ON p.id = a.patient_id "
+                + "o.due_at, o.status, o.body, a.status AS appointment_status, a.start_at, a.duration_min, a.site_code, "
+                + "a.provider_name, a.location_name, a.service_name, a.instructions, p.given_name, p.language, "
+                + "COALESCE(o.recipient_phone, p.phone_e164) AS phone, p.opted_out AS patient_opted_out, "
+                + "cp.opted_out AS number_opted_out, cp.last_inbound_at "
+                + "FROM outbox o LEFT JOIN appointment a ON a.id = o.appointment_id "
+                + "LEFT JOIN patient p ON p.id = a.patient_id "
+                + "LEFT JOIN contact_preference cp ON cp.phone_e164 = COALESCE(o.recipient_phone, p.phone_e164) "
                 + "WHERE o.id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new StoreException("outbox row " + id + " not found");
                 }
-                return new Due(rs.getLong("id"), rs.getLong("appointment_id"), MessageKind.valueOf(rs.getString("kind")),
+                long appointment = rs.getLong("appointment_id");
+                Long appointmentId = rs.wasNull() ? null : appointment;
+                boolean optedOut = rs.getBoolean("patient_opted_out") | rs.getBoolean("number_opted_out");
+                return new Due(rs.getLong("id"), appointmentId, MessageKind.valueOf(rs.getString("kind")),
                         rs.getString("label"), rs.getInt("attempts"), Sql.getInstant(rs, "due_at"),
-                        rs.getString("status"), rs.getString("appointment_status"), Sql.getInstant(rs, "start_at"), Sql.getInteger(rs, "duration_min"),
-                        rs.getString("site_code"), rs.getString("provider_name"), rs.getString("location_name"),
-                        rs.getString("service_name"), rs.getString("instructions"), rs.getString("given_name"),
-                        rs.getString("phone_e164"), rs.getString("language"), rs.getBoolean("opted_out"));
+                        rs.getString("status"), rs.getString("appointment_status"), Sql.getInstant(rs, "start_at"),
+                        Sql.getInteger(rs, "duration_min"), rs.getString("site_code"), rs.getString("provider_name"),
+                        rs.getString("location_name"), rs.getString("service_name"), rs.getString("instructions"),
+                        rs.getString("given_name"), rs.getString("phone"), rs.getString("language"), optedOut,
+                        rs.getString("body"), Sql.getInstant(rs, "last_inbound_at"));
             }
         }
     }

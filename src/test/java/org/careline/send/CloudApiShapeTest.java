@@ -87,6 +87,37 @@ class CloudApiShapeTest {
         assertShapedLikeTemplateExamples(ours);
     }
 
+    @Test
+    void freeFormRepliesUseOnlyFieldsOfTheSpecsExamplesOfTheirType() {
+        ReplyRenderer replies = new ReplyRenderer();
+        assertShapedLikeExamplesOfType(replies.text("+14155550123", "Thank you.\nSee you soon."), "text");
+        assertShapedLikeExamplesOfType(replies.location("+14155550123",
+                ReplyRenderer.locationBody(42.2808, -83.743, "GH Clinic", "1000 Hospital Lane")), "location");
+    }
+
+    /** Like {@link #assertShapedLikeTemplateExamples} for the spec's request examples of another message type. */
+    static void assertShapedLikeExamplesOfType(JsonNode ours, String type) {
+        assertThat(spec).as("Cloud API OpenAPI spec").isNotNull();
+        JsonNode post = resolve(spec.path("paths").path(SEND_PATH).path("post"));
+        Set<String> theirPaths = new HashSet<>();
+        Set<String> theirKeys = new HashSet<>();
+        int examples = 0;
+        for (JsonNode example : examplesOf(resolve(post.path("requestBody"))).values()) {
+            if (type.equals(example.path("type").asText())) {
+                collectPaths(example, "", theirPaths);
+                collectKeys(example, theirKeys);
+                examples++;
+            }
+        }
+        assertThat(examples).as("request examples of type %s", type).isPositive();
+        Set<String> ourPaths = new TreeSet<>();
+        collectPaths(ours, "", ourPaths);
+        Set<String> ourKeys = new TreeSet<>();
+        collectKeys(ours, ourKeys);
+        assertThat(theirPaths).as("field paths of %s examples", type).containsAll(ourPaths);
+        assertThat(theirKeys).containsAll(ourKeys);
+    }
+
     /**
      * Asserts that a template send request uses only field paths (with their JSON types) and keys that the spec's
      * template request examples use, including text body parameters. Needs {@link #specOrNull()} to be non-null.

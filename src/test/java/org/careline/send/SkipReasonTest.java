@@ -27,8 +27,28 @@ class SkipReasonTest {
             """)
     void decidesFromCurrentData(MessageKind kind, String appointmentStatus, long startInSeconds, String phone,
                                 boolean optedOut, String expected) {
-        Outbox.Due due = new Outbox.Due(1, 1, kind, "x", 0, NOW, Outbox.SENDING, appointmentStatus,
-                NOW.plusSeconds(startInSeconds), 30, "main", null, null, null, null, "Jane", phone, "en", optedOut);
+        Outbox.Due due = new Outbox.Due(1, 1L, kind, "x", 0, NOW, Outbox.SENDING, appointmentStatus,
+                NOW.plusSeconds(startInSeconds), 30, "main", null, null, null, null, "Jane", phone, "en", optedOut,
+                null, null);
+        assertThat(Dispatcher.skipReason(due, NOW)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0} last message {1}s ago, optedOut={2} → {3}")
+    @CsvSource(nullValues = "-", textBlock = """
+            TEXT,         3600,   false, -
+            TEXT,         86399,  false, -
+            TEXT,         86400,  false, outside the 24-hour customer-service window
+            TEXT,         -,      false, outside the 24-hour customer-service window
+            LOCATION,     90000,  false, outside the 24-hour customer-service window
+            TEXT,         60,     true,  patient opted out
+            SERVICE_TEXT, 60,     true,  -
+            SERVICE_TEXT, 90000,  true,  outside the 24-hour customer-service window
+            """)
+    void freeFormRepliesOnlyInsideTheWindowAndServiceTextsEvenToOptedOutNumbers(MessageKind kind, Long secondsAgo,
+                                                                                boolean optedOut, String expected) {
+        Outbox.Due due = new Outbox.Due(1, null, kind, "x", 0, NOW, Outbox.SENDING, null, null, null, null, null,
+                null, null, null, null, "+16082719000", null, optedOut, "Thank you",
+                secondsAgo == null ? null : NOW.minusSeconds(secondsAgo));
         assertThat(Dispatcher.skipReason(due, NOW)).isEqualTo(expected);
     }
 }

@@ -1,0 +1,17 @@
+package org.careline.conversation;
+
+import java.util.Locale;
+
+/** What a patient's reply asks for. */
+public enum Intent {
+    EMERGENCY, STOP, START, CONFIRM, CHANGE, CANCEL, LOCATION, HELP,
+    /** Not understood: the menu and a staff handoff. */
+    OTHER,
+    /** Nothing to answer (a reaction, a system notice, an unsupported message). */
+    IGNORED;
+
+    /** From the words used in mappings/replies.yaml. */
+    static Intent fromWord(String word) {
+        return valueOf(word.trim().toUpperCase(Locale.ROOT));
+    }
+}

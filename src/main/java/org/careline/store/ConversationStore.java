@@ -1,0 +1,146 @@
+package org.careline.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/** What the conversation needs from the database: which appointment a reply is about, opt-outs, handoffs. */
+public final class ConversationStore {
+
+    /** The appointment a reply is about, with what an answer needs. */
+    public record AppointmentRef(long id, String status, Instant start, String siteCode, String language) {
+    }
+
+    /** The appointment the message {@code wamid} (one we sent) was about. */
+    public Optional<AppointmentRef> byOutboundWamid(Connection c, String wamid) throws SQLException {
+        if (wamid == null) {
+            return Optional.empty();
+        }
+        return one(c, "SELECT a.id, a.status, a.start_at, a.site_code, p.language FROM outbox o "
+                + "JOIN appointment a ON a.id = o.appointment_id JOIN patient p ON p.id = a.patient_id "
+                + "WHERE o.wamid = ?", wamid);
+    }
+
+    public Optional<AppointmentRef> byId(Connection c, long id) throws SQLException {
+        return one(c, "SELECT a.id, a.status, a.start_at, a.site_code, p.language FROM appointment a "
+                + "JOIN patient p ON p.id = a.patient_id WHERE a.id = ?", id);
+    }
+
+    /** The next booked appointment of any patient with this number: what free text most likely refers to. */
+    public Optional<AppointmentRef> nextUpcoming(Connection c, String phone, Instant now) throws SQLException {
+        return one(c, "SELECT a.id, a.status, a.start_at, a.site_code, p.language FROM appointment a "
+                + "JOIN patient p ON p.id = a.patient_id WHERE p.phone_e164 = ? AND a.status = 'BOOKED' "
+                + "AND a.start_at > ? ORDER BY a.start_at, a.id FETCH FIRST 1 ROWS ONLY", phone, now);
+    }
+
+    /** The language of the most recently updated patient with this number, or null. */
+    public String languageOf(Connection c, String phone) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT language FROM patient WHERE phone_e164 = ? "
+                + "AND language IS NOT NULL ORDER BY updated_at DESC FETCH FIRST 1 ROWS ONLY")) {
+            ps.setString(1, phone);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    public boolean isOptedOut(Connection c, String phone) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT opted_out FROM contact_preference WHERE phone_e164 = ?")) {
+            ps.setString(1, phone);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** Opts the number out (true) or back in (false). The row exists: the message that asks was recorded. */
+    public void setOptedOut(Connection c, String phone, boolean optedOut, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE contact_preference SET opted_out = ?, opted_out_at = ?, "
+                + "updated_at = ? WHERE phone_e164 = ?")) {
+            ps.setBoolean(1, optedOut);
+            Sql.setInstant(ps, 2, optedOut ? now : null);
+            Sql.setInstant(ps, 3, now);
+            ps.setString(4, phone);
+            if (ps.executeUpdate() == 0) {
+                try (PreparedStatement ins = c.prepareStatement("INSERT INTO contact_preference (phone_e164, opted_out, "
+                        + "opted_out_at, updated_at) VALUES (?, ?, ?, ?)")) {
+                    ins.setString(1, phone);
+                    ins.setBoolean(2, optedOut);
+                    Sql.setInstant(ins, 3, optedOut ? now : null);
+                    Sql.setInstant(ins, 4, now);
+                    ins.executeUpdate();
+                }
+            }
+        }
+    }
+
+    public long addHandoff(Connection c, String phone, Long appointmentId, long inboundReplyId, String reason,
+                           boolean urgent, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO staff_handoff (phone_e164, appointment_id, "
+                + "inbound_reply_id, reason, urgent, created_at) VALUES (?, ?, ?, ?, ?, ?)", new String[]{"id"})) {
+            ps.setString(1, phone);
+            if (appointmentId == null) {
+                ps.setNull(2, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(2, appointmentId);
+            }
+            ps.setLong(3, inboundReplyId);
+            ps.setString(4, reason);
+            ps.setBoolean(5, urgent);
+            Sql.setInstant(ps, 6, now);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    /** What Careline understood of the reply, and which appointment it is about. */
+    public void recordIntent(Connection c, long inboundReplyId, String intent, Long appointmentId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE inbound_reply SET intent = ?, appointment_id = ? WHERE id = ?")) {
+            ps.setString(1, intent);
+            if (appointmentId == null) {
+                ps.setNull(2, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(2, appointmentId);
+            }
+            ps.setLong(3, inboundReplyId);
+            ps.executeUpdate();
+        }
+    }
+
+    public void markConfirmed(Connection c, long appointmentId, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE appointment SET confirmed_at = ?, updated_at = ? WHERE id = ? AND confirmed_at IS NULL")) {
+            Sql.setInstant(ps, 1, now);
+            Sql.setInstant(ps, 2, now);
+            ps.setLong(3, appointmentId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Optional<AppointmentRef> one(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                if (args[i] instanceof Instant t) {
+                    Sql.setInstant(ps, i + 1, t);
+                } else {
+                    ps.setObject(i + 1, args[i]);
+                }
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new AppointmentRef(rs.getLong(1), rs.getString(2), Sql.getInstant(rs, "start_at"),
+                        rs.getString(4), rs.getString(5)));
+            }
+        }
+    }
+}
