@@ -24,7 +24,8 @@ public final class TemplateCatalog {
     record FormatSpec(String date, String time, String locale) {
     }
 
-    record TemplateEntry(String name, String defaultLanguage, Map<String, String> languages, List<String> body) {
+    record TemplateEntry(String name, String defaultLanguage, Map<String, String> languages, List<String> body,
+                         List<String> buttons) {
     }
 
     /** How dates and times are written for one language. */
@@ -74,7 +75,7 @@ public final class TemplateCatalog {
                 }
             }
             try {
-                templates.put(kind, new TemplateSpec(e.name(), e.defaultLanguage(), e.languages(), body));
+                templates.put(kind, new TemplateSpec(e.name(), e.defaultLanguage(), e.languages(), body, e.buttons()));
             } catch (IllegalArgumentException ex) {
                 throw new MappingException(path + ", key '" + key + "': " + ex.getMessage());
             }

@@ -15,6 +15,8 @@ public class TemplateRenderer {
 
     /** Meta rejects empty text parameters, so an absent value is shown as this. */
     static final String EMPTY_PARAMETER = "-";
+    /** The variable holding the appointment's id, for button payloads only (never shown to the patient). */
+    public static final String APPOINTMENT_ID = "appointment_id";
 
     // Meta rejects parameters with newlines/tabs or more than a few consecutive spaces (error 132018).
     private static final Pattern BREAKING_WHITESPACE =
@@ -48,6 +50,17 @@ public class TemplateRenderer {
                 String value = variables == null ? null : variables.get(variable);
                 parameters.addObject().put("type", "text").put("text", sanitize(value));
             }
+        }
+        // Quick-reply payloads name the appointment, so a button press is tied to it even without its context.
+        String appointment = variables == null ? null : variables.get(APPOINTMENT_ID);
+        for (int i = 0; i < spec.buttons().size(); i++) {
+            ArrayNode components = template.has("components") ? (ArrayNode) template.get("components")
+                    : template.putArray("components");
+            ObjectNode button = components.addObject();
+            button.put("type", "button").put("sub_type", "quick_reply").put("index", String.valueOf(i));
+            String word = spec.buttons().get(i);
+            button.putArray("parameters").addObject().put("type", "payload")
+                    .put("payload", appointment == null ? word : word + ":" + appointment);
         }
         return message;
     }

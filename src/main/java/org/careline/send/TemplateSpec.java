@@ -12,9 +12,16 @@ import java.util.Map;
  * @param defaultLanguage Meta's language code used when the patient's language has no translation (e.g. "en_US")
  * @param languages       patient language (ISO 639-1, e.g. "es") to Meta's template language code (e.g. "es", "en_US")
  * @param bodyParameters  variable names filling the body's {{1}}, {{2}}, … in order
+ * @param buttons         the template's quick-reply buttons in order, by the word their payload starts with
+ *                        (CONFIRM, CHANGE, ...); each is sent the payload "WORD:&lt;appointment id&gt;"
  */
 public record TemplateSpec(String name, String defaultLanguage, Map<String, String> languages,
-                           List<String> bodyParameters) {
+                           List<String> bodyParameters, List<String> buttons) {
+
+    public TemplateSpec(String name, String defaultLanguage, Map<String, String> languages,
+                        List<String> bodyParameters) {
+        this(name, defaultLanguage, languages, bodyParameters, List.of());
+    }
 
     /** ISO 639-2 (three-letter, terminology form) to ISO 639-1, built from the JDK's own tables. */
     private static final Map<String, String> ISO3_TO_ISO2 = iso3ToIso2();
@@ -33,6 +40,7 @@ public record TemplateSpec(String name, String defaultLanguage, Map<String, Stri
         }
         languages = Map.copyOf(normalised);
         bodyParameters = bodyParameters == null ? List.of() : List.copyOf(bodyParameters);
+        buttons = buttons == null ? List.of() : List.copyOf(buttons);
     }
 
     /**

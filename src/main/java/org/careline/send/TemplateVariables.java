@@ -18,6 +18,9 @@ public final class TemplateVariables {
     public static Map<String, String> of(Outbox.Due due, Site site, TemplateCatalog.Formats formats) {
         Map<String, String> v = new HashMap<>();
         v.put("patient_first_name", firstWord(due.givenName()));
+        if (due.appointmentId() != null) {
+            v.put(TemplateRenderer.APPOINTMENT_ID, String.valueOf(due.appointmentId()));
+        }
         v.put("provider", due.provider());
         if (due.start() != null) {
             ZonedDateTime local = due.start().atZone(site.zone());

@@ -69,6 +69,31 @@ class ReplyFlowTest {
     }
 
     @Test
+    void aButtonPayloadNamesItsAppointmentEvenWhenItIsNotTheNextOne() throws Exception {
+        Siu later = Siu.booking(NOW.plus(Duration.ofDays(10))); // same patient and phone, a later visit
+        Flow.accepted(fx, later);
+        fx.clock.set(NOW.plus(Duration.ofDays(8)).plus(Duration.ofMinutes(1))); // its 48h reminder is due
+        await().atMost(Duration.ofSeconds(10)).until(() -> !Flow.requestsFor(fx, "appointment_reminder").isEmpty());
+        JsonNode reminder = Flow.requestsFor(fx, "appointment_reminder").get(0).json();
+        JsonNode cancelButton = reminder.path("template").path("components").get(3); // body, then 3 buttons
+        assertThat(cancelButton.path("type").asText()).isEqualTo("button");
+        assertThat(cancelButton.path("sub_type").asText()).isEqualTo("quick_reply");
+        assertThat(cancelButton.path("index").asText()).isEqualTo("2");
+        String payload = cancelButton.path("parameters").get(0).path("payload").asText();
+        long laterId = ((Number) fx.query("SELECT id FROM appointment WHERE external_id = ?", later.fillerId())
+                .get(0).get("ID")).longValue();
+        assertThat(payload).isEqualTo("CANCEL:" + laterId);
+        fx.meta.clear();
+
+        // The press arrives without its context (e.g. the template was forwarded): the payload still decides.
+        receive(new InboundMessage(wamid(), PHONE, fx.clock.instant(), "button", "Cancel", payload, null, null, null));
+        assertThat(awaitOneRequest().path("text").path("body").asText()).startsWith("Thank you. We have asked");
+        assertThat(fx.query("SELECT action, appointment_id FROM writeback_request")).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("ACTION", "CANCEL")
+                        .containsEntry("APPOINTMENT_ID", laterId));
+    }
+
+    @Test
     void freeTextIsTiedToTheNextAppointmentAndUnderstoodInAnyConfiguredLanguage() throws Exception {
         // No context, no payload: the patient's next upcoming appointment. The patient's language is English
         // (PID-15), so the Spanish keyword is understood and the answer is in English.
