@@ -7,6 +7,7 @@ import org.careline.config.SiteDirectory;
 import org.careline.config.SiuMapping;
 import org.careline.config.ReplyRules;
 import org.careline.config.TemplateCatalog;
+import org.careline.config.WritebackMapping;
 import org.careline.conversation.ReplyHandler;
 import org.careline.health.HealthCheck;
 import org.careline.ingest.hl7.Acknowledger;
@@ -25,7 +26,11 @@ import org.careline.store.ConversationStore;
 import org.careline.store.Database;
 import org.careline.store.InboundLog;
 import org.careline.store.Outbox;
+import org.careline.writeback.SchedulingLink;
+import org.careline.writeback.SrmBuilder;
 import org.careline.writeback.WritebackQueue;
+import org.careline.writeback.WritebackSender;
+import org.careline.writeback.WritebackStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +85,7 @@ public final class Engine implements AutoCloseable {
         SiteDirectory sites = SiteDirectory.load(s.mappingsDir(), s.zone(), s.phoneRegion());
         TemplateCatalog templates = TemplateCatalog.load(s.mappingsDir());
         ReplyRules replies = ReplyRules.load(s.mappingsDir());
+        SrmBuilder srmBuilder = new SrmBuilder(WritebackMapping.load(s.mappingsDir()));
         LOG.info("starting Careline: {}", s);
 
         Database db = Database.open(s);
@@ -105,6 +111,12 @@ public final class Engine implements AutoCloseable {
                 + s.whatsappApiVersion() + "/" + s.whatsappPhoneNumberId() + "/messages");
         // The token goes into the route as a property filled from the environment, never from a file.
         main.addInitialProperty("careline.whatsapp.access-token", s.effectiveAccessToken());
+        main.addInitialProperty("careline.writeback.enabled", String.valueOf(s.writebackEnabled()));
+        main.addInitialProperty("careline.writeback.interval-ms", String.valueOf(s.writebackIntervalMillis()));
+        // Unset: the routes stay stopped; the endpoint still needs a well-formed address (never connected to).
+        main.addInitialProperty("careline.scheduling.host", s.writebackEnabled() ? s.schedulingHost() : "localhost");
+        main.addInitialProperty("careline.scheduling.port", String.valueOf(s.writebackEnabled() ? s.schedulingPort() : 1));
+        main.addInitialProperty("careline.scheduling.timeout-ms", String.valueOf(s.schedulingTimeoutMillis()));
 
         Dispatcher dispatcher = new Dispatcher(db, outbox, alerts, sites, templates,
                 new CloudApiClient(main::getCamelContext), new SendRateCap(s.sendRatePerSecond(), InstantSource.system()),
@@ -123,6 +135,8 @@ public final class Engine implements AutoCloseable {
         main.bind("dispatcher", dispatcher);
         main.bind("health", new HealthCheck(dispatcher));
         main.bind("sandboxCloudApi", new SandboxCloudApi());
+        main.bind("writebackSender", new WritebackSender(db, new WritebackStore(), alerts, srmBuilder,
+                new SchedulingLink(main::getCamelContext), clock, s.writebackEnabled()));
         main.bind("inboundMessageSink", new ReplyHandler(replies, sites, new ConversationStore(), outbox,
                 new WritebackQueue()));
         return new Engine(main, db, dispatcher);

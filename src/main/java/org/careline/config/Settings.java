@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Everything Careline reads from its environment. Each variable is documented in README.md with its default;
@@ -27,11 +29,19 @@ public record Settings(
         long dispatchIntervalMillis,
         int maxSendAttempts,
         long retryBaseMillis,
-        int sendTimeoutMillis) {
+        int sendTimeoutMillis,
+        String schedulingHost,
+        int schedulingPort,
+        long writebackIntervalMillis,
+        int schedulingTimeoutMillis) {
 
     public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/careline;WRITE_DELAY=0";
     public static final String DEFAULT_API_VERSION = "v23.0";
     public static final String SANDBOX_PHONE_NUMBER_ID = "100000000000000";
+
+    /** host:port of the scheduling system's MLLP listener (a host name or IPv4 address; no scheme). */
+    private static final Pattern HOST_PORT =
+            Pattern.compile("([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(\\d{1,5})");
 
     public static Settings fromEnvironment() {
         return from(System.getenv());
@@ -60,7 +70,18 @@ public record Settings(
                 intOf(get, "CARELINE_DISPATCH_INTERVAL_MS", 250),
                 intOf(get, "CARELINE_MAX_SEND_ATTEMPTS", 8),
                 intOf(get, "CARELINE_RETRY_BASE_MS", 30000),
-                intOf(get, "CARELINE_SEND_TIMEOUT_MS", 20000));
+                intOf(get, "CARELINE_SEND_TIMEOUT_MS", 20000),
+                schedulingHostOf(get.apply("CARELINE_SCHEDULING_MLLP")),
+                schedulingPortOf(get.apply("CARELINE_SCHEDULING_MLLP")),
+                between(get, "CARELINE_WRITEBACK_INTERVAL_MS", 1000, Integer.MAX_VALUE),
+                // At most 2 min: a send (connect, ACK wait, camel-mllp's one reconnect and resend) must end well
+                // within the 5-minute claim on the request.
+                between(get, "CARELINE_SCHEDULING_TIMEOUT_MS", 15000, 120_000));
+    }
+
+    /** Without CARELINE_SCHEDULING_MLLP nothing is sent to the scheduling system: write-back requests wait. */
+    public boolean writebackEnabled() {
+        return schedulingHost != null;
     }
 
     /** Without a token Careline talks to its built-in Cloud API stand-in instead of Meta. */
@@ -87,6 +108,32 @@ public record Settings(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'");
         }
+    }
+
+    private static int between(Function<String, String> get, String key, int def, int max) {
+        int v = intOf(get, key, def);
+        if (v < 1 || v > max) {
+            throw new IllegalArgumentException(key + " must be a number of milliseconds from 1 to " + max + ", got '"
+                    + v + "'");
+        }
+        return v;
+    }
+
+    private static Matcher schedulingMllp(String v) {
+        Matcher m = HOST_PORT.matcher(v);
+        if (!m.matches() || Integer.parseInt(m.group(3)) < 1 || Integer.parseInt(m.group(3)) > 65535) {
+            throw new IllegalArgumentException("CARELINE_SCHEDULING_MLLP must be host:port of the scheduling system's "
+                    + "MLLP listener (e.g. ehr.example.org:6661), got '" + v + "'");
+        }
+        return m;
+    }
+
+    private static String schedulingHostOf(String v) {
+        return v == null ? null : schedulingMllp(v).group(1);
+    }
+
+    private static int schedulingPortOf(String v) {
+        return v == null ? 0 : Integer.parseInt(schedulingMllp(v).group(3));
     }
 
     private static int portOf(Function<String, String> get, String key, int def) {
@@ -130,6 +177,7 @@ public record Settings(
         // Never print secrets.
         return "Settings[mllpPort=" + mllpPort + ", httpPort=" + httpPort + ", dbUrl=" + dbUrl + ", zone=" + zone
                 + ", phoneRegion=" + phoneRegion + ", sandbox=" + sandbox() + ", routesDir=" + routesDir
-                + ", mappingsDir=" + mappingsDir + "]";
+                + ", mappingsDir=" + mappingsDir + ", scheduling="
+                + (writebackEnabled() ? schedulingHost + ":" + schedulingPort : "disabled") + "]";
     }
 }

@@ -74,6 +74,21 @@ final class YamlFiles {
         }
     }
 
+    /**
+     * A problem found after reading (a value that is not allowed, a path that does not exist): the file, the line of
+     * {@code key} (written as analysts read it, e.g. actions.confirm.fields[1].path) when it can be found, the key.
+     */
+    static MappingException problem(Path file, String key, String problem) {
+        List<JsonMappingException.Reference> path = new java.util.ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([^.\\[\\]]+)|\\[(\\d+)]").matcher(key);
+        while (m.find()) {
+            path.add(m.group(1) != null ? new JsonMappingException.Reference(null, m.group(1))
+                    : new JsonMappingException.Reference(null, Integer.parseInt(m.group(2))));
+        }
+        int line = lineOf(file, path);
+        return new MappingException(file + (line > 0 ? ", line " + line : "") + ", key '" + key + "': " + problem);
+    }
+
     /** A Jackson path as analysts read it: sites.main.policy.reminders[0]. */
     private static String key(List<JsonMappingException.Reference> path) {
         StringBuilder b = new StringBuilder();

@@ -23,7 +23,7 @@ import java.util.Locale;
 public final class Hl7Receiver {
 
     /** Versions whose HAPI structures are on the classpath, oldest first. */
-    static final List<String> STRUCTURE_VERSIONS =
+    public static final List<String> STRUCTURE_VERSIONS =
             List.of("2.2", "2.3", "2.3.1", "2.4", "2.5", "2.5.1", "2.6", "2.7", "2.8");
 
     private final PipeParser parser;
@@ -136,7 +136,7 @@ public final class Hl7Receiver {
     }
 
     /** The newest structure version not newer than {@code version}; null if it is not a 2.x version at all. */
-    static String nearestStructureVersion(String version) {
+    public static String nearestStructureVersion(String version) {
         int[] wanted = numbers(version);
         if (wanted == null || wanted[0] != 2) {
             return null;
