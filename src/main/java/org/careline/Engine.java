@@ -1,7 +1,10 @@
 package org.careline;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import org.careline.config.Settings;
 import org.careline.config.SiteDirectory;
 import org.careline.config.SiuMapping;
@@ -15,8 +18,13 @@ import org.careline.ingest.hl7.Hl7Receiver;
 import org.careline.ingest.hl7.SiuIngest;
 import org.careline.ingest.hl7.SiuMapper;
 import org.careline.ingest.hl7.mllp.PipeliningMllpComponent;
+import org.careline.ingest.whatsapp.InboundMessageSink;
+import org.careline.ingest.whatsapp.WebhookIntake;
+import org.careline.ingest.whatsapp.WebhookProcessor;
+import org.careline.ingest.whatsapp.WebhookSignature;
 import org.careline.schedule.AppointmentScheduler;
 import org.careline.send.CloudApiClient;
+import org.careline.send.DeliveryStatuses;
 import org.careline.send.Dispatcher;
 import org.careline.send.SandboxCloudApi;
 import org.careline.send.SendRateCap;
@@ -25,7 +33,10 @@ import org.careline.store.AppointmentStore;
 import org.careline.store.ConversationStore;
 import org.careline.store.Database;
 import org.careline.store.InboundLog;
+import org.careline.store.InboundReplies;
+import org.careline.store.MessageStatusLog;
 import org.careline.store.Outbox;
+import org.careline.store.WebhookDeliveries;
 import org.careline.writeback.SchedulingLink;
 import org.careline.writeback.SrmBuilder;
 import org.careline.writeback.WritebackQueue;
@@ -111,6 +122,9 @@ public final class Engine implements AutoCloseable {
                 + s.whatsappApiVersion() + "/" + s.whatsappPhoneNumberId() + "/messages");
         // The token goes into the route as a property filled from the environment, never from a file.
         main.addInitialProperty("careline.whatsapp.access-token", s.effectiveAccessToken());
+        main.addInitialProperty("careline.webhook.interval-ms", String.valueOf(s.webhookIntervalMillis()));
+        // Vert.x refuses a larger body with 413 before reading it all (for every path on the HTTP port).
+        main.addInitialProperty("camel.server.maxBodySize", String.valueOf(s.webhookMaxBytes()));
         main.addInitialProperty("careline.writeback.enabled", String.valueOf(s.writebackEnabled()));
         main.addInitialProperty("careline.writeback.interval-ms", String.valueOf(s.writebackIntervalMillis()));
         // Unset: the routes stay stopped; the endpoint still needs a well-formed address (never connected to).
@@ -137,9 +151,48 @@ public final class Engine implements AutoCloseable {
         main.bind("sandboxCloudApi", new SandboxCloudApi());
         main.bind("writebackSender", new WritebackSender(db, new WritebackStore(), alerts, srmBuilder,
                 new SchedulingLink(main::getCamelContext), clock, s.writebackEnabled()));
+        // Where patients' messages go once stored (the processor looks the bean up by name for every message).
         main.bind("inboundMessageSink", new ReplyHandler(replies, sites, new ConversationStore(), outbox,
                 new WritebackQueue()));
+
+        WebhookSignature signature = new WebhookSignature(s.whatsappAppSecret());
+        if (!signature.configured()) {
+            LOG.warn("WHATSAPP_APP_SECRET is not set: every webhook POST to /webhooks/whatsapp is answered 401, so "
+                    + "no replies or delivery statuses from Meta are received");
+        }
+        WebhookDeliveries deliveries = new WebhookDeliveries();
+        whenStarted(main, context -> WebhookIntake.answerTooLargeBodies(context, s.httpPort(), s.webhookMaxBytes()));
+        main.bind("webhookIntake", new WebhookIntake(db, deliveries, signature, s.whatsappVerifyToken(),
+                s.webhookMaxBytes(), clock));
+        main.bind("webhookProcessor", new WebhookProcessor(db, deliveries, new InboundReplies(),
+                new DeliveryStatuses(outbox, new MessageStatusLog(), dispatcher),
+                () -> main.getCamelContext().getRegistry().lookupByNameAndType("inboundMessageSink",
+                        InboundMessageSink.class),
+                clock));
         return new Engine(main, db, dispatcher);
+    }
+
+    /** Runs {@code action} once the Camel context (and so the HTTP server) has fully started. */
+    private static void whenStarted(Main main, java.util.function.Consumer<CamelContext> action) {
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                try {
+                    m.getCamelContext().addStartupListener(new StartupListener() {
+                        @Override
+                        public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+                        }
+
+                        @Override
+                        public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                            action.accept(context);
+                        }
+                    });
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
     }
 
     public CamelContext camelContext() {

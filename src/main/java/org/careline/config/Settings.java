@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * Everything Careline reads from its environment. Each variable is documented in README.md with its default;
- * secrets (database password, WhatsApp token) are only ever read here, never from mappings/.
+ * secrets (database password, WhatsApp token, webhook app secret and verify token) are only ever read here, never
+ * from mappings/.
  */
 public record Settings(
         int mllpPort,
@@ -33,11 +34,17 @@ public record Settings(
         String schedulingHost,
         int schedulingPort,
         long writebackIntervalMillis,
-        int schedulingTimeoutMillis) {
+        int schedulingTimeoutMillis,
+        String whatsappVerifyToken,
+        String whatsappAppSecret,
+        int webhookMaxBytes,
+        long webhookIntervalMillis) {
 
     public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/careline;WRITE_DELAY=0";
     public static final String DEFAULT_API_VERSION = "v23.0";
     public static final String SANDBOX_PHONE_NUMBER_ID = "100000000000000";
+    /** Largest webhook body CARELINE_WEBHOOK_MAX_BYTES may allow: what webhook_delivery.body can hold. */
+    public static final int WEBHOOK_MAX_BYTES_LIMIT = 10_485_760;
 
     /** host:port of the scheduling system's MLLP listener (a host name or IPv4 address; no scheme). */
     private static final Pattern HOST_PORT =
@@ -76,7 +83,11 @@ public record Settings(
                 between(get, "CARELINE_WRITEBACK_INTERVAL_MS", 1000, Integer.MAX_VALUE),
                 // At most 2 min: a send (connect, ACK wait, camel-mllp's one reconnect and resend) must end well
                 // within the 5-minute claim on the request.
-                between(get, "CARELINE_SCHEDULING_TIMEOUT_MS", 15000, 120_000));
+                between(get, "CARELINE_SCHEDULING_TIMEOUT_MS", 15000, 120_000),
+                get.apply("WHATSAPP_VERIFY_TOKEN"),
+                get.apply("WHATSAPP_APP_SECRET"),
+                webhookMaxBytesOf(get),
+                positiveOf(get, "CARELINE_WEBHOOK_INTERVAL_MS", 200));
     }
 
     /** Without CARELINE_SCHEDULING_MLLP nothing is sent to the scheduling system: write-back requests wait. */
@@ -144,6 +155,23 @@ public record Settings(
         return port;
     }
 
+    private static int webhookMaxBytesOf(Function<String, String> get) {
+        int max = intOf(get, "CARELINE_WEBHOOK_MAX_BYTES", 1_048_576);
+        if (max < 1024 || max > WEBHOOK_MAX_BYTES_LIMIT) {
+            throw new IllegalArgumentException("CARELINE_WEBHOOK_MAX_BYTES must be from 1024 to "
+                    + WEBHOOK_MAX_BYTES_LIMIT + ", got '" + max + "'");
+        }
+        return max;
+    }
+
+    private static int positiveOf(Function<String, String> get, String key, int def) {
+        int v = intOf(get, key, def);
+        if (v < 1) {
+            throw new IllegalArgumentException(key + " must be at least 1, got '" + v + "'");
+        }
+        return v;
+    }
+
     private static String regionOf(String v) {
         String region = v.toUpperCase(java.util.Locale.ROOT);
         if (!com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance().getSupportedRegions().contains(region)) {
@@ -178,6 +206,8 @@ public record Settings(
         return "Settings[mllpPort=" + mllpPort + ", httpPort=" + httpPort + ", dbUrl=" + dbUrl + ", zone=" + zone
                 + ", phoneRegion=" + phoneRegion + ", sandbox=" + sandbox() + ", routesDir=" + routesDir
                 + ", mappingsDir=" + mappingsDir + ", scheduling="
-                + (writebackEnabled() ? schedulingHost + ":" + schedulingPort : "disabled") + "]";
+                + (writebackEnabled() ? schedulingHost + ":" + schedulingPort : "disabled")
+                + ", webhookAppSecret=" + (whatsappAppSecret == null ? "unset" : "set")
+                + ", webhookVerifyToken=" + (whatsappVerifyToken == null ? "unset" : "set") + "]";
     }
 }

@@ -90,6 +90,23 @@ public final class CloudApiResponses {
         return new CloudApiOutcome.Retryable(httpStatus, code, reason);
     }
 
+    /**
+     * What a {@code failed} status webhook means for its message, by the error code Meta gave: the same as a send
+     * answered with that code (pause, retry, dead letter). A code in none of the sets, or none at all, is permanent:
+     * the message may have reached the phone, and a guess must not send it twice.
+     *
+     * @param reason the stored reason, made with {@link #reason(String)}
+     */
+    public static CloudApiOutcome classifyFailedStatus(Integer code, String reason) {
+        if (code != null && PAUSE_CODES.contains(code)) {
+            return new CloudApiOutcome.PauseSending(0, code, reason);
+        }
+        if (code != null && RETRYABLE_CODES.contains(code)) {
+            return new CloudApiOutcome.Retryable(0, code, reason);
+        }
+        return new CloudApiOutcome.Permanent(0, code, reason);
+    }
+
     /** The outcome when no response arrived in time; the send may or may not have happened. */
     public static CloudApiOutcome timeout(String reason) {
         return new CloudApiOutcome.Retryable(0, null, reason(reason == null ? "timeout" : reason));

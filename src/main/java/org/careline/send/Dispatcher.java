@@ -12,6 +12,8 @@ import org.careline.store.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -187,26 +189,43 @@ public final class Dispatcher implements AutoCloseable {
                 outbox.markSent(c, due.id(), s.wamid(), attempts, now);
                 LOG.info("outbox={} appointment={} kind={} sent wamid={}", due.id(), due.appointmentId(),
                         due.kind(), s.wamid());
-            } else if (outcome instanceof CloudApiOutcome.Retryable r) {
-                if (attempts >= maxAttempts) {
-                    outbox.markFinal(c, due.id(), Outbox.DEAD, attempts, r.errorCode(),
-                            "retries exhausted after " + attempts + " attempts: " + r.reason(), now);
-                    LOG.warn("outbox={} dead after {} attempts ({})", due.id(), attempts, r.errorCode());
-                } else {
-                    Instant retryAt = now.plus(Backoff.delay(attempts, backoffBase, BACKOFF_MAX, 0.5, random));
-                    outbox.markRetry(c, due.id(), attempts, r.errorCode(), r.reason(), retryAt, now);
-                    LOG.info("outbox={} retry {} at {} ({})", due.id(), attempts, retryAt, r.errorCode());
-                }
-            } else if (outcome instanceof CloudApiOutcome.Permanent p) {
-                outbox.markFinal(c, due.id(), Outbox.DEAD, attempts, p.errorCode(), p.reason(), now);
-                LOG.warn("outbox={} dead-lettered ({})", due.id(), p.errorCode());
-            } else if (outcome instanceof CloudApiOutcome.PauseSending p) {
-                pause(p.errorCode(), p.reason());
-                alerts.raise(c, "sending-paused", p.errorCode(), p.reason(), now);
-                outbox.release(c, due.id(), now);
+            } else {
+                applyFailure(c, due.id(), attempts, outcome, now);
             }
             return null;
         });
+    }
+
+    /**
+     * What a failed send means for its outbox row, in the caller's transaction: retryable → back to PENDING after
+     * a backoff, or DEAD once {@code attempts} reaches the maximum; permanent → DEAD with code and reason; pause →
+     * all sending paused, an alert raised, the row back in the queue untouched. Used for the Cloud API's answer to
+     * a send and for failed status webhooks (DeliveryStatuses), so both follow the same rules.
+     *
+     * @param attempts the attempts made, counting the one that failed
+     */
+    public void applyFailure(Connection c, long outboxId, int attempts, CloudApiOutcome outcome, Instant now)
+            throws SQLException {
+        if (outcome instanceof CloudApiOutcome.Retryable r) {
+            if (attempts >= maxAttempts) {
+                outbox.markFinal(c, outboxId, Outbox.DEAD, attempts, r.errorCode(),
+                        "retries exhausted after " + attempts + " attempts: " + r.reason(), now);
+                LOG.warn("outbox={} dead after {} attempts ({})", outboxId, attempts, r.errorCode());
+            } else {
+                Instant retryAt = now.plus(Backoff.delay(attempts, backoffBase, BACKOFF_MAX, 0.5, random));
+                outbox.markRetry(c, outboxId, attempts, r.errorCode(), r.reason(), retryAt, now);
+                LOG.info("outbox={} retry {} at {} ({})", outboxId, attempts, retryAt, r.errorCode());
+            }
+        } else if (outcome instanceof CloudApiOutcome.Permanent p) {
+            outbox.markFinal(c, outboxId, Outbox.DEAD, attempts, p.errorCode(), p.reason(), now);
+            LOG.warn("outbox={} dead-lettered ({})", outboxId, p.errorCode());
+        } else if (outcome instanceof CloudApiOutcome.PauseSending p) {
+            pause(p.errorCode(), p.reason());
+            alerts.raise(c, "sending-paused", p.errorCode(), p.reason(), now);
+            outbox.release(c, outboxId, now);
+        } else {
+            throw new IllegalArgumentException("not a failure: " + outcome.getClass().getSimpleName());
+        }
     }
 
     /** Stops all sending until restart: the token or the account needs a person (also used for failed statuses). */

@@ -48,7 +48,9 @@ public final class Database implements AutoCloseable {
                 T result = work.run(c);
                 c.commit();
                 return result;
-            } catch (Exception e) {
+            } catch (Throwable e) {
+                // Errors too (an AssertionError, a StackOverflowError): else the finally below would commit the
+                // half-done work, as setAutoCommit(true) commits an open transaction.
                 try {
                     c.rollback();
                 } catch (SQLException rollbackFailure) {

@@ -194,10 +194,14 @@ public final class Outbox {
         }
     }
 
+    /**
+     * The Cloud API accepted the message as {@code wamid}. Delivery status starts over: what status webhooks said
+     * of an earlier wamid of this row (a failed status that led to this re-send) is not about this one.
+     */
     public void markSent(Connection c, long id, String wamid, int attempts, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET status = 'SENT', wamid = ?, attempts = ?, "
-                + "claimed_by = NULL, claimed_until = NULL, error_code = NULL, error_reason = NULL, updated_at = ? "
-                + "WHERE id = ?")) {
+                + "claimed_by = NULL, claimed_until = NULL, error_code = NULL, error_reason = NULL, "
+                + "delivery_status = NULL, delivery_at = NULL, updated_at = ? WHERE id = ?")) {
             ps.setString(1, Sql.cap(wamid, 200));
             ps.setInt(2, attempts);
             Sql.setInstant(ps, 3, now);
@@ -240,15 +244,67 @@ public final class Outbox {
         logEvent(c, id, status.toLowerCase(java.util.Locale.ROOT), reason, now);
     }
 
-    /** Gives a claimed message back untouched (sending is paused); due again at once when sending resumes. */
+    /**
+     * Gives a message back to the queue untouched (sending is paused); due again at once when sending resumes. The
+     * message is a claimed one, or a sent one that a failed status webhook says must go again.
+     */
     public void release(Connection c, long id, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET status = 'PENDING', claimed_by = NULL, "
-                + "claimed_until = NULL, updated_at = ? WHERE id = ? AND status = 'SENDING'")) {
+                + "claimed_until = NULL, updated_at = ? WHERE id = ? AND status IN ('SENDING', 'SENT')")) {
             Sql.setInstant(ps, 1, now);
             ps.setLong(2, id);
             ps.executeUpdate();
         }
         logEvent(c, id, "released", "sending paused", now);
+    }
+
+    /** A sent message as status webhooks see it: its outbox status, attempts so far and last delivery status. */
+    public record Tracked(long id, String status, int attempts, String deliveryStatus) {
+    }
+
+    /**
+     * The rows sent as {@code wamid} (normally one), locked until the transaction ends, so statuses of one message
+     * processed at the same time (by several engines) apply one after the other.
+     */
+    public List<Tracked> lockByWamid(Connection c, String wamid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, status, attempts, delivery_status FROM outbox "
+                + "WHERE wamid = ? ORDER BY id FOR UPDATE")) {
+            ps.setString(1, wamid);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Tracked> rows = new ArrayList<>();
+                while (rs.next()) {
+                    rows.add(new Tracked(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
+                }
+                return rows;
+            }
+        }
+    }
+
+    /** What Meta's status webhooks say of the message now (sent, delivered or read), and since when. */
+    public void setDeliveryStatus(Connection c, long id, String deliveryStatus, Instant at, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE outbox SET delivery_status = ?, delivery_at = ?, updated_at = ? WHERE id = ?")) {
+            ps.setString(1, deliveryStatus);
+            Sql.setInstant(ps, 2, at);
+            Sql.setInstant(ps, 3, now);
+            ps.setLong(4, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** A status webhook says the message failed, with Meta's error code and reason. */
+    public void setDeliveryFailed(Connection c, long id, Instant at, Integer errorCode, String errorReason, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET delivery_status = 'failed', delivery_at = ?, "
+                + "error_code = ?, error_reason = ?, updated_at = ? WHERE id = ?")) {
+            Sql.setInstant(ps, 1, at);
+            Sql.setInteger(ps, 2, errorCode);
+            ps.setString(3, Sql.cap(errorReason, 600));
+            Sql.setInstant(ps, 4, now);
+            ps.setLong(5, id);
+            ps.executeUpdate();
+        }
     }
 
     private int transition(Connection c, long id, String from, String to, Integer code, String reason, Instant now)

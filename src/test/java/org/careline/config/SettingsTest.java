@@ -72,7 +72,7 @@ class SettingsTest {
     @ParameterizedTest
     @ValueSource(strings = {"CARELINE_MLLP_PORT", "CARELINE_HTTP_PORT", "CARELINE_SEND_RATE_PER_SECOND",
             "CARELINE_DISPATCH_INTERVAL_MS", "CARELINE_MAX_SEND_ATTEMPTS", "CARELINE_RETRY_BASE_MS",
-            "CARELINE_SEND_TIMEOUT_MS"})
+            "CARELINE_SEND_TIMEOUT_MS", "CARELINE_WEBHOOK_MAX_BYTES", "CARELINE_WEBHOOK_INTERVAL_MS"})
     void aNumberThatIsNotANumberIsNamed(String variable) {
         assertThatThrownBy(() -> Settings.from(Map.of(variable, "25x")))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -119,7 +119,38 @@ class SettingsTest {
 
     @Test
     void secretsNeverAppearInToString() {
-        Settings s = Settings.from(Map.of("WHATSAPP_ACCESS_TOKEN", "EAAG-secret-token", "CARELINE_DB_PASSWORD", "db-secret"));
-        assertThat(s.toString()).doesNotContain("EAAG-secret-token").doesNotContain("db-secret");
+        Settings s = Settings.from(Map.of("WHATSAPP_ACCESS_TOKEN", "EAAG-secret-token", "CARELINE_DB_PASSWORD", "db-secret",
+                "WHATSAPP_APP_SECRET", "app-secret-value", "WHATSAPP_VERIFY_TOKEN", "verify-token-value"));
+        assertThat(s.toString()).doesNotContain("EAAG-secret-token").doesNotContain("db-secret")
+                .doesNotContain("app-secret-value").doesNotContain("verify-token-value")
+                .contains("webhookAppSecret=set");
+    }
+
+    @Test
+    void webhookSettingsHaveNoSecretsByDefaultAndAOneMebibyteLimit() {
+        Settings s = Settings.from(Map.of());
+        assertThat(s.whatsappVerifyToken()).isNull();
+        assertThat(s.whatsappAppSecret()).isNull();
+        assertThat(s.webhookMaxBytes()).isEqualTo(1_048_576);
+        assertThat(s.webhookIntervalMillis()).isEqualTo(200);
+        assertThat(s.toString()).contains("webhookAppSecret=unset");
+
+        Settings set = Settings.from(Map.of("WHATSAPP_VERIFY_TOKEN", " token ", "WHATSAPP_APP_SECRET", "secret",
+                "CARELINE_WEBHOOK_MAX_BYTES", "2048", "CARELINE_WEBHOOK_INTERVAL_MS", "1000"));
+        assertThat(set.whatsappVerifyToken()).isEqualTo("token");
+        assertThat(set.whatsappAppSecret()).isEqualTo("secret");
+        assertThat(set.webhookMaxBytes()).isEqualTo(2048);
+        assertThat(set.webhookIntervalMillis()).isEqualTo(1000);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "1023", "10485761"})
+    void aWebhookLimitOutOfRangeIsNamed(String bytes) {
+        assertThatThrownBy(() -> Settings.from(Map.of("CARELINE_WEBHOOK_MAX_BYTES", bytes)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("CARELINE_WEBHOOK_MAX_BYTES must be from 1024 to 10485760, got '" + bytes + "'");
+        assertThatThrownBy(() -> Settings.from(Map.of("CARELINE_WEBHOOK_INTERVAL_MS", "0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("CARELINE_WEBHOOK_INTERVAL_MS must be at least 1, got '0'");
     }
 }

@@ -114,7 +114,7 @@ class CrashDurabilityTest {
         // A confirmation the first life sent is SENT; none can be lost in between (SENDING waits out its lease).
         assertThat(confirmationAtCrash.values()).allMatch(s -> Set.of("PENDING", "SENDING", "SENT").contains(s));
 
-        // Second life on the same file: Flyway finds V1 applied, and the waiting confirmations go out.
+        // Second life on the same file: Flyway finds V1 and V2 applied, and the waiting confirmations go out.
         EngineProcess second = start(dbUrl, zone, "second", 200);
         second.awaitHealthy(BOOT);
         Set<String> expected = pending.stream().map(Sent::to).collect(Collectors.toSet());

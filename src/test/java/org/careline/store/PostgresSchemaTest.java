@@ -4,6 +4,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.careline.config.Settings;
 import org.careline.support.EngineFixture;
 import org.careline.support.MetaStub;
+import org.careline.support.MetaWebhooks;
 import org.careline.support.MllpClient;
 import org.careline.support.Siu;
 import org.junit.jupiter.api.AfterAll;
@@ -235,6 +236,61 @@ class PostgresSchemaTest {
         assertThat(fx.count("SELECT COUNT(*) FROM appointment")).isEqualTo(20);
         await().atMost(Duration.ofSeconds(20)).until(() -> fx.count("SELECT COUNT(*) FROM outbox "
                 + "WHERE kind = 'CONFIRMATION' AND status = 'SENT'") == 20);
+    }
+
+    /**
+     * Webhooks on PostgreSQL: messages and statuses applied once each, including a copy of a message that races
+     * another transaction holding the same wamid. The engine's insert waits on the unique key, fails with 23505 once
+     * the other commits, and (PostgreSQL having aborted that transaction) must roll back and count it a duplicate.
+     */
+    @Test
+    void webhooksOnPostgresHaveOneEffectPerWamidEvenWhenRacing() throws Exception {
+        fx = EngineFixture.start(dbEnv(), NOW);
+        Siu siu = Siu.booking(NOW.plus(Duration.ofDays(3)));
+        try (MllpClient client = fx.mllp()) {
+            assertThat(MllpClient.field(client.send(siu.build()), "MSA", 1)).isEqualTo("AA");
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> fx.count("SELECT COUNT(*) FROM outbox "
+                + "WHERE status = 'SENT' AND wamid = 'wamid.TEST1'") == 1);
+
+        String first = MetaWebhooks.newWamid();
+        byte[] body = MetaWebhooks.bytes(MetaWebhooks.textMessage(first, "16505550400", NOW));
+        assertThat(MetaWebhooks.post(fx, body).status()).isEqualTo(200);
+        assertThat(MetaWebhooks.post(fx, body).status()).isEqualTo(200);
+        assertThat(MetaWebhooks.post(fx, MetaWebhooks.statusPayload(
+                MetaWebhooks.status("wamid.TEST1", "read", NOW.plusSeconds(3)),
+                MetaWebhooks.status("wamid.TEST1", "delivered", NOW.plusSeconds(2)),
+                MetaWebhooks.status("wamid.TEST1", "read", NOW.plusSeconds(3)))).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> fx.count("SELECT COUNT(*) FROM webhook_delivery "
+                + "WHERE processed_at IS NULL") == 0);
+        assertThat(fx.count("SELECT COUNT(*) FROM inbound_reply WHERE wamid = ?", first)).isEqualTo(1);
+        assertThat(fx.count("SELECT COUNT(*) FROM message_status WHERE wamid = 'wamid.TEST1'")).isEqualTo(2);
+        assertThat(fx.query("SELECT delivery_status FROM outbox WHERE wamid = 'wamid.TEST1'").get(0))
+                .containsEntry("DELIVERY_STATUS", "read");
+        assertThat(fx.count("SELECT COUNT(*) FROM contact_preference WHERE phone_e164 = '+16505550400' "
+                + "AND last_inbound_at IS NOT NULL")).isEqualTo(1);
+
+        String racing = MetaWebhooks.newWamid();
+        try (Connection other = DriverManager.getConnection(url, USER, PASSWORD)) {
+            other.setAutoCommit(false);
+            try (PreparedStatement ps = other.prepareStatement("INSERT INTO inbound_reply (wamid, from_phone, "
+                    + "message_type, recorded_at) VALUES (?, '+16505550401', 'text', ?)")) {
+                ps.setString(1, racing);
+                ps.setObject(2, OffsetDateTime.ofInstant(NOW, ZoneOffset.UTC));
+                ps.executeUpdate();
+            }
+            assertThat(MetaWebhooks.post(fx, MetaWebhooks.textMessage(racing, "16505550401", NOW)).status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(15)).until(() -> fx.count("SELECT COUNT(*) FROM pg_stat_activity "
+                    + "WHERE datname = current_database() AND wait_event_type = 'Lock' "
+                    + "AND query LIKE 'INSERT INTO inbound_reply%'") == 1);
+            other.commit();
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> fx.count("SELECT COUNT(*) FROM webhook_delivery "
+                + "WHERE processed_at IS NULL") == 0);
+        assertThat(fx.count("SELECT COUNT(*) FROM webhook_delivery WHERE error IS NOT NULL")).isZero();
+        assertThat(fx.count("SELECT COUNT(*) FROM inbound_reply WHERE wamid = ?", racing)).isEqualTo(1);
+        // The losing transaction changed nothing: no window opened for the number by it.
+        assertThat(fx.count("SELECT COUNT(*) FROM contact_preference WHERE phone_e164 = '+16505550401'")).isZero();
     }
 
     private static String segment(String message, String name) {

@@ -28,6 +28,10 @@ public final class EngineFixture implements AutoCloseable {
 
     public static final String TOKEN = "test-token-123";
     public static final String PHONE_NUMBER_ID = "109876543210";
+    /** WHATSAPP_APP_SECRET of every test engine: what {@link MetaWebhooks} signs webhook bodies with. */
+    public static final String APP_SECRET = "test-app-secret-456";
+    /** WHATSAPP_VERIFY_TOKEN of every test engine. */
+    public static final String VERIFY_TOKEN = "test-verify-token-789";
 
     public final MetaStub meta;
     public final MutableClock clock;
@@ -47,6 +51,7 @@ public final class EngineFixture implements AutoCloseable {
         return start(Map.of(), Instant.now());
     }
 
+    /** {@code extraEnv} replaces defaults; a null value removes one (e.g. WHATSAPP_APP_SECRET: unset). */
     public static EngineFixture start(Map<String, String> extraEnv, Instant now) throws Exception {
         MetaStub meta = new MetaStub();
         Path dataDir = Files.createTempDirectory("careline-test");
@@ -62,6 +67,9 @@ public final class EngineFixture implements AutoCloseable {
         env.put("WHATSAPP_ACCESS_TOKEN", TOKEN);
         env.put("CARELINE_DISPATCH_INTERVAL_MS", "100");
         env.put("CARELINE_RETRY_BASE_MS", "100");
+        env.put("WHATSAPP_APP_SECRET", APP_SECRET);
+        env.put("WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN);
+        env.put("CARELINE_WEBHOOK_INTERVAL_MS", "50");
         env.putAll(extraEnv);
         env.values().removeIf(v -> v == null);
         Settings settings = Settings.from(env);

@@ -1,0 +1,86 @@
+package org.careline.store;
+
+import org.careline.ingest.whatsapp.InboundMessage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+
+/**
+ * Messages patients sent (inbound_reply, once per wamid) and when each number last wrote (contact_preference), which
+ * opens WhatsApp's 24-hour window for free-form replies. Rows hold PHI: log ids and wamids only.
+ */
+public final class InboundReplies {
+
+    /**
+     * Records a message and returns its row id.
+     *
+     * @throws DuplicateMessageException if the wamid is recorded already (now, or by a concurrent transaction that
+     *                                   committed first): the transaction must roll back, the message had its effect
+     */
+    public long record(Connection c, InboundMessage m, long deliveryId, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO inbound_reply (wamid, from_phone, message_type, "
+                + "context_wamid, content, payload, latitude, longitude, sent_at, delivery_id, recorded_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[]{"id"})) {
+            ps.setString(1, m.wamid());
+            ps.setString(2, m.fromE164());
+            ps.setString(3, Sql.cap(m.type(), 30));
+            ps.setString(4, Sql.cap(m.contextWamid(), 200));
+            ps.setString(5, Sql.cap(m.text(), 8192));
+            ps.setString(6, Sql.cap(m.payload(), 4000));
+            setDouble(ps, 7, m.latitude());
+            setDouble(ps, 8, m.longitude());
+            Sql.setInstant(ps, 9, m.sentAt());
+            ps.setLong(10, deliveryId);
+            Sql.setInstant(ps, 11, now);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        } catch (SQLException e) {
+            if (Sql.isUniqueViolation(e)) {
+                throw new DuplicateMessageException();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Notes that {@code phone} wrote at {@code inboundAt}: last_inbound_at only ever moves forward (messages may be
+     * processed out of order). Creates the number's row when it has none.
+     */
+    public void touchLastInbound(Connection c, String phone, Instant inboundAt, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE contact_preference SET last_inbound_at = CASE "
+                + "WHEN last_inbound_at IS NULL OR last_inbound_at < ? THEN ? ELSE last_inbound_at END, updated_at = ? "
+                + "WHERE phone_e164 = ?")) {
+            Sql.setInstant(ps, 1, inboundAt);
+            Sql.setInstant(ps, 2, inboundAt);
+            Sql.setInstant(ps, 3, now);
+            ps.setString(4, phone);
+            if (ps.executeUpdate() == 1) {
+                return;
+            }
+        }
+        // No row yet. Two transactions may both get here for one number; the loser fails on the primary key, its
+        // transaction rolls back, and the message is processed again later, finding the row.
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO contact_preference (phone_e164, opted_out, "
+                + "last_inbound_at, updated_at) VALUES (?, FALSE, ?, ?)")) {
+            ps.setString(1, phone);
+            Sql.setInstant(ps, 2, inboundAt);
+            Sql.setInstant(ps, 3, now);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void setDouble(PreparedStatement ps, int i, Double value) throws SQLException {
+        if (value == null) {
+            ps.setNull(i, Types.DOUBLE);
+        } else {
+            ps.setDouble(i, value);
+        }
+    }
+}
