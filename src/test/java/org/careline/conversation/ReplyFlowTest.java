@@ -1,22 +1,20 @@
 package org.careline.conversation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.careline.ingest.whatsapp.InboundMessage;
-import org.careline.ingest.whatsapp.InboundMessageSink;
 import org.careline.support.EngineFixture;
 import org.careline.support.Flow;
 import org.careline.support.MetaStub;
+import org.careline.support.MetaWebhooks;
 import org.careline.support.Siu;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Replies through the engine: a recorded patient message goes to the conversation handler (as the webhook
- * processor hands it over), and what follows is checked where it lands — the Cloud API stand-in, the write-back
- * queue, staff handoffs, opt-outs.
+ * Replies through the engine: a patient's message arrives as a signed webhook, and what follows is checked where
+ * it lands — the Cloud API stand-in, the write-back queue, staff handoffs, opt-outs.
  */
 class ReplyFlowTest {
 
@@ -185,47 +182,42 @@ class ReplyFlowTest {
     }
 
     @Test
-    void freeFormRepliesWaitForNoOneOutsideThe24HourWindow() throws Exception {
-        receive(new InboundMessage(wamid(), PHONE, NOW, "text", "HELP", null, null, null, null));
-        // The reply is due now, but suppose the engine could not send for a day (e.g. paused): by then the window
-        // is closed and a free-form text may not go out.
-        fx.clock.set(NOW.plus(Duration.ofHours(25)));
+    void aMessageDeliveredAfterTheWindowClosedGetsNoFreeFormReply() throws Exception {
+        // Meta retries webhook deliveries for days: this message was written 25 hours ago, so the 24-hour window it
+        // opened has closed, and a free-form answer may not go out any more.
+        receive(new InboundMessage(wamid(), PHONE, NOW.minus(Duration.ofHours(25)), "text", "HELP", null, null, null,
+                null));
         Flow.awaitIdle(fx);
+        assertThat(fx.meta.received()).isEmpty();
         assertThat(fx.query("SELECT status, error_reason FROM outbox WHERE kind = 'TEXT'")).singleElement()
                 .satisfies(r -> assertThat(r).containsEntry("STATUS", "SKIPPED")
                         .containsEntry("ERROR_REASON", "outside the 24-hour customer-service window"));
+        // The handoff still reaches staff.
+        assertThat(fx.query("SELECT reason FROM staff_handoff")).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("REASON", "HELP"));
     }
 
-    /** Records the message as the webhook processor does (inbound_reply + window) and hands it to the handler. */
+    /**
+     * Sends the patient's message as Meta would: a webhook POST to the real endpoint, signed with the app secret,
+     * shaped as the spec's examples (text, button, reaction); then waits until the engine has acted on it.
+     */
     private void receive(InboundMessage m) {
-        InboundMessageSink sink = fx.engine.camelContext().getRegistry()
-                .lookupByNameAndType("inboundMessageSink", InboundMessageSink.class);
-        Instant now = fx.clock.instant();
-        fx.engine.database().inTransaction(c -> {
-            long id;
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO inbound_reply (wamid, from_phone, message_type, "
-                    + "context_wamid, content, recorded_at) VALUES (?, ?, ?, ?, ?, ?)", new String[]{"id"})) {
-                ps.setString(1, m.wamid());
-                ps.setString(2, m.fromE164());
-                ps.setString(3, m.type());
-                ps.setString(4, m.contextWamid());
-                ps.setString(5, m.text());
-                ps.setObject(6, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                ps.executeUpdate();
-                var keys = ps.getGeneratedKeys();
-                keys.next();
-                id = keys.getLong(1);
-            }
-            try (PreparedStatement ps = c.prepareStatement("MERGE INTO contact_preference (phone_e164, last_inbound_at, "
-                    + "updated_at) KEY (phone_e164) VALUES (?, ?, ?)")) {
-                ps.setString(1, m.fromE164());
-                ps.setObject(2, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                ps.setObject(3, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-                ps.executeUpdate();
-            }
-            sink.accept(c, m, id, now);
-            return null;
-        });
+        ObjectNode payload = MetaWebhooks.textMessage(m.wamid(), m.fromE164().substring(1), m.sentAt());
+        ObjectNode message = (ObjectNode) MetaWebhooks.messages(payload).get(0);
+        message.put("type", m.type());
+        message.remove("text");
+        switch (m.type()) {
+            case "text" -> message.putObject("text").put("body", m.text());
+            case "button" -> message.putObject("button").put("text", m.text()).put("payload", m.payload());
+            case "reaction" -> message.putObject("reaction").put("message_id", "wamid.earlier").put("emoji", m.text());
+            default -> throw new IllegalArgumentException("no shape for " + m.type());
+        }
+        if (m.contextWamid() != null) {
+            message.putObject("context").put("from", "15550783881").put("id", m.contextWamid());
+        }
+        assertThat(MetaWebhooks.post(fx, payload).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !fx.query(
+                "SELECT id FROM inbound_reply WHERE wamid = ? AND intent IS NOT NULL", m.wamid()).isEmpty());
     }
 
     private JsonNode awaitOneRequest() {
