@@ -139,7 +139,8 @@ public final class Dispatcher implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             // A bug or a bad row must not stop the queue: the row stays claimed and is retried after its lease.
-            LOG.error("outbox={} could not be sent: {}", id, e.toString());
+            // The class only: a driver's message can quote row values, which may be PHI.
+            LOG.error("outbox={} could not be sent: {}", id, e.getClass().getSimpleName());
         }
     }
 

@@ -209,6 +209,37 @@ public final class Outbox {
             ps.executeUpdate();
         }
         logEvent(c, id, "sent", wamid, now);
+        catchUpDeliveryStatus(c, id, wamid);
+    }
+
+    /**
+     * A delivered/read webhook can be processed before the send that caused it is recorded (a local commit racing
+     * Meta): the status was kept in message_status, and is applied here. Failed statuses keep their own path.
+     */
+    private void catchUpDeliveryStatus(Connection c, long id, String wamid) throws SQLException {
+        String best = null;
+        Instant at = null;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT status, occurred_at FROM message_status WHERE wamid = ? AND status IN ('delivered', 'read')")) {
+            ps.setString(1, Sql.cap(wamid, 200));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (best == null || "read".equals(rs.getString(1))) {
+                        best = rs.getString(1);
+                        at = Sql.getInstant(rs, "occurred_at");
+                    }
+                }
+            }
+        }
+        if (best != null) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE outbox SET delivery_status = ?, delivery_at = ? WHERE id = ?")) {
+                ps.setString(1, best);
+                Sql.setInstant(ps, 2, at);
+                ps.setLong(3, id);
+                ps.executeUpdate();
+            }
+        }
     }
 
     /** Back to PENDING, due again at {@code retryAt}. */

@@ -211,6 +211,19 @@ class DeliveryStatusFlowTest {
     }
 
     @Test
+    void aReadStatusProcessedBeforeTheSendIsRecordedIsAppliedWhenItIs() throws Exception {
+        // Meta's webhook can beat our own commit of the send: the status waits in message_status until then.
+        fx = EngineFixture.start(Map.of(), NOW);
+        post(MetaWebhooks.status(WAMID, "read", NOW.plusSeconds(3)));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                fx.count("SELECT COUNT(*) FROM message_status WHERE wamid = ?", WAMID) == 1);
+        siu = Siu.booking(START);
+        Flow.accepted(fx, siu);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "SENT".equals(confirmation().get("STATUS")));
+        assertThat(confirmation()).containsEntry("WAMID", WAMID).containsEntry("DELIVERY_STATUS", "read");
+    }
+
+    @Test
     void aFailureAfterDeliveryIsRecordedButNotSentAgainAndFailedStaysFailed() throws Exception {
         bookAndConfirm();
         post(MetaWebhooks.status(WAMID, "delivered", NOW.plusSeconds(2)));

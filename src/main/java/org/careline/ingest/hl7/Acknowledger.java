@@ -54,7 +54,9 @@ public final class Acknowledger {
             negative(exchange, ack);
         } else {
             // Our failure (e.g. database down), not the sender's: AE without remembering it, so a resend is retried.
-            LOG.error("HL7 message could not be processed: {}", caught == null ? "unknown" : caught.toString());
+            // The class only: a driver's message can quote row values, which may be PHI.
+            LOG.error("HL7 message could not be processed: {}",
+                    caught == null ? "unknown" : caught.getClass().getSimpleName());
             MshHeader h = exchange.getProperty(HEADER, MshHeader.class);
             exchange.setProperty(ACK_PROPERTY, AckBuilder.error(h, new ApplicationErrorException(
                     "Application internal error; please resend", 207, null, 0)));
