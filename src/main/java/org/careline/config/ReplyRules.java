@@ -10,7 +10,8 @@ import java.util.Set;
 public record ReplyRules(String defaultLanguage, Map<String, String> payloads, Map<String, String> menu,
                          Map<String, Language> languages) {
 
-    public static final Set<String> INTENTS = Set.of("confirm", "change", "cancel", "location", "help", "stop", "start");
+    public static final Set<String> INTENTS = Set.of("confirm", "change", "cancel", "location", "help", "stop", "start",
+            "thanks");
     public static final Set<String> TEXTS = Set.of("confirm", "change", "cancel", "help", "menu", "stopped", "started",
             "emergency", "noAppointment", "noMap");
 

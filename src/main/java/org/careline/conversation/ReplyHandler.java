@@ -121,6 +121,9 @@ public final class ReplyHandler implements InboundMessageSink {
                 String textName = intent.name().toLowerCase(java.util.Locale.ROOT);
                 reply(c, appointmentId, phone, MessageKind.TEXT, textName, text(language, textName, site), now);
             }
+            case THANKS -> {
+                // recorded; no answer
+            }
             case HELP -> {
                 reply(c, appointmentId, phone, MessageKind.TEXT, "help", text(language, "help", site), now);
                 conversations.addHandoff(c, phone, appointmentId, replyId, "HELP", false, now);

@@ -41,6 +41,9 @@ class ReplyClassifierTest {
             No puedo respirar               | -               | EMERGENCY | es
             Confirm                         | CANCEL          | CANCEL    | -
             anything                        | CONFIRM:42      | CONFIRM   | -
+            Thank you!                      | -               | THANKS    | en
+            Muchas gracias                  | -               | THANKS    | es
+            gracias 5                       | -               | THANKS    | es
             what time is parking open today | -               | OTHER     | -
             5                               | -               | OTHER     | -
             -                               | -               | OTHER     | -

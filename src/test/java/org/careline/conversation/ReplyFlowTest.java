@@ -174,6 +174,15 @@ class ReplyFlowTest {
     }
 
     @Test
+    void aThankYouIsRecordedButNotAnswered() throws Exception {
+        receive(new InboundMessage(wamid(), PHONE, NOW, "text", "Thank you!", null, null, null, null));
+        Flow.awaitIdle(fx);
+        assertThat(fx.meta.received()).isEmpty();
+        assertThat(fx.count("SELECT COUNT(*) FROM staff_handoff")).isZero();
+        assertThat(fx.query("SELECT intent FROM inbound_reply").get(0)).containsEntry("INTENT", "THANKS");
+    }
+
+    @Test
     void aReactionGetsNoAnswer() throws Exception {
         receive(new InboundMessage(wamid(), PHONE, NOW, "reaction", "\uD83D\uDC4D", null, null, null, null));
         Flow.awaitIdle(fx);
