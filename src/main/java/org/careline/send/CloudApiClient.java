@@ -3,7 +3,7 @@ package org.careline.send;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
+import org.careline.RouteCall;
 
 import java.util.function.Supplier;
 
@@ -15,25 +15,14 @@ public final class CloudApiClient {
 
     public static final String ENDPOINT = "direct:cloud-api";
 
-    private final Supplier<CamelContext> context;
-    private volatile ProducerTemplate producer;
+    private final RouteCall route;
 
-    /** The Camel context exists only once the engine is configured, after this client is built. */
     public CloudApiClient(Supplier<CamelContext> context) {
-        this.context = context;
+        this.route = new RouteCall(context, ENDPOINT);
     }
 
     public CloudApiOutcome send(ObjectNode message) {
-        ProducerTemplate producer = this.producer;
-        if (producer == null) {
-            synchronized (this) {
-                if (this.producer == null) {
-                    this.producer = context.get().createProducerTemplate();
-                }
-                producer = this.producer;
-            }
-        }
-        Exchange reply = producer.request(ENDPOINT, ex -> ex.getMessage().setBody(message.toString()));
+        Exchange reply = route.request(message.toString());
         // Transport failures are caught in the route (one log line there) and handed back here as the caught one.
         Exception failure = reply.getException() != null ? reply.getException()
                 : reply.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);

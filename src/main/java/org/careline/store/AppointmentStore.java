@@ -49,11 +49,7 @@ public final class AppointmentStore {
             ps.setString(6, Sql.cap(e.feed().patientId(), 200));
             ps.setString(7, Sql.cap(e.feed().patientAuthority(), 200));
             Sql.setInstant(ps, 8, now);
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
+            return Sql.executeForId(ps);
         }
     }
 
@@ -116,11 +112,7 @@ public final class AppointmentStore {
             ps.setString(16, Sql.cap(e.feed().placerId(), 200));
             ps.setString(17, Sql.cap(e.feed().fillerId(), 200));
             ps.setString(18, Sql.cap(e.feed().version(), 20));
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
+            return Sql.executeForId(ps);
         }
     }
 

@@ -92,11 +92,7 @@ public final class ConversationStore {
             ps.setString(4, reason);
             ps.setBoolean(5, urgent);
             Sql.setInstant(ps, 6, now);
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
+            return Sql.executeForId(ps);
         }
     }
 

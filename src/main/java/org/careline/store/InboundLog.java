@@ -50,11 +50,7 @@ public final class InboundLog {
             ps.setString(7, Sql.cap(errorSegment, 10));
             Sql.setInteger(ps, 8, errorField);
             Sql.setInstant(ps, 9, now);
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
+            return Sql.executeForId(ps);
         } catch (SQLException e) {
             if (Sql.isUniqueViolation(e)) {
                 throw new DuplicateMessageException();

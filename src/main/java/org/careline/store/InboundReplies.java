@@ -36,11 +36,7 @@ public final class InboundReplies {
             Sql.setInstant(ps, 9, m.sentAt());
             ps.setLong(10, deliveryId);
             Sql.setInstant(ps, 11, now);
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
+            return Sql.executeForId(ps);
         } catch (SQLException e) {
             if (Sql.isUniqueViolation(e)) {
                 throw new DuplicateMessageException();

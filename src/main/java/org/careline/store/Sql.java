@@ -40,6 +40,15 @@ final class Sql {
         return rs.wasNull() ? null : v;
     }
 
+    /** Runs an INSERT prepared with generated keys and returns the new row's id. */
+    static long executeForId(PreparedStatement ps) throws SQLException {
+        ps.executeUpdate();
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+            keys.next();
+            return keys.getLong(1);
+        }
+    }
+
     static String cap(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }

@@ -29,11 +29,7 @@ public final class WebhookDeliveries {
             Sql.setInstant(ps, 2, now);
             Sql.setInstant(ps, 3, unprocessable == null ? null : now);
             ps.setString(4, Sql.cap(unprocessable, 600));
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                return keys.getLong(1);
-            }
+            return Sql.executeForId(ps);
         }
     }
 

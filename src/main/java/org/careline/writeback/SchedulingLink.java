@@ -1,8 +1,7 @@
 package org.careline.writeback;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
+import org.careline.RouteCall;
 
 import java.util.function.Supplier;
 
@@ -14,26 +13,14 @@ public final class SchedulingLink {
 
     public static final String ENDPOINT = "direct:scheduling";
 
-    private final Supplier<CamelContext> context;
-    private volatile ProducerTemplate producer;
+    private final RouteCall route;
 
-    /** The Camel context exists only once the engine is configured, after this link is built. */
     public SchedulingLink(Supplier<CamelContext> context) {
-        this.context = context;
+        this.route = new RouteCall(context, ENDPOINT);
     }
 
     /** Sends the bytes of one message (MLLP framing is the producer's) and waits for its ACK. */
     public AckOutcome send(byte[] message) {
-        ProducerTemplate producer = this.producer;
-        if (producer == null) {
-            synchronized (this) {
-                if (this.producer == null) {
-                    this.producer = context.get().createProducerTemplate();
-                }
-                producer = this.producer;
-            }
-        }
-        Exchange reply = producer.request(ENDPOINT, ex -> ex.getMessage().setBody(message));
-        return AckOutcome.of(reply);
+        return AckOutcome.of(route.request(message));
     }
 }
