@@ -5,6 +5,8 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.careline.config.OruMapping;
+import org.careline.config.ResultsMapping;
 import org.careline.config.Settings;
 import org.careline.config.SiteDirectory;
 import org.careline.config.SiuMapping;
@@ -15,6 +17,13 @@ import org.careline.conversation.ReplyHandler;
 import org.careline.health.HealthCheck;
 import org.careline.ingest.hl7.Acknowledger;
 import org.careline.ingest.hl7.Hl7Receiver;
+import org.careline.ingest.hl7.MdmIngest;
+import org.careline.ingest.hl7.OruIngest;
+import org.careline.ingest.hl7.OruMapper;
+import org.careline.results.PortalLink;
+import org.careline.results.ResultNotices;
+import org.careline.results.ResultRules;
+import org.careline.store.ResultStore;
 import org.careline.ingest.hl7.SiuIngest;
 import org.careline.ingest.hl7.SiuMapper;
 import org.careline.ingest.hl7.mllp.PipeliningMllpComponent;
@@ -97,6 +106,8 @@ public final class Engine implements AutoCloseable {
         TemplateCatalog templates = TemplateCatalog.load(s.mappingsDir());
         ReplyRules replies = ReplyRules.load(s.mappingsDir());
         SrmBuilder srmBuilder = new SrmBuilder(WritebackMapping.load(s.mappingsDir()));
+        OruMapping oru = OruMapping.load(s.mappingsDir());
+        ResultRules resultRules = ResultsMapping.load(s.mappingsDir());
         LOG.info("starting Careline: {}", s);
 
         Database db = Database.open(s);
@@ -107,6 +118,18 @@ public final class Engine implements AutoCloseable {
         AppointmentScheduler scheduler = new AppointmentScheduler(new AppointmentStore(), outbox, sites);
         TreeSet<String> accepted = siu.triggers().keySet().stream().map(t -> "SIU^" + t)
                 .collect(Collectors.toCollection(TreeSet::new));
+        OruMapper oruMapper = new OruMapper(oru, sites);
+        oru.triggers().forEach(t -> accepted.add("ORU^" + t));
+        oru.documents().triggers().forEach(t -> accepted.add("MDM^" + t));
+        ResultNotices resultNotices = new ResultNotices(new AppointmentStore(), new ResultStore(), outbox, sites,
+                resultRules);
+        String portalSecret = s.portalLinkSecret();
+        if (portalSecret == null) {
+            portalSecret = PortalLink.randomSecret();
+            LOG.warn("CARELINE_PORTAL_LINK_SECRET is not set: portal links in result notices are signed with a random "
+                    + "secret made at start; the portal cannot verify them, and they stop verifying at restart");
+        }
+        PortalLink portalLinks = new PortalLink(s.portalUrl(), portalSecret);
 
         Main main = new Main();
         main.configure().withRoutesIncludePattern("file:" + s.routesDir().toAbsolutePath() + "/*.yaml");
@@ -134,7 +157,7 @@ public final class Engine implements AutoCloseable {
 
         Dispatcher dispatcher = new Dispatcher(db, outbox, alerts, sites, templates,
                 new CloudApiClient(main::getCamelContext), new SendRateCap(s.sendRatePerSecond(), InstantSource.system()),
-                clock, s.maxSendAttempts(), Duration.ofMillis(s.retryBaseMillis()), 32);
+                clock, s.maxSendAttempts(), Duration.ofMillis(s.retryBaseMillis()), 32, portalLinks);
 
         main.bind("mllp", new PipeliningMllpComponent());
         // camel-mllp must never write message content (PHI) to the log.
@@ -146,6 +169,8 @@ public final class Engine implements AutoCloseable {
         main.bind("hl7Receiver", new Hl7Receiver());
         main.bind("acknowledger", new Acknowledger(db, inbound, clock, accepted));
         main.bind("siuIngest", new SiuIngest(db, inbound, mapper, scheduler, clock));
+        main.bind("oruIngest", new OruIngest(db, inbound, oruMapper, resultNotices, clock));
+        main.bind("mdmIngest", new MdmIngest(db, inbound, oruMapper, resultNotices, clock));
         main.bind("dispatcher", dispatcher);
         main.bind("health", new HealthCheck(dispatcher));
         main.bind("sandboxCloudApi", new SandboxCloudApi());

@@ -38,8 +38,11 @@ public record Settings(
         String whatsappVerifyToken,
         String whatsappAppSecret,
         int webhookMaxBytes,
-        long webhookIntervalMillis) {
+        long webhookIntervalMillis,
+        String portalUrl,
+        String portalLinkSecret) {
 
+    public static final String DEFAULT_PORTAL_URL = "https://portal.example.org/results";
     public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/careline;WRITE_DELAY=0";
     public static final String DEFAULT_API_VERSION = "v23.0";
     public static final String SANDBOX_PHONE_NUMBER_ID = "100000000000000";
@@ -87,7 +90,9 @@ public record Settings(
                 get.apply("WHATSAPP_VERIFY_TOKEN"),
                 get.apply("WHATSAPP_APP_SECRET"),
                 webhookMaxBytesOf(get),
-                positiveOf(get, "CARELINE_WEBHOOK_INTERVAL_MS", 200));
+                positiveOf(get, "CARELINE_WEBHOOK_INTERVAL_MS", 200),
+                portalUrlOf(orElse(get.apply("CARELINE_PORTAL_URL"), DEFAULT_PORTAL_URL)),
+                get.apply("CARELINE_PORTAL_LINK_SECRET"));
     }
 
     /** Without CARELINE_SCHEDULING_MLLP nothing is sent to the scheduling system: write-back requests wait. */
@@ -172,6 +177,14 @@ public record Settings(
         return v;
     }
 
+    private static String portalUrlOf(String v) {
+        if (!v.matches("https?://[^\\s?#]+")) {
+            throw new IllegalArgumentException("CARELINE_PORTAL_URL must be an http(s) URL without query or fragment, "
+                    + "e.g. https://portal.example.org/results, got '" + v + "'");
+        }
+        return trimSlash(v);
+    }
+
     private static String regionOf(String v) {
         String region = v.toUpperCase(java.util.Locale.ROOT);
         if (!com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance().getSupportedRegions().contains(region)) {
@@ -208,6 +221,7 @@ public record Settings(
                 + ", mappingsDir=" + mappingsDir + ", scheduling="
                 + (writebackEnabled() ? schedulingHost + ":" + schedulingPort : "disabled")
                 + ", webhookAppSecret=" + (whatsappAppSecret == null ? "unset" : "set")
-                + ", webhookVerifyToken=" + (whatsappVerifyToken == null ? "unset" : "set") + "]";
+                + ", webhookVerifyToken=" + (whatsappVerifyToken == null ? "unset" : "set")
+                + ", portalUrl=" + portalUrl + ", portalLinkSecret=" + (portalLinkSecret == null ? "unset" : "set") + "]";
     }
 }

@@ -16,7 +16,7 @@ public final class TemplateCatalog {
 
     /** Variables a template body may name; anything else is a typo that would send "-" to patients. */
     public static final Set<String> VARIABLES = Set.of("patient_first_name", "provider", "date", "time",
-            "facility_name", "facility_address", "map_link", "instructions", "clinic_phone");
+            "facility_name", "facility_address", "map_link", "instructions", "clinic_phone", "portal_link");
 
     record File(Map<String, FormatSpec> formats, Map<String, TemplateEntry> templates) {
     }

@@ -9,6 +9,12 @@ public enum MessageKind {
     REMINDER(true),
     RESCHEDULED(true),
     CANCELLED(true),
+    /** "Your results are ready in the portal" (ORU, status F): no clinical content, a portal link only. */
+    RESULTS_AVAILABLE(true),
+    /** "Your results were updated" (ORU, status C): never folded into another notice. */
+    RESULTS_UPDATED(true),
+    /** "A document is ready in the portal" (MDM^T02/T04). */
+    DOCUMENT_AVAILABLE(true),
     /** A free-form text reply (help, menu, acknowledgements). */
     TEXT(false),
     /** A free-form location pin of the appointment's site. */

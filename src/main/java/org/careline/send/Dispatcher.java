@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.careline.config.Site;
 import org.careline.config.SiteDirectory;
 import org.careline.config.TemplateCatalog;
+import org.careline.results.PortalLink;
 import org.careline.schedule.AppointmentScheduler;
 import org.careline.schedule.MessageKind;
 import org.careline.store.AlertLog;
@@ -55,10 +56,12 @@ public final class Dispatcher implements AutoCloseable {
     private final ExecutorService senders;
     private final Random random = new Random();
     private final AtomicReference<String> pausedReason = new AtomicReference<>();
+    private final PortalLink portalLinks;
 
     public Dispatcher(Database db, Outbox outbox, AlertLog alerts, SiteDirectory sites, TemplateCatalog templates,
                       CloudApiClient client, SendRateCap rateCap, Clock clock, int maxAttempts, Duration backoffBase,
-                      int parallelism) {
+                      int parallelism, PortalLink portalLinks) {
+        this.portalLinks = portalLinks;
         this.db = db;
         this.outbox = outbox;
         this.alerts = alerts;
@@ -150,8 +153,10 @@ public final class Dispatcher implements AutoCloseable {
             case LOCATION -> replies.location(due.phone(), due.body());
             default -> {
                 Site site = sites.site(due.siteCode());
+                String portalLink = due.portalReference() == null ? null
+                        : portalLinks.link(due.portalReference(), due.portalExpiresAt());
                 yield renderer.render(templates.template(due.kind()), due.phone(), due.language(),
-                        TemplateVariables.of(due, site, templates.formats(due.language())));
+                        TemplateVariables.of(due, site, templates.formats(due.language()), portalLink));
             }
         };
     }
@@ -168,6 +173,10 @@ public final class Dispatcher implements AutoCloseable {
             // Meta allows free-form messages only within 24 hours of the patient's last message.
             boolean windowOpen = due.lastInboundAt() != null && now.isBefore(due.lastInboundAt().plus(WINDOW));
             return windowOpen ? null : "outside the 24-hour customer-service window";
+        }
+        if (due.resultNoticeId() != null) {
+            // A result/document notice: no appointment rules; a link that would no longer verify is not sent.
+            return due.portalExpiresAt() != null && !now.isBefore(due.portalExpiresAt()) ? "portal link expired" : null;
         }
         if (due.kind() == MessageKind.CANCELLED || due.appointmentId() == null) {
             return null;

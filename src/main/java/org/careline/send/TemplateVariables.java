@@ -16,7 +16,14 @@ public final class TemplateVariables {
     }
 
     public static Map<String, String> of(Outbox.Due due, Site site, TemplateCatalog.Formats formats) {
+        return of(due, site, formats, null);
+    }
+
+    /** @param portalLink the signed portal link of a result/document notice, else null */
+    public static Map<String, String> of(Outbox.Due due, Site site, TemplateCatalog.Formats formats,
+                                         String portalLink) {
         Map<String, String> v = new HashMap<>();
+        v.put("portal_link", portalLink);
         v.put("patient_first_name", firstWord(due.givenName()));
         if (due.appointmentId() != null) {
             v.put(TemplateRenderer.APPOINTMENT_ID, String.valueOf(due.appointmentId()));

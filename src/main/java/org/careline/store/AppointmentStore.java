@@ -19,19 +19,26 @@ public final class AppointmentStore {
 
     /** Inserts or updates the patient named by the event; a value the event lacks keeps the stored one. */
     public long upsertPatient(Connection c, AppointmentEvent e, Instant now) throws SQLException {
-        Optional<Long> existing = patientId(c, e.patientKey());
+        return upsertPatient(c, e.patientKey(), e.givenName(), e.familyName(), e.phoneE164(), e.language(),
+                e.feed().patientId(), e.feed().patientAuthority(), now);
+    }
+
+    /** Inserts or updates the patient with this key from plain fields (results feeds); null keeps the stored value. */
+    public long upsertPatient(Connection c, String patientKey, String givenName, String familyName, String phoneE164,
+                              String language, String identifier, String authority, Instant now) throws SQLException {
+        Optional<Long> existing = patientId(c, patientKey);
         if (existing.isPresent()) {
             try (PreparedStatement ps = c.prepareStatement("UPDATE patient SET "
                     + "given_name = COALESCE(?, given_name), family_name = COALESCE(?, family_name), "
                     + "phone_e164 = COALESCE(?, phone_e164), language = COALESCE(?, language), "
                     + "identifier = COALESCE(?, identifier), id_authority = COALESCE(?, id_authority), updated_at = ? "
                     + "WHERE id = ?")) {
-                ps.setString(1, Sql.cap(e.givenName(), 200));
-                ps.setString(2, Sql.cap(e.familyName(), 200));
-                ps.setString(3, e.phoneE164());
-                ps.setString(4, Sql.cap(e.language(), 16));
-                ps.setString(5, Sql.cap(e.feed().patientId(), 200));
-                ps.setString(6, Sql.cap(e.feed().patientAuthority(), 200));
+                ps.setString(1, Sql.cap(givenName, 200));
+                ps.setString(2, Sql.cap(familyName, 200));
+                ps.setString(3, phoneE164);
+                ps.setString(4, Sql.cap(language, 16));
+                ps.setString(5, Sql.cap(identifier, 200));
+                ps.setString(6, Sql.cap(authority, 200));
                 Sql.setInstant(ps, 7, now);
                 ps.setLong(8, existing.get());
                 ps.executeUpdate();
@@ -41,13 +48,13 @@ public final class AppointmentStore {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO patient (patient_key, given_name, family_name, "
                 + "phone_e164, language, identifier, id_authority, opted_out, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, FALSE, ?)",
                 new String[]{"id"})) {
-            ps.setString(1, Sql.cap(e.patientKey(), 300));
-            ps.setString(2, Sql.cap(e.givenName(), 200));
-            ps.setString(3, Sql.cap(e.familyName(), 200));
-            ps.setString(4, e.phoneE164());
-            ps.setString(5, Sql.cap(e.language(), 16));
-            ps.setString(6, Sql.cap(e.feed().patientId(), 200));
-            ps.setString(7, Sql.cap(e.feed().patientAuthority(), 200));
+            ps.setString(1, Sql.cap(patientKey, 300));
+            ps.setString(2, Sql.cap(givenName, 200));
+            ps.setString(3, Sql.cap(familyName, 200));
+            ps.setString(4, phoneE164);
+            ps.setString(5, Sql.cap(language, 16));
+            ps.setString(6, Sql.cap(identifier, 200));
+            ps.setString(7, Sql.cap(authority, 200));
             Sql.setInstant(ps, 8, now);
             return Sql.executeForId(ps);
         }

@@ -38,7 +38,58 @@ public final class Outbox {
     public record Due(long id, Long appointmentId, MessageKind kind, String label, int attempts, Instant dueAt,
                       String status, String appointmentStatus, Instant start, Integer durationMinutes, String siteCode,
                       String provider, String location, String serviceName, String instructions, String givenName,
-                      String phone, String language, boolean optedOut, String body, Instant lastInboundAt) {
+                      String phone, String language, boolean optedOut, String body, Instant lastInboundAt,
+                      Long resultNoticeId, String portalReference, Instant portalExpiresAt) {
+
+        /** A message that is not a result/document notice. */
+        public Due(long id, Long appointmentId, MessageKind kind, String label, int attempts, Instant dueAt,
+                   String status, String appointmentStatus, Instant start, Integer durationMinutes, String siteCode,
+                   String provider, String location, String serviceName, String instructions, String givenName,
+                   String phone, String language, boolean optedOut, String body, Instant lastInboundAt) {
+            this(id, appointmentId, kind, label, attempts, dueAt, status, appointmentStatus, start, durationMinutes,
+                    siteCode, provider, location, serviceName, instructions, givenName, phone, language, optedOut, body,
+                    lastInboundAt, null, null, null);
+        }
+    }
+
+    /** Queues a result/document notice (a template with no appointment), due at {@code dueAt}. */
+    public long addNotice(Connection c, long resultNoticeId, MessageKind kind, Instant dueAt, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (result_notice_id, kind, label, due_at, "
+                + "status, attempts, created_at, updated_at) VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?)",
+                new String[]{"id"})) {
+            ps.setLong(1, resultNoticeId);
+            ps.setString(2, kind.name());
+            ps.setString(3, Sql.cap(kind.key(), 30));
+            Sql.setInstant(ps, 4, dueAt);
+            Sql.setInstant(ps, 5, now);
+            Sql.setInstant(ps, 6, now);
+            long id = Sql.executeForId(ps);
+            logEvent(c, id, "queued", null, now);
+            return id;
+        }
+    }
+
+    /** Withdraws the notice's message if it has not gone out yet; returns how many rows were cancelled. */
+    public int cancelPendingNotice(Connection c, long resultNoticeId, String reason, Instant now) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id FROM outbox WHERE result_notice_id = ? AND status = 'PENDING'")) {
+            ps.setLong(1, resultNoticeId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+        }
+        int n = 0;
+        for (long id : ids) {
+            if (transition(c, id, PENDING, CANCELLED, null, null, now) == 1) {
+                logEvent(c, id, "cancelled", reason, now);
+                n++;
+            }
+        }
+        return n;
     }
 
     public void add(Connection c, long appointmentId, List<PlannedMessage> planned, Instant now) throws SQLException {
@@ -169,10 +220,13 @@ public final class Outbox {
         try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.appointment_id, o.kind, o.label, o.attempts, "
                 + "o.due_at, o.status, o.body, a.status AS appointment_status, a.start_at, a.duration_min, a.site_code, "
                 + "a.provider_name, a.location_name, a.service_name, a.instructions, p.given_name, p.language, "
+                + "o.result_notice_id, rn.reference AS portal_reference, rn.expires_at AS portal_expires_at, "
+                + "rn.site_code AS notice_site_code, "
                 + "COALESCE(o.recipient_phone, p.phone_e164) AS phone, p.opted_out AS patient_opted_out, "
                 + "cp.opted_out AS number_opted_out, cp.last_inbound_at "
                 + "FROM outbox o LEFT JOIN appointment a ON a.id = o.appointment_id "
-                + "LEFT JOIN patient p ON p.id = a.patient_id "
+                + "LEFT JOIN result_notice rn ON rn.id = o.result_notice_id "
+                + "LEFT JOIN patient p ON p.id = COALESCE(a.patient_id, rn.patient_id) "
                 + "LEFT JOIN contact_preference cp ON cp.phone_e164 = COALESCE(o.recipient_phone, p.phone_e164) "
                 + "WHERE o.id = ?")) {
             ps.setLong(1, id);
@@ -186,12 +240,19 @@ public final class Outbox {
                 return new Due(rs.getLong("id"), appointmentId, MessageKind.valueOf(rs.getString("kind")),
                         rs.getString("label"), rs.getInt("attempts"), Sql.getInstant(rs, "due_at"),
                         rs.getString("status"), rs.getString("appointment_status"), Sql.getInstant(rs, "start_at"),
-                        Sql.getInteger(rs, "duration_min"), rs.getString("site_code"), rs.getString("provider_name"),
+                        Sql.getInteger(rs, "duration_min"), rs.getString("site_code") != null ? rs.getString("site_code")
+                                : rs.getString("notice_site_code"), rs.getString("provider_name"),
                         rs.getString("location_name"), rs.getString("service_name"), rs.getString("instructions"),
                         rs.getString("given_name"), rs.getString("phone"), rs.getString("language"), optedOut,
-                        rs.getString("body"), Sql.getInstant(rs, "last_inbound_at"));
+                        rs.getString("body"), Sql.getInstant(rs, "last_inbound_at"),
+                        resultNotice(rs), rs.getString("portal_reference"), Sql.getInstant(rs, "portal_expires_at"));
             }
         }
+    }
+
+    private static Long resultNotice(ResultSet rs) throws SQLException {
+        long v = rs.getLong("result_notice_id");
+        return rs.wasNull() ? null : v;
     }
 
     /**

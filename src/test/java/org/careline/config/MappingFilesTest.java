@@ -191,7 +191,8 @@ class MappingFilesTest {
         assertThatThrownBy(() -> TemplateCatalog.load(dir))
                 .isInstanceOf(MappingException.class)
                 .hasMessage(dir.resolve("templates.yaml") + ", key 'templates.canceled': not a message kind "
-                        + "(known: [confirmation, reminder, rescheduled, cancelled])");
+                        + "(known: [confirmation, reminder, rescheduled, cancelled, results_available, results_updated, "
+                        + "document_available])");
     }
 
     @Test

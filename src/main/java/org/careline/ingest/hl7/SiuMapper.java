@@ -257,7 +257,8 @@ public final class SiuMapper {
         return j.length() > 0 ? j.toString() : null;
     }
 
-    private List<PhoneCandidate> candidates(Terser t, SiuMapping.PhoneField pf) {
+    /** The numbers of a repeating XTN field (shared with the ORU/MDM mappers). */
+    static List<PhoneCandidate> candidates(Terser t, SiuMapping.PhoneField pf) {
         List<PhoneCandidate> list = new ArrayList<>();
         if (pf == null) {
             return list;
@@ -315,7 +316,7 @@ public final class SiuMapper {
         return code.isEmpty() ? null : code;
     }
 
-    private static String clean(String s) {
+    static String clean(String s) {
         if (s == null) {
             return null;
         }

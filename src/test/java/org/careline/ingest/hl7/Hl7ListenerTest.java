@@ -53,7 +53,7 @@ class Hl7ListenerTest {
     private static final Instant START = NOW.plus(Duration.ofDays(3));
     private static final String SOURCE = "EHR|HOSP";
     private static final Path CORPUS = Path.of("../shared/corpus/hl7");
-    private static final String ACCEPTED = "SIU^S12, SIU^S13, SIU^S14, SIU^S15, SIU^S17, SIU^S26";
+    private static final String ACCEPTED = "MDM^T02, MDM^T04, ORU^R01, SIU^S12, SIU^S13, SIU^S14, SIU^S15, SIU^S17, SIU^S26";
 
     private static EngineFixture fx;
     private static HapiContext hapi;
@@ -305,7 +305,7 @@ class Hl7ListenerTest {
     // --- message types ----------------------------------------------------------------------------------------
 
     @ParameterizedTest
-    @ValueSource(strings = {"ADT^A01", "ORU^R01"})
+    @ValueSource(strings = {"ADT^A01", "ORM^O01"})
     void otherMessageTypesAreRejectedWith200(String type) throws Exception {
         String controlId = "T" + System.nanoTime();
         try (MllpClient client = fx.mllp()) {
