@@ -5,6 +5,7 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.careline.config.MappingException;
 import org.careline.config.OruMapping;
 import org.careline.config.ResultsMapping;
 import org.careline.config.Settings;
@@ -32,6 +33,7 @@ import org.careline.ingest.whatsapp.WebhookIntake;
 import org.careline.ingest.whatsapp.WebhookProcessor;
 import org.careline.ingest.whatsapp.WebhookSignature;
 import org.careline.schedule.AppointmentScheduler;
+import org.careline.schedule.MessageKind;
 import org.careline.send.CloudApiClient;
 import org.careline.send.DeliveryStatuses;
 import org.careline.send.Dispatcher;
@@ -108,6 +110,11 @@ public final class Engine implements AutoCloseable {
         SrmBuilder srmBuilder = new SrmBuilder(WritebackMapping.load(s.mappingsDir()));
         OruMapping oru = OruMapping.load(s.mappingsDir());
         ResultRules resultRules = ResultsMapping.load(s.mappingsDir());
+        if (!resultRules.documentAttachPdf().isEmpty() && templates.template(MessageKind.DOCUMENT_ATTACHED) == null) {
+            throw new MappingException(s.mappingsDir().resolve("results.yaml") + ", key 'documents.attachPdf': "
+                    + "lists document types, but " + s.mappingsDir().resolve("templates.yaml")
+                    + " has no 'templates.document_attached' (the template with the document header)");
+        }
         LOG.info("starting Careline: {}", s);
 
         Database db = Database.open(s);
@@ -143,6 +150,8 @@ public final class Engine implements AutoCloseable {
         main.addInitialProperty("careline.whatsapp.timeout-ms", String.valueOf(s.sendTimeoutMillis()));
         main.addInitialProperty("careline.whatsapp.messages-url", s.effectiveApiBase() + "/"
                 + s.whatsappApiVersion() + "/" + s.whatsappPhoneNumberId() + "/messages");
+        main.addInitialProperty("careline.whatsapp.media-url", s.effectiveApiBase() + "/"
+                + s.whatsappApiVersion() + "/" + s.whatsappPhoneNumberId() + "/media");
         // The token goes into the route as a property filled from the environment, never from a file.
         main.addInitialProperty("careline.whatsapp.access-token", s.effectiveAccessToken());
         main.addInitialProperty("careline.webhook.interval-ms", String.valueOf(s.webhookIntervalMillis()));

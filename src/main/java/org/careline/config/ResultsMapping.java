@@ -19,7 +19,7 @@ public final class ResultsMapping {
                 Map<String, CategorySpec> categories) {
     }
 
-    record DocumentsSpec(List<String> notifyCompletion, List<String> withdrawAvailability) {
+    record DocumentsSpec(List<String> notifyCompletion, List<String> withdrawAvailability, List<String> attachPdf) {
     }
 
     record CategorySpec(List<String> orderCodes, List<String> sections, List<String> producers,
@@ -54,7 +54,7 @@ public final class ResultsMapping {
         if (validity.isZero()) {
             throw YamlFiles.problem(file, "linkValidity", "must be longer than 0");
         }
-        DocumentsSpec d = f.documents() == null ? new DocumentsSpec(null, null) : f.documents();
+        DocumentsSpec d = f.documents() == null ? new DocumentsSpec(null, null, null) : f.documents();
         List<ResultRules.Category> categories = new ArrayList<>();
         if (f.categories() != null) {
             f.categories().forEach((name, c) -> {
@@ -74,10 +74,38 @@ public final class ResultsMapping {
                 categories.add(cat);
             });
         }
+        Set<String> attachPdf = attachPdf(file, d.attachPdf(), categories);
         return new ResultRules(Map.copyOf(notify), fold, validity,
                 set(d.notifyCompletion() == null ? List.of("AU", "LA") : d.notifyCompletion()),
                 set(d.withdrawAvailability() == null ? List.of("CA") : d.withdrawAvailability()),
-                List.copyOf(categories));
+                List.copyOf(categories), attachPdf);
+    }
+
+    /**
+     * documents.attachPdf: TXA-2 codes, each a plain code (letters, digits, '_', '-', '.'), none of them in a
+     * sensitive category (a PDF is sent only for documents with no clinical data, so a type that is held or
+     * delayed as sensitive cannot be listed).
+     */
+    private static Set<String> attachPdf(Path file, List<String> types, List<ResultRules.Category> categories) {
+        if (types == null) {
+            return Set.of();
+        }
+        for (int i = 0; i < types.size(); i++) {
+            String t = types.get(i);
+            if (t == null || !t.trim().matches("[A-Za-z0-9_.-]{1,50}")) {
+                throw YamlFiles.problem(file, "documents.attachPdf[" + i + "]",
+                        "not a document type code (TXA-2, e.g. RECEIPT)");
+            }
+            String code = t.trim().toUpperCase(Locale.ROOT);
+            for (ResultRules.Category c : categories) {
+                if (c.documentTypes().contains(code)) {
+                    throw YamlFiles.problem(file, "documents.attachPdf[" + i + "]", "'" + t.trim()
+                            + "' is in the sensitive category '" + c.name() + "': only documents with no clinical "
+                            + "data (e.g. a receipt) may be sent as a PDF");
+                }
+            }
+        }
+        return set(types);
     }
 
     private static Set<String> set(List<String> values) {

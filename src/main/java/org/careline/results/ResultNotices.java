@@ -50,6 +50,16 @@ public final class ResultNotices {
 
     public Result apply(Connection c, String source, OruMapper.Patient p, List<ResultReleasePolicy.OrderFacts> orders,
                         boolean documents, Instant now) throws SQLException {
+        return apply(c, source, p, orders, documents, null, now);
+    }
+
+    /**
+     * @param pdf a document's PDF to send as the template's document header (only for document types listed in
+     *            documents.attachPdf), or null: a document notice then becomes DOCUMENT_ATTACHED, is never folded
+     *            into another, and its PDF is stored with it
+     */
+    public Result apply(Connection c, String source, OruMapper.Patient p, List<ResultReleasePolicy.OrderFacts> orders,
+                        boolean documents, DocumentPdf pdf, Instant now) throws SQLException {
         long patientId = patients.upsertPatient(c, p.patientKey(), p.givenName(), p.familyName(), p.phone(),
                 p.language(), p.identifier(), p.authority(), now);
         boolean reachable = patients.reachable(c, patientId);
@@ -81,16 +91,21 @@ public final class ResultNotices {
             Site site = sites.site(p.siteCode());
             for (ResultReleasePolicy.NoticePlan n : plan.notices()) {
                 long noticeId;
-                if (n.fold() && recent.isPresent()) {
+                boolean attach = pdf != null && n.kind() == MessageKind.DOCUMENT_AVAILABLE;
+                MessageKind kind = attach ? MessageKind.DOCUMENT_ATTACHED : n.kind();
+                if (n.fold() && recent.isPresent() && !attach) {
                     noticeId = recent.get().noticeId();
                     folded++;
                 } else {
-                    noticeId = store.createNotice(c, patientId, PortalLink.newReference(), n.kind().name(),
+                    noticeId = store.createNotice(c, patientId, PortalLink.newReference(), kind.name(),
                             site.code(), n.releaseAt(), n.releaseAt().plus(rules.linkValidity()), now);
                     // Quiet hours are the site's; a notice has no appointment, so any later time is still useful.
                     Instant due = ReminderPlanner.applyQuietHours(n.releaseAt(), n.releaseAt().plus(Duration.ofDays(2)),
                             now, site.zone(), site.policyFor(null)).orElse(n.releaseAt());
-                    outbox.addNotice(c, noticeId, n.kind(), due, now);
+                    if (attach) {
+                        store.addAttachment(c, noticeId, pdf.filename(), DocumentPdf.CONTENT_TYPE, pdf.bytes(), now);
+                    }
+                    outbox.addNotice(c, noticeId, kind, due, now);
                     queued++;
                 }
                 for (String key : n.orderKeys()) {

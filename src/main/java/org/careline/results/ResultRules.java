@@ -14,9 +14,24 @@ import java.util.Set;
  * @param linkValidity    how long a portal link verifies after the notice is released
  * @param documentNotify  MDM TXA-17 completion statuses that make a document available (e.g. AU, LA)
  * @param documentWithdraw MDM TXA-19 availability statuses that withdraw a pending document notice (e.g. CA)
+ * @param documentAttachPdf MDM TXA-2 document types whose PDF may be sent as the template's document header
+ *                         (documents with no clinical data, e.g. a receipt); empty: never (the default)
  */
 public record ResultRules(Map<String, Notice> statuses, Duration foldWindow, Duration linkValidity,
-                          Set<String> documentNotify, Set<String> documentWithdraw, List<Category> categories) {
+                          Set<String> documentNotify, Set<String> documentWithdraw, List<Category> categories,
+                          Set<String> documentAttachPdf) {
+
+    /** Rules without any document type whose PDF is sent (the default). */
+    public ResultRules(Map<String, Notice> statuses, Duration foldWindow, Duration linkValidity,
+                       Set<String> documentNotify, Set<String> documentWithdraw, List<Category> categories) {
+        this(statuses, foldWindow, linkValidity, documentNotify, documentWithdraw, categories, Set.of());
+    }
+
+    /** Whether a document of this TXA-2 type may have its PDF sent as the notice's document header. */
+    public boolean attachesPdf(String documentType) {
+        return documentType != null
+                && documentAttachPdf.contains(documentType.trim().toUpperCase(java.util.Locale.ROOT));
+    }
 
     /** What a status leads to. */
     public enum Notice { AVAILABLE, UPDATED, NONE }

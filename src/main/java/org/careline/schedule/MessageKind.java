@@ -15,6 +15,11 @@ public enum MessageKind {
     RESULTS_UPDATED(true),
     /** "A document is ready in the portal" (MDM^T02/T04). */
     DOCUMENT_AVAILABLE(true),
+    /**
+     * "A document is ready", with the document's PDF as the template's document header: only for document types
+     * listed in results.yaml documents.attachPdf (documents with no clinical data, e.g. a receipt).
+     */
+    DOCUMENT_ATTACHED(true),
     /** A free-form text reply (help, menu, acknowledgements). */
     TEXT(false),
     /** A free-form location pin of the appointment's site. */

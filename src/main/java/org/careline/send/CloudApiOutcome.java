@@ -7,6 +7,10 @@ public sealed interface CloudApiOutcome {
     record Sent(String wamid) implements CloudApiOutcome {
     }
 
+    /** Meta stored an uploaded media file (POST /{phone-number-id}/media) as {@code mediaId}. */
+    record Uploaded(String mediaId) implements CloudApiOutcome {
+    }
+
     /** Transient failure (rate limit, Meta outage, timeout): try this message again after a backoff. */
     record Retryable(int httpStatus, Integer errorCode, String reason) implements CloudApiOutcome {
     }

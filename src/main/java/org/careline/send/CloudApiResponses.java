@@ -91,6 +91,23 @@ public final class CloudApiResponses {
     }
 
     /**
+     * Classifies a response to a media upload ({@code POST /{version}/{phone-number-id}/media}): a 2xx with an
+     * {@code id} is {@link CloudApiOutcome.Uploaded}; errors follow the same rules as for a send.
+     */
+    public static CloudApiOutcome classifyUpload(int httpStatus, String body) {
+        if (httpStatus >= 200 && httpStatus < 300) {
+            JsonNode json = parse(body);
+            String id = json.path("id").asText("");
+            if (!id.isBlank()) {
+                return new CloudApiOutcome.Uploaded(id);
+            }
+            return new CloudApiOutcome.Permanent(httpStatus, null,
+                    reason("media upload: HTTP " + httpStatus + " without a media id: " + describe(json, body)));
+        }
+        return classify(httpStatus, body);
+    }
+
+    /**
      * What a {@code failed} status webhook means for its message, by the error code Meta gave: the same as a send
      * answered with that code (pause, retry, dead letter). A code in none of the sets, or none at all, is permanent:
      * the message may have reached the phone, and a guess must not send it twice.

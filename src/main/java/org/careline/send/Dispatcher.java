@@ -10,6 +10,7 @@ import org.careline.schedule.MessageKind;
 import org.careline.store.AlertLog;
 import org.careline.store.Database;
 import org.careline.store.Outbox;
+import org.careline.store.ResultStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -57,6 +59,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Random random = new Random();
     private final AtomicReference<String> pausedReason = new AtomicReference<>();
     private final PortalLink portalLinks;
+    private final ResultStore results = new ResultStore();
 
     public Dispatcher(Database db, Outbox outbox, AlertLog alerts, SiteDirectory sites, TemplateCatalog templates,
                       CloudApiClient client, SendRateCap rateCap, Clock clock, int maxAttempts, Duration backoffBase,
@@ -115,9 +118,16 @@ public final class Dispatcher implements AutoCloseable {
                 LOG.info("outbox={} skipped: {}", id, skip);
                 return;
             }
+            TemplateRenderer.DocumentHeader document = null;
+            if (due.kind() == MessageKind.DOCUMENT_ATTACHED) {
+                document = documentHeader(due);
+                if (document == null) {
+                    return; // dead-lettered, retried or paused: recorded there
+                }
+            }
             ObjectNode message;
             try {
-                message = render(due);
+                message = render(due, document);
             } catch (IllegalArgumentException e) {
                 // Data no send can fix (e.g. a stored number that is not E.164): dead-letter it, don't loop.
                 db.inTransaction(c -> { outbox.markFinal(c, id, Outbox.DEAD, due.attempts(), null,
@@ -147,7 +157,41 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    private ObjectNode render(Outbox.Due due) {
+    /**
+     * The uploaded PDF of a DOCUMENT_ATTACHED notice: uploads it first (once; the media id is kept on the
+     * attachment row, so a retried send does not upload again). Null when it could not be had now: the upload's
+     * failure was recorded like a failed send (retry, dead letter or pause), or the row was dead-lettered.
+     */
+    private TemplateRenderer.DocumentHeader documentHeader(Outbox.Due due) {
+        long id = due.id();
+        Optional<ResultStore.Attachment> attachment = due.resultNoticeId() == null ? Optional.empty()
+                : db.inTransaction(c -> results.attachment(c, due.resultNoticeId()));
+        if (attachment.isEmpty()) {
+            db.inTransaction(c -> { outbox.markFinal(c, id, Outbox.DEAD, due.attempts(), null,
+                    "could not render: the document's PDF is missing", clock.instant()); return null; });
+            LOG.warn("outbox={} dead-lettered: document PDF missing", id);
+            return null;
+        }
+        ResultStore.Attachment a = attachment.get();
+        if (a.mediaId() != null) {
+            return new TemplateRenderer.DocumentHeader(a.mediaId(), a.filename());
+        }
+        if (pausedReason.get() != null) {
+            db.inTransaction(c -> { outbox.release(c, id, clock.instant()); return null; });
+            return null;
+        }
+        CloudApiOutcome uploaded = client.uploadMedia(a.pdf(), a.filename(), a.contentType());
+        if (uploaded instanceof CloudApiOutcome.Uploaded u) {
+            db.inTransaction(c -> { results.setMediaId(c, a.id(), u.mediaId(), clock.instant()); return null; });
+            LOG.info("outbox={} document PDF uploaded ({} bytes) media={}", id, a.pdf().length, u.mediaId());
+            return new TemplateRenderer.DocumentHeader(u.mediaId(), a.filename());
+        }
+        LOG.info("outbox={} document PDF upload failed", id);
+        record(due, uploaded);
+        return null;
+    }
+
+    private ObjectNode render(Outbox.Due due, TemplateRenderer.DocumentHeader document) {
         return switch (due.kind()) {
             case TEXT, SERVICE_TEXT -> replies.text(due.phone(), due.body());
             case LOCATION -> replies.location(due.phone(), due.body());
@@ -156,7 +200,7 @@ public final class Dispatcher implements AutoCloseable {
                 String portalLink = due.portalReference() == null ? null
                         : portalLinks.link(due.portalReference(), due.portalExpiresAt());
                 yield renderer.render(templates.template(due.kind()), due.phone(), due.language(),
-                        TemplateVariables.of(due, site, templates.formats(due.language()), portalLink));
+                        TemplateVariables.of(due, site, templates.formats(due.language()), portalLink), document);
             }
         };
     }

@@ -51,4 +51,26 @@ public final class SandboxCloudApi {
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         exchange.getMessage().setBody(reply.toString());
     }
+
+    /**
+     * Answers a media upload (multipart/form-data with a file part) as Meta does: {"id": "<media id>"}. Reads
+     * nothing of the file but its size; logs the id only.
+     */
+    public void answerMedia(Exchange exchange) {
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/form-data")
+                || body == null || body.length == 0) {
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 400);
+            exchange.getMessage().setBody("{\"error\":{\"message\":\"(#100) Invalid parameter\","
+                    + "\"type\":\"OAuthException\",\"code\":100,\"fbtrace_id\":\"sandbox\"}}");
+            return;
+        }
+        String id = "sandbox-media-" + UUID.randomUUID();
+        LOG.info("sandbox: accepted media upload ({} bytes) id={}", body.length, id);
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        exchange.getMessage().setBody("{\"id\":\"" + id + "\"}");
+    }
 }

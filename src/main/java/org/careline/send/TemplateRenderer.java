@@ -37,13 +37,37 @@ public class TemplateRenderer {
      * @throws IllegalArgumentException if {@code toE164} is not an E.164 number (the message does not repeat it)
      */
     public ObjectNode render(TemplateSpec spec, String toE164, String patientLanguage, Map<String, String> variables) {
+        return render(spec, toE164, patientLanguage, variables, null);
+    }
+
+    /** An uploaded document sent as the template's header: the Cloud API media id and the file name shown. */
+    public record DocumentHeader(String mediaId, String filename) {
+    }
+
+    /**
+     * As {@link #render(TemplateSpec, String, String, Map)}, with a header component carrying {@code document}
+     * (a template approved with a DOCUMENT header) before the body; null: no header component.
+     */
+    public ObjectNode render(TemplateSpec spec, String toE164, String patientLanguage, Map<String, String> variables,
+                             DocumentHeader document) {
         ObjectNode message = envelope(toE164, "template");
 
         ObjectNode template = message.putObject("template");
         template.put("name", spec.name());
         template.putObject("language").put("code", spec.languageCodeFor(patientLanguage));
+        if (document != null) {
+            ObjectNode header = template.putArray("components").addObject();
+            header.put("type", "header");
+            ObjectNode parameter = header.putArray("parameters").addObject();
+            parameter.put("type", "document");
+            ObjectNode doc = parameter.putObject("document");
+            doc.put("id", document.mediaId());
+            doc.put("filename", document.filename());
+        }
         if (!spec.bodyParameters().isEmpty()) {
-            ObjectNode body = template.putArray("components").addObject();
+            ArrayNode components = template.has("components") ? (ArrayNode) template.get("components")
+                    : template.putArray("components");
+            ObjectNode body = components.addObject();
             body.put("type", "body");
             ArrayNode parameters = body.putArray("parameters");
             for (String variable : spec.bodyParameters()) {

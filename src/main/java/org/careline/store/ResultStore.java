@@ -136,4 +136,46 @@ public final class ResultStore {
         }
         return ids;
     }
+
+    /** A document's PDF stored for its notice (document_attachment); {@code mediaId} once uploaded, else null. */
+    public record Attachment(long id, long noticeId, String filename, String contentType, byte[] pdf, String mediaId) {
+    }
+
+    /** Stores the PDF sent with the notice (as base64 text: portable SQL). */
+    public long addAttachment(Connection c, long noticeId, String filename, String contentType, byte[] pdf,
+                              Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO document_attachment (notice_id, filename, "
+                + "content_type, size_bytes, data, created_at) VALUES (?, ?, ?, ?, ?, ?)", new String[]{"id"})) {
+            ps.setLong(1, noticeId);
+            ps.setString(2, Sql.cap(filename, 100));
+            ps.setString(3, Sql.cap(contentType, 100));
+            ps.setInt(4, pdf.length);
+            ps.setString(5, java.util.Base64.getEncoder().encodeToString(pdf));
+            Sql.setInstant(ps, 6, now);
+            return Sql.executeForId(ps);
+        }
+    }
+
+    public Optional<Attachment> attachment(Connection c, long noticeId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, filename, content_type, data, media_id "
+                + "FROM document_attachment WHERE notice_id = ?")) {
+            ps.setLong(1, noticeId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Attachment(rs.getLong(1), noticeId, rs.getString(2),
+                        rs.getString(3), java.util.Base64.getDecoder().decode(rs.getString(4)), rs.getString(5)))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    /** Remembers the Cloud API media id of the uploaded PDF, so that retries send it without uploading again. */
+    public void setMediaId(Connection c, long attachmentId, String mediaId, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE document_attachment SET media_id = ?, uploaded_at = ? WHERE id = ?")) {
+            ps.setString(1, Sql.cap(mediaId, 200));
+            Sql.setInstant(ps, 2, now);
+            ps.setLong(3, attachmentId);
+            ps.executeUpdate();
+        }
+    }
 }

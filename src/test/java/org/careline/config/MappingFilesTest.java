@@ -192,7 +192,7 @@ class MappingFilesTest {
                 .isInstanceOf(MappingException.class)
                 .hasMessage(dir.resolve("templates.yaml") + ", key 'templates.canceled': not a message kind "
                         + "(known: [confirmation, reminder, rescheduled, cancelled, results_available, results_updated, "
-                        + "document_available])");
+                        + "document_available, document_attached])");
     }
 
     @Test

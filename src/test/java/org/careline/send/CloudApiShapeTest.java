@@ -144,6 +144,89 @@ class CloudApiShapeTest {
         assertThat(theirKeys).containsAll(ourKeys);
     }
 
+    /**
+     * A template with a document header (documents.attachPdf) is shaped like the spec's template-with-media
+     * example (a header component whose parameter names its media type, before the body's text parameters), and
+     * its document object uses only fields of the spec's "send document by id" examples.
+     */
+    @Test
+    void templateWithDocumentHeaderIsShapedLikeTheSpecsTemplateMediaExample() {
+        ObjectNode ours = new TemplateRenderer().render(
+                new TemplateSpec("document_available_pdf", "en_US", Map.of("es", "es"),
+                        List.of("patient_first_name", "facility_name", "portal_link")),
+                "+14155550123", "es", Map.of("patient_first_name", "Ana", "facility_name", "GH Clinic",
+                        "portal_link", "https://portal.example.org/results/v1.x.1.y"),
+                new TemplateRenderer.DocumentHeader("1234567890", "receipt.pdf"));
+        JsonNode components = ours.path("template").path("components");
+        assertThat(components.get(0).path("type").asText()).isEqualTo("header");
+        assertThat(components.get(1).path("type").asText()).isEqualTo("body");
+
+        JsonNode post = resolve(spec.path("paths").path(SEND_PATH).path("post"));
+        Map<String, JsonNode> all = examplesOf(resolve(post.path("requestBody")));
+        // The spec's template examples with a media header (image, video or document parameter).
+        List<JsonNode> mediaTemplates = new ArrayList<>();
+        for (JsonNode example : all.values()) {
+            for (JsonNode component : example.path("template").path("components")) {
+                if ("header".equals(component.path("type").asText())) {
+                    String type = component.path("parameters").path(0).path("type").asText();
+                    if (Set.of("image", "video", "document").contains(type)
+                            && component.path("parameters").path(0).path(type).isObject()) {
+                        mediaTemplates.add(example);
+                    }
+                }
+            }
+        }
+        assertThat(mediaTemplates).as("template examples with a media header").isNotEmpty();
+        // Ours with the media object written generically: template.components[].parameters[].<media>:object.
+        Set<String> ourPaths = new TreeSet<>();
+        collectPaths(ours, "", ourPaths);
+        Set<String> ourShape = generic(ourPaths);
+        Set<String> theirShape = new HashSet<>();
+        for (JsonNode example : mediaTemplates) {
+            Set<String> paths = new HashSet<>();
+            collectPaths(example, "", paths);
+            theirShape.addAll(generic(paths));
+        }
+        assertThat(theirShape).as("shape of the spec's template-with-media examples").containsAll(ourShape);
+        assertThat(ourShape).contains("template.components[].parameters[].<media>:object");
+
+        // The document object itself: only fields the spec's document-by-id examples use, id and filename given.
+        Set<String> documentKeys = new HashSet<>();
+        for (JsonNode example : all.values()) {
+            if ("document".equals(example.path("type").asText()) && example.path("document").has("id")) {
+                example.path("document").fieldNames().forEachRemaining(documentKeys::add);
+            }
+        }
+        JsonNode document = components.get(0).path("parameters").path(0).path("document");
+        Set<String> ourKeys = new TreeSet<>();
+        document.fieldNames().forEachRemaining(ourKeys::add);
+        assertThat(ourKeys).containsExactlyInAnyOrder("id", "filename");
+        assertThat(documentKeys).as("fields of the spec's document-by-id examples").containsAll(ourKeys);
+        assertThat(components.get(0).path("parameters").path(0).path("type").asText()).isEqualTo("document");
+    }
+
+    /** Field paths with a header media parameter's name replaced by "<media>" (its contents dropped). */
+    private static Set<String> generic(Set<String> paths) {
+        Set<String> out = new TreeSet<>();
+        String prefix = "template.components[].parameters[].";
+        for (String p : paths) {
+            String g = p;
+            for (String media : List.of("image", "video", "document")) {
+                if (p.startsWith(prefix + media + ".")) {
+                    g = null; // the media object's contents: checked against the document examples
+                    break;
+                }
+                if (p.startsWith(prefix + media + ":")) {
+                    g = prefix + "<media>" + p.substring((prefix + media).length());
+                }
+            }
+            if (g != null) {
+                out.add(g);
+            }
+        }
+        return out;
+    }
+
     @Test
     void recipientIsWrittenLikeTheSpecsConcreteNumbers() {
         List<String> concrete = new ArrayList<>();

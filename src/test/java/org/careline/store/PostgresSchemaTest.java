@@ -122,8 +122,9 @@ class PostgresSchemaTest {
                     .containsExactly("timestamp with time zone");
             assertThat(strings(c, "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' "
                     + "AND column_name = 'id' AND is_identity = 'YES' ORDER BY table_name"))
-                    .containsExactly("alert", "appointment", "appointment_event", "inbound_message", "inbound_reply",
-                            "message_event", "message_status", "outbox", "patient", "result_notice", "result_order",
+                    .containsExactly("alert", "appointment", "appointment_event", "document_attachment",
+                            "inbound_message", "inbound_reply", "message_event", "message_status", "outbox", "patient",
+                            "result_notice", "result_order",
                             "staff_handoff", "webhook_delivery", "writeback_request");
             assertThat(strings(c, "SELECT constraint_name FROM information_schema.table_constraints "
                     + "WHERE table_name = 'inbound_message' AND constraint_type = 'UNIQUE'"))

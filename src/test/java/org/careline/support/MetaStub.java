@@ -19,12 +19,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A local HTTP server standing in for Meta's Cloud API: records every request as received and answers with queued
- * responses (or a success carrying a fresh wamid).
+ * responses (or a success carrying a fresh wamid; for a media upload, a fresh media id).
  */
 public final class MetaStub implements AutoCloseable {
 
     /** One request as Meta would have received it. */
-    public record Received(String method, String path, Map<String, List<String>> headers, String body, Instant at) {
+    public record Received(String method, String path, Map<String, List<String>> headers, String body, Instant at,
+                           byte[] raw) {
+        /** A media upload (POST .../media), not a message send. */
+        public boolean isMediaUpload() {
+            return path.endsWith("/media");
+        }
+
         public JsonNode json() {
             try {
                 return new ObjectMapper().readTree(body);
@@ -59,7 +65,8 @@ public final class MetaStub implements AutoCloseable {
                 bytes = in.readAllBytes();
             }
             received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    Map.copyOf(exchange.getRequestHeaders()), new String(bytes, StandardCharsets.UTF_8), Instant.now()));
+                    Map.copyOf(exchange.getRequestHeaders()), new String(bytes, StandardCharsets.UTF_8), Instant.now(),
+                    bytes));
             Reply reply = replies.pollFirst();
             if (reply != null && reply.delayMillis() > 0) {
                 try {
@@ -68,6 +75,9 @@ public final class MetaStub implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
                 reply = null;
+            }
+            if (reply == null && exchange.getRequestURI().getPath().endsWith("/media")) {
+                reply = new Reply(200, "{\"id\":\"" + (1_000_000_000_000_000L + ids.incrementAndGet()) + "\"}", 0);
             }
             if (reply == null) {
                 String wamid = "wamid.TEST" + ids.incrementAndGet();

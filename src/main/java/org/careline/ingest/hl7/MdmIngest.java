@@ -1,7 +1,10 @@
 package org.careline.ingest.hl7;
 
+import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.util.Terser;
 import org.careline.config.OruMapping;
+import org.careline.results.DocumentPdf;
 import org.careline.results.ResultNotices;
 import org.careline.results.ResultReleasePolicy;
 import org.careline.store.Database;
@@ -16,12 +19,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * MDM^T02/T04 (a signed document, e.g. a certificate or discharge letter): the same rules as results, with the
  * document (TXA-12) in place of the order. A completion status in results.yaml's documents.notifyCompletion (AU, LA)
  * counts as final (announced once); an availability status in withdrawAvailability (CA) as cancelled (X); anything
- * else leads to nothing. The document itself is never sent (the PDF-as-header option is not implemented).
+ * else leads to nothing. The document itself is not sent, except for document types listed in results.yaml's
+ * documents.attachPdf (no clinical data, e.g. a receipt) when the message carries the PDF in an ED OBX: the notice
+ * is then DOCUMENT_ATTACHED, with the PDF as the template's document header.
  */
 public final class MdmIngest {
 
@@ -62,22 +68,68 @@ public final class MdmIngest {
         String availability = upper(OruMapper.first(t, nz(d.availabilityStatus())));
         String status = availability != null && notices.rules().documentWithdraw().contains(availability) ? "X"
                 : completion != null && notices.rules().documentNotify().contains(completion) ? "F" : "P";
+        String documentType = OruMapper.first(t, nz(d.documentType()));
         ResultReleasePolicy.OrderFacts doc = new ResultReleasePolicy.OrderFacts("doc|" + documentId, status, null,
-                null, Set.of(), OruMapper.first(t, nz(d.documentType())));
+                null, Set.of(), documentType);
+        DocumentPdf pdf = notices.rules().attachesPdf(documentType) ? pdfOf(received.message(), documentType)
+                .orElse(null) : null;
         try {
             return db.inTransaction(c -> {
                 Instant now = clock.instant();
                 long inboundId = inbound.record(c, h.sender(), h.controlId(),
                         h.messageType() + "^" + h.triggerEvent(), "AA", null, null, null, null, now);
-                ResultNotices.Result r = notices.apply(c, h.sender(), patient, List.of(doc), true, now);
-                LOG.info("MDM^{} inbound={} patient={} reachable={} queued={} folded={} withdrawn={} held={}",
+                ResultNotices.Result r = notices.apply(c, h.sender(), patient, List.of(doc), true, pdf, now);
+                LOG.info("MDM^{} inbound={} patient={} reachable={} queued={} folded={} withdrawn={} held={} pdf={}",
                         h.triggerEvent(), inboundId, r.patientId(), r.reachable(), r.queued(), r.folded(),
-                        r.withdrawn(), r.held());
+                        r.withdrawn(), r.held(), pdf != null);
                 return AckBuilder.accept(h);
             });
         } catch (DuplicateMessageException e) {
             return Acknowledger.replay(db, inbound, h).orElse(AckBuilder.accept(h));
         }
+    }
+
+    /**
+     * The PDF of the first OBX with value type ED whose OBX-5 is {@code <source>^AP^PDF^Base64^<data>} or
+     * {@code ^application^pdf^Base64^<data>} (case-insensitive), if it is a valid PDF within the size cap.
+     */
+    static Optional<DocumentPdf> pdfOf(Message message, String documentType) {
+        String er7;
+        try {
+            er7 = message.encode();
+        } catch (HL7Exception e) {
+            return Optional.empty();
+        }
+        if (er7.length() < 8 || !er7.startsWith("MSH")) {
+            return Optional.empty();
+        }
+        String field = Pattern.quote(String.valueOf(er7.charAt(3)));
+        String component = Pattern.quote(String.valueOf(er7.charAt(4)));
+        String repetition = Pattern.quote(String.valueOf(er7.charAt(5)));
+        for (String segment : er7.split("[\r\n]+")) {
+            if (!segment.startsWith("OBX")) {
+                continue;
+            }
+            String[] f = segment.split(field, -1);
+            if (f.length < 6 || !"ED".equalsIgnoreCase(f[2].trim())) {
+                continue;
+            }
+            String[] c = f[5].split(repetition, -1)[0].split(component, -1);
+            if (c.length < 5 || !"BASE64".equalsIgnoreCase(c[3].trim())) {
+                continue;
+            }
+            String type = c[1].trim().toUpperCase(Locale.ROOT);
+            String subtype = c[2].trim().toUpperCase(Locale.ROOT);
+            if ((type.equals("AP") || type.equals("APPLICATION")) && subtype.equals("PDF")) {
+                Optional<DocumentPdf> pdf = DocumentPdf.fromBase64(c[4], documentType);
+                if (pdf.isPresent()) {
+                    return pdf;
+                }
+                // The size or content is not acceptable: the plain notice goes. Never the content in the log.
+                LOG.info("MDM PDF not attached: not a valid PDF of at most {} bytes", DocumentPdf.MAX_BYTES);
+            }
+        }
+        return Optional.empty();
     }
 
     private static List<String> nz(List<String> l) {
