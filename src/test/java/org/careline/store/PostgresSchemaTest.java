@@ -1,15 +1,13 @@
 package org.careline.store;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.careline.config.Settings;
 import org.careline.support.EngineFixture;
 import org.careline.support.MetaStub;
 import org.careline.support.MetaWebhooks;
 import org.careline.support.MllpClient;
+import org.careline.support.Postgres;
 import org.careline.support.Siu;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +27,6 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -37,52 +34,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The spine schema and the engine on PostgreSQL (zonky's embedded PostgreSQL 14, from Maven Central). Each test
- * gets a database of its own, created empty and owned by a non-superuser role, as in production.
- *
- * <p>As root, zonky 2.1 runs initdb and pg_ctl under {@code unshare -U} (PostgreSQL refuses to run as root), so
- * this needs nothing from the machine but util-linux's unshare, which Debian always has.
+ * The schema and the engine on PostgreSQL ({@link Postgres}: zonky's embedded PostgreSQL 14, from Maven Central).
+ * Each test gets a database of its own, created empty and owned by a non-superuser role, as in production.
  */
 class PostgresSchemaTest {
 
     // A Tuesday at 14:00 in Detroit: outside quiet hours, so the confirmation is due at once.
     private static final Instant NOW = ZonedDateTime.of(2030, 3, 5, 14, 0, 0, 0, ZoneId.of("America/Detroit")).toInstant();
-    private static final String USER = "careline";
-    private static final String PASSWORD = "careline-test";
+    private static final String USER = Postgres.USER;
+    private static final String PASSWORD = Postgres.PASSWORD;
 
-    private static EmbeddedPostgres pg;
-
+    private Map<String, String> env;
     private String url;
     private EngineFixture fx;
 
-    @BeforeAll
-    static void startPostgres() throws IOException, SQLException {
-        try {
-            pg = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60)).start();
-        } catch (RuntimeException | IOException e) {
-            throw new IllegalStateException("embedded PostgreSQL did not start (its initdb/pg_ctl output is in this "
-                    + "test's log). As root, zonky needs 'unshare -U' (util-linux) and user namespaces to run it as "
-                    + "an unprivileged user.", e);
-        }
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'");
-        }
-    }
-
-    @AfterAll
-    static void stopPostgres() throws IOException {
-        if (pg != null) {
-            pg.close();
-        }
-    }
-
     @BeforeEach
-    void freshDatabase() throws SQLException {
-        String name = "careline_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name + " OWNER " + USER);
-        }
-        url = "jdbc:postgresql://localhost:" + pg.getPort() + "/" + name;
+    void freshDatabase() throws Exception {
+        env = Postgres.freshDatabaseEnv();
+        url = env.get("CARELINE_DB_URL");
     }
 
     @AfterEach
@@ -93,7 +62,7 @@ class PostgresSchemaTest {
     }
 
     private Map<String, String> dbEnv() {
-        return Map.of("CARELINE_DB_URL", url, "CARELINE_DB_USER", USER, "CARELINE_DB_PASSWORD", PASSWORD);
+        return env;
     }
 
     @Test

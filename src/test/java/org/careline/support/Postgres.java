@@ -25,7 +25,13 @@ public final class Postgres {
     /** The environment that points an engine at a new, empty database. */
     public static synchronized Map<String, String> freshDatabaseEnv() throws Exception {
         if (pg == null) {
-            pg = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60)).start();
+            try {
+                pg = EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60)).start();
+            } catch (RuntimeException | java.io.IOException e) {
+                throw new IllegalStateException("embedded PostgreSQL did not start (its initdb/pg_ctl output is in "
+                        + "this test's log). As root, zonky needs 'unshare -U' (util-linux) and user namespaces to run "
+                        + "it as an unprivileged user.", e);
+            }
             try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
                 s.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'");
             }
