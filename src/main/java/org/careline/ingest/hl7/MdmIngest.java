@@ -7,14 +7,9 @@ import org.careline.config.OruMapping;
 import org.careline.results.DocumentPdf;
 import org.careline.results.ResultNotices;
 import org.careline.results.ResultReleasePolicy;
-import org.careline.store.Database;
-import org.careline.store.DuplicateMessageException;
-import org.careline.store.InboundLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -33,23 +28,19 @@ public final class MdmIngest {
 
     private static final Logger LOG = LoggerFactory.getLogger(MdmIngest.class);
 
-    private final Database db;
-    private final InboundLog inbound;
+    private final InboundCommit inbound;
     private final OruMapper mapper;
     private final ResultNotices notices;
-    private final Clock clock;
 
-    public MdmIngest(Database db, InboundLog inbound, OruMapper mapper, ResultNotices notices, Clock clock) {
-        this.db = db;
+    public MdmIngest(InboundCommit inbound, OruMapper mapper, ResultNotices notices) {
         this.inbound = inbound;
         this.mapper = mapper;
         this.notices = notices;
-        this.clock = clock;
     }
 
     public String apply(ReceivedHl7 received) throws ApplicationErrorException, ApplicationRejectException {
         MshHeader h = received.header();
-        Optional<String> earlier = Acknowledger.replay(db, inbound, h);
+        Optional<String> earlier = inbound.earlierAnswer(h);
         if (earlier.isPresent()) {
             return earlier.get();
         }
@@ -73,20 +64,12 @@ public final class MdmIngest {
                 null, Set.of(), documentType);
         DocumentPdf pdf = notices.rules().attachesPdf(documentType) ? pdfOf(received.message(), documentType)
                 .orElse(null) : null;
-        try {
-            return db.inTransaction(c -> {
-                Instant now = clock.instant();
-                long inboundId = inbound.record(c, h.sender(), h.controlId(),
-                        h.messageType() + "^" + h.triggerEvent(), "AA", null, null, null, null, now);
-                ResultNotices.Result r = notices.apply(c, h.sender(), patient, List.of(doc), true, pdf, now);
-                LOG.info("MDM^{} inbound={} patient={} reachable={} queued={} folded={} withdrawn={} held={} pdf={}",
-                        h.triggerEvent(), inboundId, r.patientId(), r.reachable(), r.queued(), r.folded(),
-                        r.withdrawn(), r.held(), pdf != null);
-                return AckBuilder.accept(h);
-            });
-        } catch (DuplicateMessageException e) {
-            return Acknowledger.replay(db, inbound, h).orElse(AckBuilder.accept(h));
-        }
+        return inbound.commit(h, (c, inboundId, now) -> {
+            ResultNotices.Result r = notices.apply(c, h.sender(), patient, List.of(doc), true, pdf, now);
+            LOG.info("MDM^{} inbound={} patient={} reachable={} queued={} folded={} withdrawn={} held={} pdf={}",
+                    h.triggerEvent(), inboundId, r.patientId(), r.reachable(), r.queued(), r.folded(),
+                    r.withdrawn(), r.held(), pdf != null);
+        });
     }
 
     /**

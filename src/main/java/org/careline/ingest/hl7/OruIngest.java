@@ -1,14 +1,9 @@
 package org.careline.ingest.hl7;
 
 import org.careline.results.ResultNotices;
-import org.careline.store.Database;
-import org.careline.store.DuplicateMessageException;
-import org.careline.store.InboundLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -19,40 +14,28 @@ public final class OruIngest {
 
     private static final Logger LOG = LoggerFactory.getLogger(OruIngest.class);
 
-    private final Database db;
-    private final InboundLog inbound;
+    private final InboundCommit inbound;
     private final OruMapper mapper;
     private final ResultNotices notices;
-    private final Clock clock;
 
-    public OruIngest(Database db, InboundLog inbound, OruMapper mapper, ResultNotices notices, Clock clock) {
-        this.db = db;
+    public OruIngest(InboundCommit inbound, OruMapper mapper, ResultNotices notices) {
         this.inbound = inbound;
         this.mapper = mapper;
         this.notices = notices;
-        this.clock = clock;
     }
 
     public String apply(ReceivedHl7 received) throws ApplicationErrorException, ApplicationRejectException {
         MshHeader h = received.header();
-        Optional<String> earlier = Acknowledger.replay(db, inbound, h);
+        Optional<String> earlier = inbound.earlierAnswer(h);
         if (earlier.isPresent()) {
             return earlier.get();
         }
         OruMapper.Mapped m = mapper.map(received);
-        try {
-            return db.inTransaction(c -> {
-                Instant now = clock.instant();
-                long inboundId = inbound.record(c, h.sender(), h.controlId(),
-                        h.messageType() + "^" + h.triggerEvent(), "AA", null, null, null, null, now);
-                ResultNotices.Result r = notices.apply(c, h.sender(), m.patient(), m.orders(), false, now);
-                LOG.info("ORU^{} inbound={} patient={} orders={} reachable={} queued={} folded={} withdrawn={} held={}",
-                        h.triggerEvent(), inboundId, r.patientId(), m.orders().size(), r.reachable(), r.queued(),
-                        r.folded(), r.withdrawn(), r.held());
-                return AckBuilder.accept(h);
-            });
-        } catch (DuplicateMessageException e) {
-            return Acknowledger.replay(db, inbound, h).orElse(AckBuilder.accept(h));
-        }
+        return inbound.commit(h, (c, inboundId, now) -> {
+            ResultNotices.Result r = notices.apply(c, h.sender(), m.patient(), m.orders(), false, now);
+            LOG.info("ORU^{} inbound={} patient={} orders={} reachable={} queued={} folded={} withdrawn={} held={}",
+                    h.triggerEvent(), inboundId, r.patientId(), m.orders().size(), r.reachable(), r.queued(),
+                    r.folded(), r.withdrawn(), r.held());
+        });
     }
 }

@@ -1,0 +1,55 @@
+package org.careline.ingest.hl7;
+
+import org.careline.store.Database;
+import org.careline.store.DuplicateMessageException;
+import org.careline.store.InboundLog;
+
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Commits an HL7 message's effect in one transaction with the record of its receipt (sender + MSH-10), so an AA
+ * is only ever sent for something durably stored, and a resend — earlier or racing — is answered as the first
+ * copy was, with no second effect. Shared by every message type's handler.
+ */
+public final class InboundCommit {
+
+    /** What a message does, inside the transaction that records it as row {@code inboundId}. */
+    @FunctionalInterface
+    public interface Effect {
+        void apply(Connection c, long inboundId, Instant now) throws Exception;
+    }
+
+    private final Database db;
+    private final InboundLog inbound;
+    private final Clock clock;
+
+    public InboundCommit(Database db, InboundLog inbound, Clock clock) {
+        this.db = db;
+        this.inbound = inbound;
+        this.clock = clock;
+    }
+
+    /** The ACK a message already answered got, or empty when it is new. */
+    public Optional<String> earlierAnswer(MshHeader h) {
+        return Acknowledger.replay(db, inbound, h);
+    }
+
+    /** Records the message, applies its effect and returns the AA — or the first copy's answer to a resend. */
+    public String commit(MshHeader h, Effect effect) {
+        try {
+            return db.inTransaction(c -> {
+                Instant now = clock.instant();
+                long inboundId = inbound.record(c, h.sender(), h.controlId(),
+                        h.messageType() + "^" + h.triggerEvent(), "AA", null, null, null, null, now);
+                effect.apply(c, inboundId, now);
+                return AckBuilder.accept(h);
+            });
+        } catch (DuplicateMessageException e) {
+            // A resend raced the first copy and lost: answer as the first copy was answered.
+            return earlierAnswer(h).orElse(AckBuilder.accept(h));
+        }
+    }
+}
