@@ -100,6 +100,10 @@ public final class Engine implements AutoCloseable {
     }
 
     private static Engine create(Settings s, Clock clock) throws Exception {
+        // Vert.x only logs a failed bind of the HTTP port and the engine would run without /health or webhooks;
+        // camel-mllp retries its bind for 30 s. Say at once, in one line, which port is taken.
+        requireFreePort(s.httpPort(), "CARELINE_HTTP_PORT");
+        requireFreePort(s.mllpPort(), "CARELINE_MLLP_PORT");
         if (!Files.isDirectory(s.routesDir())) {
             throw new IllegalStateException("routes directory not found: " + s.routesDir().toAbsolutePath()
                     + " (set CARELINE_ROUTES_DIR)");
@@ -205,7 +209,41 @@ public final class Engine implements AutoCloseable {
                 () -> main.getCamelContext().getRegistry().lookupByNameAndType("inboundMessageSink",
                         InboundMessageSink.class),
                 clock));
+        closeWithCamel(main, dispatcher, db);
         return new Engine(main, db, dispatcher);
+    }
+
+    /**
+     * Stops the senders, then the database, as the last step of Camel's own shutdown (after the routes, and so
+     * after any dispatch round under way): a JVM stopped by SIGTERM runs Camel's shutdown hook to the end, but
+     * not necessarily code after {@code main.run()}.
+     */
+    private static void closeWithCamel(Main main, Dispatcher dispatcher, Database db) {
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport m) {
+                try {
+                    m.getCamelContext().addService(new org.apache.camel.support.service.ServiceSupport() {
+                        @Override
+                        protected void doStop() {
+                            dispatcher.close();
+                            db.close();
+                        }
+                    }, true, true);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+    }
+
+    private static void requireFreePort(int port, String variable) {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new java.net.InetSocketAddress(port));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(variable + " " + port + " is already in use by another program");
+        }
     }
 
     /** Runs {@code action} once the Camel context (and so the HTTP server) has fully started. */

@@ -303,8 +303,20 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets sends already under way finish and record their outcome before the database closes: a send cut off
+     * between Meta's answer and its record would stay claimed and go out again after its lease — a duplicate.
+     */
     @Override
     public void close() {
-        senders.shutdownNow();
+        senders.shutdown();
+        try {
+            if (!senders.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                senders.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            senders.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -306,6 +306,22 @@ class MappingFilesTest {
         }
     }
 
+    @Test
+    void mainExitsWithCode2AndOneLineWhenItsHttpPortIsTaken() throws Exception {
+        Map<String, String> env = env(Path.of("mappings").toAbsolutePath());
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+            env.put("CARELINE_HTTP_PORT", String.valueOf(taken.getLocalPort()));
+            EngineProcess careline = EngineProcess.start(env, dir, "port");
+            try {
+                assertThat(careline.awaitExit(Duration.ofSeconds(60))).as(careline.output()).isEqualTo(2);
+                assertThat(meaningful(careline.stderr())).containsExactly("careline: CARELINE_HTTP_PORT "
+                        + taken.getLocalPort() + " is already in use by another program");
+            } finally {
+                careline.close();
+            }
+        }
+    }
+
     private Map<String, String> env(Path mappings) throws IOException {
         Map<String, String> env = new HashMap<>();
         env.put("CARELINE_MAPPINGS_DIR", mappings.toString());
