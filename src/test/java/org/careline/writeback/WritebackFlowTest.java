@@ -188,13 +188,17 @@ class WritebackFlowTest {
         peer.answer(m -> appt.fillerId().equals(arq2(m)) ? "AE" : "AA");
         long id = enqueue(fx, appt.id(), WritebackAction.CONFIRM);
         await().atMost(WAIT).until(() -> WritebackStore.REJECTED.equals(status(fx, id)));
-        String log;
-        synchronized (LOG) {
-            log = LOG.toString(StandardCharsets.UTF_8);
-        }
-        assertThat(log).contains("writeback=" + id + " appointment=" + appt.id());
+        // The line is written just after the rejection is committed: wait for it rather than race it.
+        await().atMost(WAIT).until(() -> logText().contains("writeback=" + id + " appointment=" + appt.id()));
+        String log = logText();
         assertThat(log).doesNotContain(appt.patientId()).doesNotContain(SchedulingPeer.ERROR_TEXT)
                 .doesNotContain("Patient confirmed");
     }
 
+
+    private static String logText() {
+        synchronized (LOG) {
+            return LOG.toString(StandardCharsets.UTF_8);
+        }
+    }
 }
