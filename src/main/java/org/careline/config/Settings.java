@@ -43,7 +43,9 @@ public record Settings(
         String portalLinkSecret) {
 
     public static final String DEFAULT_PORTAL_URL = "https://portal.example.org/results";
-    public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/careline;WRITE_DELAY=0";
+    /** WRITE_DELAY=0: each commit reaches the file before the ACK. DB_CLOSE_ON_EXIT=FALSE: on SIGTERM the database
+     *  is closed by the engine after its last in-flight send is recorded, not by H2's own shutdown hook meanwhile. */
+    public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/careline;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     public static final String DEFAULT_API_VERSION = "v23.0";
     public static final String SANDBOX_PHONE_NUMBER_ID = "100000000000000";
     /** Largest webhook body CARELINE_WEBHOOK_MAX_BYTES may allow: what webhook_delivery.body can hold. */

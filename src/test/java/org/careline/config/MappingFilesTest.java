@@ -329,7 +329,7 @@ class MappingFilesTest {
         env.put("CARELINE_MLLP_PORT", String.valueOf(EngineFixture.freePort()));
         env.put("CARELINE_HTTP_PORT", String.valueOf(EngineFixture.freePort()));
         // If a mapping were (wrongly) accepted, the engine would open this database: never the checkout's ./data.
-        env.put("CARELINE_DB_URL", "jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0");
+        env.put("CARELINE_DB_URL", "jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
         return env;
     }
 

@@ -20,7 +20,7 @@ class SettingsTest {
         Settings s = Settings.from(Map.of());
         assertThat(s.mllpPort()).isEqualTo(2575);
         assertThat(s.httpPort()).isEqualTo(8080);
-        assertThat(s.dbUrl()).isEqualTo("jdbc:h2:file:./data/careline;WRITE_DELAY=0").isEqualTo(Settings.DEFAULT_DB_URL);
+        assertThat(s.dbUrl()).isEqualTo("jdbc:h2:file:./data/careline;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE").isEqualTo(Settings.DEFAULT_DB_URL);
         assertThat(s.dbUser()).isEqualTo("careline");
         assertThat(s.dbPassword()).isEmpty();
         assertThat(s.zone()).isEqualTo(ZoneId.systemDefault());

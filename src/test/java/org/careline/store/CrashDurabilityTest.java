@@ -64,7 +64,7 @@ class CrashDurabilityTest {
     @Test
     void everyAcknowledgedMessageSurvivesSigkillAndPendingConfirmationsGoOutAfterRestart() throws Exception {
         meta = new MetaStub();
-        String dbUrl = "jdbc:h2:file:" + tmp.resolve("careline") + ";WRITE_DELAY=0";
+        String dbUrl = "jdbc:h2:file:" + tmp.resolve("careline") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         // A zone where it is about noon now, so the default site's quiet hours (21:00-08:00) cannot hold the
         // confirmations back whenever this runs. Facility "Nowhere" matches no site: the default site, whose
         // zone is "default", i.e. CARELINE_TIMEZONE.
@@ -127,6 +127,7 @@ class CrashDurabilityTest {
         }
         assertThat(second.stop(Duration.ofSeconds(60))).as("exit after SIGTERM\n%s", second.output())
                 .isIn(0, 143);
+        String secondOutput = second.output();
 
         // Nobody got a second confirmation: what went out before the crash was not sent again.
         Map<String, Long> perRecipient = meta.received().stream()
@@ -140,8 +141,9 @@ class CrashDurabilityTest {
                     + "ORDER BY \"installed_rank\"")).containsExactly("1", "2", "3");
             assertThat(count(c, "SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE NOT \"success\"")).isZero();
             for (Sent s : pending) {
-                assertThat(strings(c, "SELECT o.status || ' ' || o.wamid FROM outbox o JOIN appointment a "
+                assertThat(strings(c, "SELECT o.status || ' ' || COALESCE(o.wamid, '-') FROM outbox o JOIN appointment a "
                         + "ON a.id = o.appointment_id WHERE a.external_id = ? AND o.kind = 'CONFIRMATION'", s.fillerId()))
+                        .as("confirmation of %s after the restart\n%s", s.fillerId(), secondOutput)
                         .singleElement().asString().startsWith("SENT wamid.TEST");
             }
             assertThat(count(c, "SELECT COUNT(*) FROM inbound_message")).isEqualTo(N);

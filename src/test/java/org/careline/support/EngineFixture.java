@@ -58,7 +58,7 @@ public final class EngineFixture implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("CARELINE_MLLP_PORT", String.valueOf(freePort()));
         env.put("CARELINE_HTTP_PORT", String.valueOf(freePort()));
-        env.put("CARELINE_DB_URL", "jdbc:h2:file:" + dataDir.resolve("careline") + ";WRITE_DELAY=0");
+        env.put("CARELINE_DB_URL", "jdbc:h2:file:" + dataDir.resolve("careline") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
         env.put("CARELINE_TIMEZONE", "America/New_York");
         env.put("CARELINE_PHONE_REGION", "US");
         env.put("WHATSAPP_API_BASE", meta.baseUrl());
