@@ -72,24 +72,7 @@ public final class Outbox {
 
     /** Withdraws the notice's message if it has not gone out yet; returns how many rows were cancelled. */
     public int cancelPendingNotice(Connection c, long resultNoticeId, String reason, Instant now) throws SQLException {
-        List<Long> ids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id FROM outbox WHERE result_notice_id = ? AND status = 'PENDING'")) {
-            ps.setLong(1, resultNoticeId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-        }
-        int n = 0;
-        for (long id : ids) {
-            if (transition(c, id, PENDING, CANCELLED, null, null, now) == 1) {
-                logEvent(c, id, "cancelled", reason, now);
-                n++;
-            }
-        }
-        return n;
+        return cancelPendingOf(c, "result_notice_id", resultNoticeId, reason, now);
     }
 
     public void add(Connection c, long appointmentId, List<PlannedMessage> planned, Instant now) throws SQLException {
@@ -138,34 +121,38 @@ public final class Outbox {
             Sql.setInstant(ps, 6, now);
             Sql.setInstant(ps, 7, now);
             Sql.setInstant(ps, 8, now);
-            ps.executeUpdate();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
-                keys.next();
-                long id = keys.getLong(1);
-                logEvent(c, id, "queued", null, now);
-                return id;
-            }
+            long id = Sql.executeForId(ps);
+            logEvent(c, id, "queued", null, now);
+            return id;
         }
     }
 
     /** Cancels every message of the appointment that has not gone out yet; returns how many. */
     public int cancelPending(Connection c, long appointmentId, String reason, Instant now) throws SQLException {
+        return cancelPendingOf(c, "appointment_id", appointmentId, reason, now);
+    }
+
+    /** Cancels the PENDING rows whose {@code column} (appointment_id or result_notice_id) is {@code owner}. */
+    private int cancelPendingOf(Connection c, String column, long owner, String reason, Instant now)
+            throws SQLException {
         List<Long> ids = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id FROM outbox WHERE appointment_id = ? AND status = 'PENDING'")) {
-            ps.setLong(1, appointmentId);
+                "SELECT id FROM outbox WHERE " + column + " = ? AND status = 'PENDING'")) {
+            ps.setLong(1, owner);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getLong(1));
                 }
             }
         }
+        int cancelled = 0;
         for (long id : ids) {
             if (transition(c, id, PENDING, CANCELLED, null, null, now) == 1) {
                 logEvent(c, id, "cancelled", reason, now);
+                cancelled++;
             }
         }
-        return ids.size();
+        return cancelled;
     }
 
     /**
