@@ -168,6 +168,7 @@ public final class Engine implements AutoCloseable {
         main.addInitialProperty("careline.scheduling.host", s.writebackEnabled() ? s.schedulingHost() : "localhost");
         main.addInitialProperty("careline.scheduling.port", String.valueOf(s.writebackEnabled() ? s.schedulingPort() : 1));
         main.addInitialProperty("careline.scheduling.timeout-ms", String.valueOf(s.schedulingTimeoutMillis()));
+        configureFhir(main, s.fhir());
 
         Dispatcher dispatcher = new Dispatcher(db, outbox, alerts, sites, templates,
                 new CloudApiClient(main::getCamelContext), new SendRateCap(s.sendRatePerSecond(), InstantSource.system()),
@@ -235,6 +236,29 @@ public final class Engine implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /**
+     * The fhir component's connection settings, from the environment: the routes in routes/fhir.yaml name only the
+     * operation. Without CARELINE_FHIR_BASE_URL the routes that call the server stay stopped (an address that is
+     * never connected to keeps their endpoints well-formed).
+     */
+    private static void configureFhir(Main main, org.careline.config.FhirSettings f) {
+        main.addInitialProperty("careline.fhir.enabled", String.valueOf(f.enabled()));
+        main.addInitialProperty("careline.fhir.interval-ms", String.valueOf(f.intervalMillis()));
+        main.addInitialProperty("camel.component.fhir.serverUrl", f.enabled() ? f.baseUrl() : "http://localhost:1/fhir");
+        main.addInitialProperty("camel.component.fhir.fhirVersion", "R4");
+        main.addInitialProperty("camel.component.fhir.encoding", "JSON");
+        // HAPI's client would otherwise fetch /metadata before its first request and fail on servers that guard it.
+        main.addInitialProperty("camel.component.fhir.validationMode", "NEVER");
+        main.addInitialProperty("camel.component.fhir.connectionTimeout", String.valueOf(f.timeoutMillis()));
+        main.addInitialProperty("camel.component.fhir.socketTimeout", String.valueOf(f.timeoutMillis()));
+        if (f.bearerToken() != null) {
+            main.addInitialProperty("camel.component.fhir.accessToken", f.bearerToken());
+        } else if (f.username() != null) {
+            main.addInitialProperty("camel.component.fhir.username", f.username());
+            main.addInitialProperty("camel.component.fhir.password", f.password() == null ? "" : f.password());
+        }
     }
 
     private static void requireFreePort(int port, String variable) {

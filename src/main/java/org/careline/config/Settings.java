@@ -40,7 +40,8 @@ public record Settings(
         int webhookMaxBytes,
         long webhookIntervalMillis,
         String portalUrl,
-        String portalLinkSecret) {
+        String portalLinkSecret,
+        FhirSettings fhir) {
 
     public static final String DEFAULT_PORTAL_URL = "https://portal.example.org/results";
     /** WRITE_DELAY=0: each commit reaches the file before the ACK. DB_CLOSE_ON_EXIT=FALSE: on SIGTERM the database
@@ -94,7 +95,8 @@ public record Settings(
                 webhookMaxBytesOf(get),
                 positiveOf(get, "CARELINE_WEBHOOK_INTERVAL_MS", 200),
                 portalUrlOf(orElse(get.apply("CARELINE_PORTAL_URL"), DEFAULT_PORTAL_URL)),
-                get.apply("CARELINE_PORTAL_LINK_SECRET"));
+                get.apply("CARELINE_PORTAL_LINK_SECRET"),
+                FhirSettings.from(env, get));
     }
 
     /** Without CARELINE_SCHEDULING_MLLP nothing is sent to the scheduling system: write-back requests wait. */
@@ -128,7 +130,7 @@ public record Settings(
         }
     }
 
-    private static int between(Function<String, String> get, String key, int def, int max) {
+    static int between(Function<String, String> get, String key, int def, int max) {
         int v = intOf(get, key, def);
         if (v < 1 || v > max) {
             throw new IllegalArgumentException(key + " must be a number of milliseconds from 1 to " + max + ", got '"
@@ -224,6 +226,6 @@ public record Settings(
                 + (writebackEnabled() ? schedulingHost + ":" + schedulingPort : "disabled")
                 + ", webhookAppSecret=" + (whatsappAppSecret == null ? "unset" : "set")
                 + ", webhookVerifyToken=" + (whatsappVerifyToken == null ? "unset" : "set")
-                + ", portalUrl=" + portalUrl + ", portalLinkSecret=" + (portalLinkSecret == null ? "unset" : "set") + "]";
+                + ", portalUrl=" + portalUrl + ", portalLinkSecret=" + (portalLinkSecret == null ? "unset" : "set") + ", fhir=" + fhir + "]";
     }
 }
