@@ -5,6 +5,7 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.careline.config.FhirMapping;
 import org.careline.config.MappingException;
 import org.careline.config.OruMapping;
 import org.careline.config.ResultsMapping;
@@ -15,7 +16,16 @@ import org.careline.config.ReplyRules;
 import org.careline.config.TemplateCatalog;
 import org.careline.config.WritebackMapping;
 import org.careline.conversation.ReplyHandler;
+import org.careline.fhir.FhirClient;
 import org.careline.health.HealthCheck;
+import org.careline.ingest.fhir.FhirAppointmentMapper;
+import org.careline.ingest.fhir.FhirIntake;
+import org.careline.ingest.fhir.FhirReportMapper;
+import org.careline.ingest.fhir.FhirSubscriptions;
+import org.careline.ingest.fhir.FhirSync;
+import org.careline.ingest.fhir.NotificationParser;
+import org.careline.store.FhirSyncState;
+import org.careline.store.FhirWorkQueue;
 import org.careline.ingest.hl7.Acknowledger;
 import org.careline.ingest.hl7.Hl7Receiver;
 import org.careline.ingest.hl7.InboundCommit;
@@ -115,6 +125,7 @@ public final class Engine implements AutoCloseable {
         SrmBuilder srmBuilder = new SrmBuilder(WritebackMapping.load(s.mappingsDir()));
         OruMapping oru = OruMapping.load(s.mappingsDir());
         ResultRules resultRules = ResultsMapping.load(s.mappingsDir());
+        FhirMapping fhirMapping = FhirMapping.load(s.mappingsDir());
         if (!resultRules.documentAttachPdf().isEmpty() && templates.template(MessageKind.DOCUMENT_ATTACHED) == null) {
             throw new MappingException(s.mappingsDir().resolve("results.yaml") + ", key 'documents.attachPdf': "
                     + "lists document types, but " + s.mappingsDir().resolve("templates.yaml")
@@ -195,6 +206,16 @@ public final class Engine implements AutoCloseable {
         // Where patients' messages go once stored (the processor looks the bean up by name for every message).
         main.bind("inboundMessageSink", new ReplyHandler(replies, sites, new ConversationStore(), outbox,
                 new WritebackQueue()));
+
+        FhirClient fhirClient = new FhirClient(main::getCamelContext);
+        FhirWorkQueue fhirWork = new FhirWorkQueue();
+        FhirSyncState fhirState = new FhirSyncState();
+        NotificationParser fhirParser = new NotificationParser();
+        main.bind("fhirIntake", new FhirIntake(db, fhirWork, fhirState, fhirParser, s.fhir(), clock));
+        main.bind("fhirSync", new FhirSync(db, fhirWork, fhirState, fhirClient, fhirParser,
+                new FhirAppointmentMapper(sites), new FhirReportMapper(sites), scheduler, new AppointmentStore(),
+                resultNotices, alerts, clock));
+        main.bind("fhirSubscriptions", new FhirSubscriptions(fhirClient, fhirMapping, s.fhir()));
 
         WebhookSignature signature = new WebhookSignature(s.whatsappAppSecret());
         if (!signature.configured()) {

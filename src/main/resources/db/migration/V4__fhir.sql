@@ -15,6 +15,8 @@ CREATE TABLE fhir_work (
     attempts        INTEGER      NOT NULL DEFAULT 0,
     due_at          TIMESTAMP WITH TIME ZONE NOT NULL,
     last_error      VARCHAR(200),
+    -- While WORKING: until when this engine holds the row (a crash lets it lapse and the work is done again).
+    claimed_until   TIMESTAMP WITH TIME ZONE,
     created_at      TIMESTAMP WITH TIME ZONE NOT NULL,
     updated_at      TIMESTAMP WITH TIME ZONE NOT NULL,
     CONSTRAINT uq_fhir_work_dedupe UNIQUE (dedupe_key)

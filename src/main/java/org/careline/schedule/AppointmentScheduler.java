@@ -105,4 +105,24 @@ public final class AppointmentScheduler {
         outbox.add(c, id, plan, now);
         return new Result(id, reachable, plan.size(), cancelled);
     }
+
+    /**
+     * The feed says the appointment no longer exists (a FHIR resource deleted on the server): it is marked DELETED
+     * and its pending messages stop. Empty when Careline never knew it.
+     */
+    public Optional<Result> withdraw(Connection c, String source, String externalId, String eventCode, Instant now)
+            throws SQLException {
+        Optional<StoredAppointment> stored = appointments.find(c, source, externalId);
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        long id = stored.get().id();
+        int cancelled = 0;
+        if (!DELETED.equals(stored.get().status())) {
+            appointments.setStatus(c, id, DELETED, now);
+            cancelled = outbox.cancelPending(c, id, "deleted", now);
+            appointments.recordEvent(c, id, null, eventCode, stored.get().start(), now);
+        }
+        return Optional.of(new Result(id, stored.get().reachable(), 0, cancelled));
+    }
 }

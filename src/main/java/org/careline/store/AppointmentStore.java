@@ -170,4 +170,35 @@ public final class AppointmentStore {
             ps.executeUpdate();
         }
     }
+
+    /** The map pin of the appointment's own location (FHIR Location), or all null to fall back to the site's. */
+    public void setPin(Connection c, long id, Double latitude, Double longitude, String name, String address)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE appointment SET pin_latitude = ?, pin_longitude = ?, "
+                + "pin_name = ?, pin_address = ? WHERE id = ?")) {
+            setDouble(ps, 1, latitude);
+            setDouble(ps, 2, longitude);
+            ps.setString(3, Sql.cap(name, 300));
+            ps.setString(4, Sql.cap(address, 500));
+            ps.setLong(5, id);
+            ps.executeUpdate();
+        }
+    }
+
+    public void setStatus(Connection c, long id, String status, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE appointment SET status = ?, updated_at = ? WHERE id = ?")) {
+            ps.setString(1, status);
+            Sql.setInstant(ps, 2, now);
+            ps.setLong(3, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
+        if (v == null) {
+            ps.setNull(i, java.sql.Types.DOUBLE);
+        } else {
+            ps.setDouble(i, v);
+        }
+    }
 }

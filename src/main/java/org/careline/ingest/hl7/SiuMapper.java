@@ -300,8 +300,11 @@ public final class SiuMapper {
         return m.matches() ? m.group(1) : path;
     }
 
-    /** Language codes as feeds send them (en, EN, eng, en-US, "ara^...") → ISO 639-1 where one exists. */
-    static String language(String raw) {
+    /**
+     * Language codes as feeds send them (en, EN, eng, en-US, "ara^...") → ISO 639-1 where one exists. Public so the
+     * FHIR mappers read a language the same way.
+     */
+    public static String language(String raw) {
         if (raw == null) {
             return null;
         }

@@ -1,0 +1,241 @@
+package org.careline.ingest.fhir;
+
+import org.careline.config.Site;
+import org.careline.config.SiteDirectory;
+import org.careline.contact.MobileNumberPicker;
+import org.careline.schedule.AppointmentAction;
+import org.careline.schedule.AppointmentEvent;
+import org.hl7.fhir.r4.model.Address;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Appointment.AppointmentParticipantComponent;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Location;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
+import org.hl7.fhir.r4.model.StringType;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.careline.ingest.fhir.PatientDetails.clean;
+import static org.careline.ingest.fhir.PatientDetails.referencedId;
+
+/**
+ * Reads a FHIR R4 Appointment (with the Patient, Location and Practitioners it references, as the caller fetched
+ * them) into the same {@link AppointmentEvent} the SIU feed produces, plus a map pin for the location.
+ *
+ * <p>Status decides the action: booked → BOOK (the scheduler treats a changed start of a stored appointment as a
+ * reschedule), cancelled → CANCEL, entered-in-error → DELETE, noshow → NO_SHOW. Every other status (proposed,
+ * pending, waitlist, arrived, checked-in, fulfilled) has no messaging effect: empty. Only patientInstruction is read
+ * for instructions: comment is staff-facing.
+ */
+public final class FhirAppointmentMapper {
+
+    public static final String SOURCE = "FHIR";
+
+    /** A mapped appointment and where to point the patient on a map (null when the location says neither). */
+    public record Mapped(AppointmentEvent event, Pin pin) {
+    }
+
+    /**
+     * A map pin for the location. Coordinates are null when the Location has no plausible position; the address
+     * is kept alongside coordinates, as a WhatsApp location message shows both.
+     */
+    public record Pin(Double latitude, Double longitude, String name, String address) {
+    }
+
+    private final SiteDirectory sites;
+    /** One picker per phone region: a site abroad reads its patients' national numbers in its own region. */
+    private final Map<String, MobileNumberPicker> pickers = new ConcurrentHashMap<>();
+
+    public FhirAppointmentMapper(SiteDirectory sites) {
+        this.sites = sites;
+    }
+
+    /** The action an Appointment.status stands for; empty for statuses that change nothing for the patient. */
+    public static Optional<AppointmentAction> actionFor(Appointment.AppointmentStatus status) {
+        if (status == null) {
+            return Optional.empty();
+        }
+        return switch (status) {
+            case BOOKED -> Optional.of(AppointmentAction.BOOK);
+            case CANCELLED -> Optional.of(AppointmentAction.CANCEL);
+            case ENTEREDINERROR -> Optional.of(AppointmentAction.DELETE);
+            case NOSHOW -> Optional.of(AppointmentAction.NO_SHOW);
+            default -> Optional.empty();
+        };
+    }
+
+    /**
+     * @param a             the appointment
+     * @param p             its patient as fetched, or null (then only the patient's id is known)
+     * @param loc           its location as fetched, or null
+     * @param practitioners its practitioners as fetched, in participant order; may be empty
+     * @return the event, or empty when the status has no messaging effect
+     * @throws UnmappableResourceException no Patient participant; the Patient given is another one; booked without
+     *                                     a start — the route acknowledges and records these, nothing is sent
+     */
+    public Optional<Mapped> map(Appointment a, Patient p, Location loc, List<Practitioner> practitioners)
+            throws UnmappableResourceException {
+        Optional<AppointmentAction> action = actionFor(a.getStatus());
+        if (action.isEmpty()) {
+            return Optional.empty();
+        }
+        String appointmentId = a.getIdElement().getIdPart();
+        if (appointmentId == null) {
+            throw new UnmappableResourceException("Appointment has no id");
+        }
+        String patientId = participantId(a, "Patient");
+        if (patientId == null) {
+            throw new UnmappableResourceException("Appointment/" + appointmentId + " has no Patient participant");
+        }
+        if (p != null && p.getIdElement().getIdPart() != null && !patientId.equals(p.getIdElement().getIdPart())) {
+            // Never message one patient about another's appointment.
+            throw new UnmappableResourceException("Appointment/" + appointmentId + " names Patient/" + patientId
+                    + ", not the Patient given");
+        }
+        Instant start = a.hasStart() ? a.getStart().toInstant() : null;
+        if (start == null && action.get() == AppointmentAction.BOOK) {
+            throw new UnmappableResourceException("Appointment/" + appointmentId + " is booked but has no start");
+        }
+
+        AppointmentParticipantComponent where = participant(a, "Location");
+        Site site = sites.resolve(siteKeys(loc, where));
+        MobileNumberPicker phones = pickers.computeIfAbsent(site.phoneRegion(), MobileNumberPicker::new);
+        PatientDetails patient = PatientDetails.read(p, phones);
+
+        Coding service = service(a);
+        String serviceName = service == null ? null : clean(service.getDisplay());
+        if (serviceName == null && a.hasServiceType()) {
+            serviceName = clean(a.getServiceTypeFirstRep().getText());
+        }
+        String location = loc != null && clean(loc.getName()) != null ? clean(loc.getName())
+                : where == null ? null : clean(where.getActor().getDisplay());
+
+        AppointmentEvent event = new AppointmentEvent(SOURCE, appointmentId, "FHIR:" + a.getStatus().toCode(),
+                action.get(), start, duration(a, start), "FHIR|Patient/" + patientId, patient.givenName(),
+                patient.familyName(), patient.phoneE164(), patient.language(), provider(a, practitioners),
+                location, site.code(), service == null ? null : clean(service.getCode()), serviceName,
+                clean(a.getPatientInstruction()),
+                new AppointmentEvent.FeedReference(null, appointmentId, patientId, null, null));
+        return Optional.of(new Mapped(event, pin(loc)));
+    }
+
+    /** The id of the first participant whose actor references the type. */
+    private static String participantId(Appointment a, String type) {
+        AppointmentParticipantComponent c = participant(a, type);
+        return c == null ? null : referencedId(c.getActor(), type);
+    }
+
+    private static AppointmentParticipantComponent participant(Appointment a, String type) {
+        for (AppointmentParticipantComponent c : a.getParticipant()) {
+            if (referencedId(c.getActor(), type) != null) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Location identifiers, name and "Location/id", in that order, as sites.yaml matches them. */
+    private static List<String> siteKeys(Location loc, AppointmentParticipantComponent where) {
+        List<String> keys = new ArrayList<>();
+        if (loc != null) {
+            for (Identifier i : loc.getIdentifier()) {
+                keys.add(clean(i.getValue()));
+            }
+            keys.add(clean(loc.getName()));
+            if (loc.getIdElement().getIdPart() != null) {
+                keys.add("Location/" + loc.getIdElement().getIdPart());
+            }
+        } else if (where != null) {
+            // Not fetched: what the reference itself says.
+            keys.add(clean(where.getActor().getDisplay()));
+            keys.add("Location/" + referencedId(where.getActor(), "Location"));
+        }
+        keys.removeIf(java.util.Objects::isNull);
+        return keys;
+    }
+
+    /** serviceType[0].coding[0], else appointmentType.coding[0]. */
+    private static Coding service(Appointment a) {
+        if (a.hasServiceType() && a.getServiceTypeFirstRep().hasCoding()) {
+            return a.getServiceTypeFirstRep().getCodingFirstRep();
+        }
+        CodeableConcept type = a.getAppointmentType();
+        return type != null && type.hasCoding() ? type.getCodingFirstRep() : null;
+    }
+
+    private static Integer duration(Appointment a, Instant start) {
+        if (start != null && a.hasEnd()) {
+            Instant end = a.getEnd().toInstant();
+            if (end.isAfter(start)) {
+                return (int) Duration.between(start, end).toMinutes();
+            }
+        }
+        return a.hasMinutesDuration() && a.getMinutesDuration() > 0 ? a.getMinutesDuration() : null;
+    }
+
+    /** The first practitioner's name; when none was fetched, the first Practitioner participant's display. */
+    private static String provider(Appointment a, List<Practitioner> practitioners) {
+        if (practitioners != null) {
+            for (Practitioner pr : practitioners) {
+                String name = pr == null ? null : PatientDetails.displayName(PatientDetails.name(pr.getName()));
+                if (name != null) {
+                    return name;
+                }
+            }
+        }
+        AppointmentParticipantComponent c = participant(a, "Practitioner");
+        return c == null ? null : clean(c.getActor().getDisplay());
+    }
+
+    /**
+     * Position when plausible, the address always when there is one. Ranges are checked, and a latitude beyond
+     * ±80° is taken as swapped or wrong coordinates (no clinic is there): then the address alone places the pin.
+     */
+    static Pin pin(Location loc) {
+        if (loc == null) {
+            return null;
+        }
+        Double lat = null;
+        Double lon = null;
+        if (loc.hasPosition() && loc.getPosition().hasLatitude() && loc.getPosition().hasLongitude()) {
+            double la = loc.getPosition().getLatitude().doubleValue();
+            double lo = loc.getPosition().getLongitude().doubleValue();
+            if (Math.abs(la) <= 80 && Math.abs(lo) <= 180 && !(la == 0 && lo == 0)) {
+                lat = la;
+                lon = lo;
+            }
+        }
+        String address = loc.hasAddress() ? address(loc.getAddress()) : null;
+        if (lat == null && address == null) {
+            return null;
+        }
+        return new Pin(lat, lon, clean(loc.getName()), address);
+    }
+
+    /** The address's text, else lines, city, state, postal code and country, comma-separated. */
+    static String address(Address a) {
+        if (clean(a.getText()) != null) {
+            return clean(a.getText());
+        }
+        List<String> parts = new ArrayList<>();
+        for (StringType line : a.getLine()) {
+            parts.add(clean(line.getValue()));
+        }
+        parts.add(clean(a.getCity()));
+        String state = clean(a.getState());
+        String postal = clean(a.getPostalCode());
+        parts.add(state == null ? postal : postal == null ? state : state + " " + postal);
+        parts.add(clean(a.getCountry()));
+        parts.removeIf(java.util.Objects::isNull);
+        return parts.isEmpty() ? null : String.join(", ", parts);
+    }
+}

@@ -1,0 +1,143 @@
+package org.careline.ingest.fhir;
+
+import org.careline.contact.MobileNumberPicker;
+import org.careline.contact.PhoneCandidate;
+import org.careline.ingest.hl7.SiuMapper;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The parts of a FHIR Patient a message needs: name, WhatsApp number, language. Shared by the appointment and the
+ * report mapper, as PID is by the SIU and ORU ones. Holds PHI: never log it.
+ */
+record PatientDetails(String givenName, String familyName, String phoneE164, String language) {
+
+    static final PatientDetails NONE = new PatientDetails(null, null, null, null);
+
+    static PatientDetails read(Patient p, MobileNumberPicker phones) {
+        if (p == null) {
+            return NONE;
+        }
+        HumanName name = name(p.getName());
+        List<List<PhoneCandidate>> lists = candidates(p.getTelecom());
+        return new PatientDetails(name == null || name.getGiven().isEmpty() ? null : clean(name.getGiven().get(0)),
+                name == null ? null : clean(name.getFamily()),
+                phones.pick(lists.get(0), lists.get(1)).orElse(null), language(p));
+    }
+
+    /** The official name, else the first one that is not old or maiden, else the first. */
+    static HumanName name(List<HumanName> names) {
+        for (HumanName n : names) {
+            if (n.getUse() == HumanName.NameUse.OFFICIAL) {
+                return n;
+            }
+        }
+        for (HumanName n : names) {
+            if (n.getUse() != HumanName.NameUse.OLD && n.getUse() != HumanName.NameUse.MAIDEN) {
+                return n;
+            }
+        }
+        return names.isEmpty() ? null : names.get(0);
+    }
+
+    /**
+     * Telecom entries as the picker reads them: [own numbers, work numbers]. FHIR's use mobile and system sms
+     * become the markers the picker trusts (MOBILE, CP); old numbers, fax, pager, e-mail and URLs never take part.
+     * Ranked entries come first, lowest rank first, as FHIR means rank.
+     */
+    static List<List<PhoneCandidate>> candidates(List<ContactPoint> telecom) {
+        List<ContactPoint> sorted = new ArrayList<>(telecom);
+        sorted.sort(Comparator.comparingInt(c -> c.hasRank() ? c.getRank() : Integer.MAX_VALUE));
+        List<PhoneCandidate> own = new ArrayList<>();
+        List<PhoneCandidate> work = new ArrayList<>();
+        for (ContactPoint c : sorted) {
+            String value = clean(c.getValue());
+            if (value == null || c.getUse() == ContactPoint.ContactPointUse.OLD) {
+                continue;
+            }
+            String equipment = switch (c.getSystem() == null ? ContactPoint.ContactPointSystem.NULL : c.getSystem()) {
+                case PHONE -> "PH";
+                case SMS -> "CP";
+                default -> null; // fax, pager, email, url, other: not for WhatsApp
+            };
+            if (equipment == null) {
+                continue;
+            }
+            String use = c.getUse() == null ? null : switch (c.getUse()) {
+                case MOBILE -> "MOBILE";
+                case HOME -> "PRN";
+                case WORK -> "WPN";
+                case TEMP -> "ORN";
+                default -> null;
+            };
+            PhoneCandidate pc = new PhoneCandidate(value, use, equipment, null, null, null, null, null);
+            (c.getUse() == ContactPoint.ContactPointUse.WORK ? work : own).add(pc);
+        }
+        return List.of(own, work);
+    }
+
+    /** The preferred communication language, else the first; its first coding's code, else its text. */
+    static String language(Patient p) {
+        Patient.PatientCommunicationComponent chosen = null;
+        for (Patient.PatientCommunicationComponent c : p.getCommunication()) {
+            if (c.getPreferred()) {
+                chosen = c;
+                break;
+            }
+        }
+        if (chosen == null && p.hasCommunication()) {
+            chosen = p.getCommunicationFirstRep();
+        }
+        if (chosen == null) {
+            return null;
+        }
+        CodeableConcept lang = chosen.getLanguage();
+        String raw = lang.hasCoding() ? clean(lang.getCodingFirstRep().getCode()) : null;
+        return SiuMapper.language(raw != null ? raw : clean(lang.getText()));
+    }
+
+    /** "Given Family" as people read it: the name's text, else prefix, given names and family. */
+    static String displayName(HumanName n) {
+        if (n == null) {
+            return null;
+        }
+        if (clean(n.getText()) != null) {
+            return clean(n.getText());
+        }
+        List<String> parts = new ArrayList<>();
+        for (StringType s : n.getPrefix()) parts.add(clean(s.getValue()));
+        for (StringType s : n.getGiven()) parts.add(clean(s.getValue()));
+        parts.add(clean(n.getFamily()));
+        parts.removeIf(java.util.Objects::isNull);
+        return parts.isEmpty() ? null : String.join(" ", parts);
+    }
+
+    /** The logical id a reference gives for the type ("Patient/1", "http://x/fhir/Patient/1/_history/2" → 1). */
+    static String referencedId(Reference ref, String type) {
+        if (ref == null || !ref.hasReference()) {
+            return null;
+        }
+        org.hl7.fhir.r4.model.IdType id = new org.hl7.fhir.r4.model.IdType(ref.getReference());
+        return type.equals(id.getResourceType()) && id.hasIdPart() ? id.getIdPart() : null;
+    }
+
+    static String clean(String s) {
+        if (s == null) {
+            return null;
+        }
+        String v = s.trim();
+        return v.isEmpty() ? null : v;
+    }
+
+    static String clean(StringType s) {
+        return s == null ? null : clean(s.getValue());
+    }
+}

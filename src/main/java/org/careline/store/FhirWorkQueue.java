@@ -1,0 +1,155 @@
+package org.careline.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What FHIR notifications asked of Careline (fhir_work): re-read one resource ("Appointment/1"), or catch up
+ * (focus null). Rows are written in the notification's transaction before it is answered 2xx, and worked off by
+ * the fhir-sync route. Statuses: PENDING, WORKING (claimed), DONE.
+ */
+public final class FhirWorkQueue {
+
+    /** One claimed piece of work. */
+    public record Work(long id, String focus, String subscription, Long sinceEvent, int attempts) {
+        public boolean catchUp() {
+            return focus == null;
+        }
+    }
+
+    /**
+     * Queues a re-read of {@code focus}; false (nothing queued) when {@code dedupeKey} was seen before or the same
+     * resource is already waiting: it will be read once, in its state at that time.
+     */
+    public boolean addRead(Connection c, String focus, String dedupeKey, String subscription, Instant now)
+            throws SQLException {
+        if (dedupeKey != null && exists(c, "dedupe_key = ?", dedupeKey)) {
+            return false;
+        }
+        if (exists(c, "focus = ? AND status = 'PENDING'", focus)) {
+            return false;
+        }
+        insert(c, focus, dedupeKey, subscription, null, now);
+        return true;
+    }
+
+    /**
+     * Queues a catch-up: a search for what changed since the last one (and, for a subscription with event
+     * numbers, the events after {@code sinceEvent}). One waiting catch-up is enough; false if there is one.
+     */
+    public boolean addCatchUp(Connection c, String subscription, Long sinceEvent, String dedupeKey, Instant now)
+            throws SQLException {
+        if (dedupeKey != null && exists(c, "dedupe_key = ?", dedupeKey)) {
+            return false;
+        }
+        if (exists(c, "focus IS NULL AND status = 'PENDING'", null)) {
+            return false;
+        }
+        insert(c, null, dedupeKey, subscription, sinceEvent, now);
+        return true;
+    }
+
+    /** Ids of work that may be done now, oldest first: due PENDING rows and WORKING rows whose claim lapsed. */
+    public List<Long> due(Connection c, Instant now, int limit) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM fhir_work WHERE (status = 'PENDING' AND "
+                + "due_at <= ?) OR (status = 'WORKING' AND claimed_until < ?) ORDER BY id FETCH FIRST " + limit
+                + " ROWS ONLY")) {
+            Sql.setInstant(ps, 1, now);
+            Sql.setInstant(ps, 2, now);
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            return ids;
+        }
+    }
+
+    /** Takes a due row for {@code lease}; null when another engine has it or it is no longer due. */
+    public Work claim(Connection c, long id, Instant now, Duration lease) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE fhir_work SET status = 'WORKING', claimed_until = ?, "
+                + "updated_at = ? WHERE id = ? AND ((status = 'PENDING' AND due_at <= ?) OR (status = 'WORKING' "
+                + "AND claimed_until < ?))")) {
+            Sql.setInstant(ps, 1, now.plus(lease));
+            Sql.setInstant(ps, 2, now);
+            ps.setLong(3, id);
+            Sql.setInstant(ps, 4, now);
+            Sql.setInstant(ps, 5, now);
+            if (ps.executeUpdate() != 1) {
+                return null;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT focus, subscription, since_event, attempts "
+                + "FROM fhir_work WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                long since = rs.getLong("since_event");
+                Long sinceEvent = rs.wasNull() ? null : since;
+                return new Work(id, rs.getString("focus"), rs.getString("subscription"), sinceEvent,
+                        rs.getInt("attempts"));
+            }
+        }
+    }
+
+    public void done(Connection c, long id, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE fhir_work SET status = 'DONE', claimed_until = NULL, "
+                + "last_error = NULL, updated_at = ? WHERE id = ?")) {
+            Sql.setInstant(ps, 1, now);
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Not done (the server could not be reached, or refused): PENDING again, due at {@code retryAt}. */
+    public void retry(Connection c, long id, int attempts, Instant retryAt, String reason, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE fhir_work SET status = 'PENDING', attempts = ?, "
+                + "due_at = ?, last_error = ?, claimed_until = NULL, updated_at = ? WHERE id = ?")) {
+            ps.setInt(1, attempts);
+            Sql.setInstant(ps, 2, retryAt);
+            ps.setString(3, Sql.cap(reason, 200));
+            Sql.setInstant(ps, 4, now);
+            ps.setLong(5, id);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void insert(Connection c, String focus, String dedupeKey, String subscription, Long sinceEvent,
+                               Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO fhir_work (dedupe_key, focus, subscription, "
+                + "since_event, status, attempts, due_at, created_at, updated_at) "
+                + "VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)")) {
+            ps.setString(1, Sql.cap(dedupeKey, 500));
+            ps.setString(2, focus);
+            ps.setString(3, Sql.cap(subscription, 300));
+            if (sinceEvent == null) {
+                ps.setNull(4, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(4, sinceEvent);
+            }
+            Sql.setInstant(ps, 5, now);
+            Sql.setInstant(ps, 6, now);
+            Sql.setInstant(ps, 7, now);
+            ps.executeUpdate();
+        }
+    }
+
+    private static boolean exists(Connection c, String where, String value) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM fhir_work WHERE " + where)) {
+            if (value != null) {
+                ps.setString(1, value);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+}
