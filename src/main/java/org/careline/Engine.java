@@ -59,6 +59,9 @@ import org.careline.store.InboundReplies;
 import org.careline.store.MessageStatusLog;
 import org.careline.store.Outbox;
 import org.careline.store.WebhookDeliveries;
+import org.careline.fhir.FhirClient;
+import org.careline.writeback.FhirSchedulingWriter;
+import org.careline.writeback.FhirWritebackBuilder;
 import org.careline.writeback.SchedulingLink;
 import org.careline.writeback.SrmBuilder;
 import org.careline.writeback.WritebackQueue;
@@ -173,7 +176,9 @@ public final class Engine implements AutoCloseable {
         main.addInitialProperty("careline.webhook.interval-ms", String.valueOf(s.webhookIntervalMillis()));
         // Vert.x refuses a larger body with 413 before reading it all (for every path on the HTTP port).
         main.addInitialProperty("camel.server.maxBodySize", String.valueOf(s.webhookMaxBytes()));
-        main.addInitialProperty("careline.writeback.enabled", String.valueOf(s.writebackEnabled()));
+        // The write-back timer runs when either way out is configured; the MLLP producer only with an address.
+        main.addInitialProperty("careline.writeback.enabled", String.valueOf(s.writebackEnabled() || s.fhir().enabled()));
+        main.addInitialProperty("careline.scheduling.enabled", String.valueOf(s.writebackEnabled()));
         main.addInitialProperty("careline.writeback.interval-ms", String.valueOf(s.writebackIntervalMillis()));
         // Unset: the routes stay stopped; the endpoint still needs a well-formed address (never connected to).
         main.addInitialProperty("careline.scheduling.host", s.writebackEnabled() ? s.schedulingHost() : "localhost");
@@ -201,8 +206,11 @@ public final class Engine implements AutoCloseable {
         main.bind("dispatcher", dispatcher);
         main.bind("health", new HealthCheck(dispatcher));
         main.bind("sandboxCloudApi", new SandboxCloudApi());
-        main.bind("writebackSender", new WritebackSender(db, new WritebackStore(), alerts, srmBuilder,
-                new SchedulingLink(main::getCamelContext), clock, s.writebackEnabled()));
+        main.bind("writebackSender", new WritebackSender(db, new WritebackStore(), alerts,
+                new WritebackSender.Channels(srmBuilder, new SchedulingLink(main::getCamelContext),
+                        s.writebackEnabled(), new FhirWritebackBuilder(),
+                        new FhirSchedulingWriter(new FhirClient(main::getCamelContext)), s.fhir().enabled()),
+                sites, clock));
         // Where patients' messages go once stored (the processor looks the bean up by name for every message).
         main.bind("inboundMessageSink", new ReplyHandler(replies, sites, new ConversationStore(), outbox,
                 new WritebackQueue()));
@@ -270,7 +278,14 @@ public final class Engine implements AutoCloseable {
         main.addInitialProperty("camel.component.fhir.serverUrl", f.enabled() ? f.baseUrl() : "http://localhost:1/fhir");
         main.addInitialProperty("camel.component.fhir.fhirVersion", "R4");
         main.addInitialProperty("camel.component.fhir.encoding", "JSON");
-        // HAPI's client would otherwise fetch /metadata before its first request and fail on servers that guard it.
+        // One R4 context for every fhir endpoint (each would otherwise build its own), with HAPI's check of the
+        // server's /metadata before the first request turned off: a server that guards /metadata would otherwise
+        // fail every call. Set on the context itself: the component's validationMode option did not reach it.
+        ca.uhn.fhir.context.FhirContext fhirContext = ca.uhn.fhir.context.FhirContext.forR4();
+        fhirContext.getRestfulClientFactory().setServerValidationMode(
+                ca.uhn.fhir.rest.client.api.ServerValidationModeEnum.NEVER);
+        main.bind("carelineFhirContext", fhirContext);
+        main.addInitialProperty("camel.component.fhir.fhirContext", "#carelineFhirContext");
         main.addInitialProperty("camel.component.fhir.validationMode", "NEVER");
         main.addInitialProperty("camel.component.fhir.connectionTimeout", String.valueOf(f.timeoutMillis()));
         main.addInitialProperty("camel.component.fhir.socketTimeout", String.valueOf(f.timeoutMillis()));

@@ -21,12 +21,28 @@ import java.util.Map;
  * @param matches         facility / location identifiers from the feeds that belong to this site
  * @param policy          the site's reminder policy
  * @param servicePolicies reminder policies for particular service codes (AIS-3 identifiers), overriding {@code policy}
+ * @param scheduling      where patients' answers are written back: HL7 (SRM over MLLP) or FHIR; null means the way
+ *                        each appointment came in (a FHIR-fed appointment over FHIR, an HL7 one over MLLP)
+ * @param fhir            what the FHIR write-back does at this site
  */
 public record Site(String code, String name, String address, String phone, String phoneRegion,
                    String emergencyNumber, ZoneId zone,
                    Double latitude,
                    Double longitude, List<String> matches, ReminderPolicy policy,
-                   Map<String, ReminderPolicy> servicePolicies) {
+                   Map<String, ReminderPolicy> servicePolicies, Scheduling scheduling, FhirWriteback fhir) {
+
+    /** The scheduling system's interface patients' answers go to. */
+    public enum Scheduling { HL7, FHIR }
+
+    /**
+     * @param patientsMayCancel a CANCEL also sets the FHIR Appointment to cancelled (JSON Patch); otherwise it is
+     *                          only the patient's declined answer, and staff cancel
+     * @param recordMessages    every message a patient sends about a FHIR-fed appointment is written to the FHIR
+     *                          server as a Communication (its text goes into the EHR)
+     */
+    public record FhirWriteback(boolean patientsMayCancel, boolean recordMessages) {
+        public static final FhirWriteback DEFAULT = new FhirWriteback(false, false);
+    }
 
     public ReminderPolicy policyFor(String serviceCode) {
         if (serviceCode != null && servicePolicies != null) {

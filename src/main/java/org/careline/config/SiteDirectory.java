@@ -31,7 +31,11 @@ public final class SiteDirectory {
     record SiteSpec(String name, String address, String phone, String phoneRegion, String emergencyNumber,
                     String zone, Double latitude,
                     Double longitude,
-                    List<String> matches, PolicySpec policy, Map<String, PolicySpec> services) {
+                    List<String> matches, PolicySpec policy, Map<String, PolicySpec> services,
+                    String scheduling, FhirSpec fhir) {
+    }
+
+    record FhirSpec(Boolean patientsMayCancel, Boolean recordMessages) {
     }
 
     private final Map<String, Site> sites;
@@ -83,7 +87,8 @@ public final class SiteDirectory {
                     : f.defaultEmergencyNumber() != null ? f.defaultEmergencyNumber() : "911";
             sites.put(code, new Site(code, s.name(), s.address(), s.phone(), region, emergency, zone, s.latitude(),
                     s.longitude(),
-                    s.matches() == null ? List.of() : List.copyOf(s.matches()), policy, services));
+                    s.matches() == null ? List.of() : List.copyOf(s.matches()), policy, services,
+                    scheduling(s.scheduling(), path, key + ".scheduling"), fhir(s.fhir())));
         });
         String def = f.defaultSite() == null ? sites.keySet().iterator().next() : f.defaultSite();
         Site defaultSite = sites.get(def);
@@ -91,6 +96,25 @@ public final class SiteDirectory {
             throw new MappingException(path + ", key 'defaultSite': no site named '" + def + "'");
         }
         return new SiteDirectory(sites, defaultSite);
+    }
+
+    private static Site.Scheduling scheduling(String text, Path path, String key) {
+        if (text == null) {
+            return null;
+        }
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "hl7" -> Site.Scheduling.HL7;
+            case "fhir" -> Site.Scheduling.FHIR;
+            default -> throw YamlFiles.problem(path, key, "'" + text + "' is not hl7 or fhir");
+        };
+    }
+
+    private static Site.FhirWriteback fhir(FhirSpec spec) {
+        if (spec == null) {
+            return Site.FhirWriteback.DEFAULT;
+        }
+        return new Site.FhirWriteback(Boolean.TRUE.equals(spec.patientsMayCancel()),
+                Boolean.TRUE.equals(spec.recordMessages()));
     }
 
     private static ReminderPolicy merge(ReminderPolicy base, PolicySpec spec, Path path, String key) {
@@ -156,6 +180,12 @@ public final class SiteDirectory {
 
     public Site site(String code) {
         return byCode(code).orElse(defaultSite);
+    }
+
+    /** Whether any site asks for something only a FHIR server can take (write-back over FHIR, recorded messages). */
+    public boolean usesFhirWriteback() {
+        return sites.values().stream().anyMatch(s -> s.scheduling() == Site.Scheduling.FHIR
+                || !s.fhir().equals(Site.FhirWriteback.DEFAULT));
     }
 
     public Site defaultSite() {

@@ -83,7 +83,7 @@ public final class WritebackMapping {
             }
         }
         Map<WritebackAction, Message> messages = new EnumMap<>(WritebackAction.class);
-        for (WritebackAction action : WritebackAction.values()) {
+        for (WritebackAction action : WritebackAction.ANSWERS) {
             String key = "actions." + action.name().toLowerCase(Locale.ROOT);
             ActionEntry e = f.actions().get(action.name().toLowerCase(Locale.ROOT));
             if (e == null) {
@@ -152,7 +152,7 @@ public final class WritebackMapping {
     }
 
     private static WritebackAction action(String name) {
-        for (WritebackAction a : WritebackAction.values()) {
+        for (WritebackAction a : WritebackAction.ANSWERS) {
             if (a.name().toLowerCase(Locale.ROOT).equals(name)) {
                 return a;
             }
@@ -162,7 +162,7 @@ public final class WritebackMapping {
 
     private static List<String> names() {
         List<String> names = new ArrayList<>();
-        for (WritebackAction a : WritebackAction.values()) {
+        for (WritebackAction a : WritebackAction.ANSWERS) {
             names.add(a.name().toLowerCase(Locale.ROOT));
         }
         return names;

@@ -11,6 +11,7 @@ import org.careline.store.ConversationStore;
 import org.careline.store.ConversationStore.AppointmentRef;
 import org.careline.store.Outbox;
 import org.careline.writeback.WritebackAction;
+import org.careline.writeback.WritebackChannel;
 import org.careline.writeback.WritebackQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,8 @@ import java.util.Set;
 /**
  * Acts on a patient's message, in the transaction that recorded it: ties it to an appointment, understands it
  * ({@link ReplyClassifier}), and queues what follows — a reply, a request to the scheduling system, a staff
- * handoff, an opt-out. Replies go through the outbox like every other message.
+ * handoff, an opt-out, and (where the site records messages) the message itself for the FHIR server. Replies go
+ * through the outbox like every other message.
  */
 public final class ReplyHandler implements InboundMessageSink {
 
@@ -64,6 +66,12 @@ public final class ReplyHandler implements InboundMessageSink {
         conversations.recordIntent(c, replyId, intent.name(), appointmentId);
         String language = languageFor(c, appointment, understood, phone);
         Site site = sites.site(appointment.map(AppointmentRef::siteCode).orElse(null));
+        if (appointment.isPresent() && site.fhir().recordMessages()
+                && WritebackChannel.FHIR_SOURCE.equals(appointment.get().source())) {
+            // Queued before any answer it leads to, so the EHR gets the message first; whatever the intent, and
+            // from opted-out numbers too: it is what the patient wrote.
+            writebacks.enqueue(c, appointmentId, WritebackAction.RECORD_MESSAGE, replyId, now);
+        }
         boolean optedOut = conversations.isOptedOut(c, phone);
         LOG.info("reply={} intent={} appointment={}", replyId, intent, appointmentId);
 
@@ -106,11 +114,19 @@ public final class ReplyHandler implements InboundMessageSink {
                     return;
                 }
                 if (intent == Intent.LOCATION) {
-                    if (site.hasCoordinates()) {
+                    // The appointment's own location (a FHIR Location) wins over its site's.
+                    ConversationStore.Pin pin = conversations.pinOf(c, appointmentId).orElse(null);
+                    String name = pin != null && pin.name() != null ? pin.name() : site.name();
+                    String address = pin != null && pin.address() != null ? pin.address() : site.address();
+                    if (pin != null && pin.hasCoordinates()) {
                         reply(c, appointmentId, phone, MessageKind.LOCATION, "location", ReplyRenderer.locationBody(
-                                site.latitude(), site.longitude(), site.name(), site.address()), now);
+                                pin.latitude(), pin.longitude(), name, address), now);
+                    } else if (pin == null && site.hasCoordinates()) {
+                        reply(c, appointmentId, phone, MessageKind.LOCATION, "location", ReplyRenderer.locationBody(
+                                site.latitude(), site.longitude(), name, address), now);
                     } else {
-                        reply(c, appointmentId, phone, MessageKind.TEXT, "location", text(language, "noMap", site), now);
+                        reply(c, appointmentId, phone, MessageKind.TEXT, "location",
+                                text(language, "noMap", site, name, address), now);
                     }
                     return;
                 }
@@ -172,11 +188,16 @@ public final class ReplyHandler implements InboundMessageSink {
     }
 
     private String text(String language, String name, Site site) {
+        return text(language, name, site, site.name(), site.address());
+    }
+
+    /** A reply text naming a place other than the site itself (the appointment's own location). */
+    private String text(String language, String name, Site site, String facilityName, String facilityAddress) {
         return rules.text(language, name)
                 .replace("{clinic_phone}", orDash(site.phone()))
                 .replace("{emergency_number}", orDash(site.emergencyNumber()))
-                .replace("{facility_name}", orDash(site.name()))
-                .replace("{facility_address}", orDash(site.address()));
+                .replace("{facility_name}", orDash(facilityName))
+                .replace("{facility_address}", orDash(facilityAddress));
     }
 
     private static String orDash(String s) {

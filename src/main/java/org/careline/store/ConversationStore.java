@@ -10,8 +10,39 @@ import java.util.Optional;
 /** What the conversation needs from the database: which appointment a reply is about, opt-outs, handoffs. */
 public final class ConversationStore {
 
-    /** The appointment a reply is about, with what an answer needs. */
-    public record AppointmentRef(long id, String status, Instant start, String siteCode, String language) {
+    /**
+     * The appointment a reply is about, with what an answer needs.
+     *
+     * @param source the feed it came from ("FHIR" for the FHIR server; the HL7 sender otherwise)
+     */
+    public record AppointmentRef(long id, String status, Instant start, String siteCode, String language,
+                                 String source) {
+    }
+
+    /** An appointment's own map pin (from a FHIR Location): coordinates and/or an address. */
+    public record Pin(Double latitude, Double longitude, String name, String address) {
+        public boolean hasCoordinates() {
+            return latitude != null && longitude != null;
+        }
+    }
+
+    /** The appointment's own pin, when its feed gave one. */
+    public Optional<Pin> pinOf(Connection c, long appointmentId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pin_latitude, pin_longitude, pin_name, pin_address "
+                + "FROM appointment WHERE id = ?")) {
+            ps.setLong(1, appointmentId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                double lat = rs.getDouble(1);
+                Double latitude = rs.wasNull() ? null : lat;
+                double lon = rs.getDouble(2);
+                Double longitude = rs.wasNull() ? null : lon;
+                Pin pin = new Pin(latitude, longitude, rs.getString(3), rs.getString(4));
+                return pin.hasCoordinates() || pin.address() != null ? Optional.of(pin) : Optional.empty();
+            }
+        }
     }
 
     /** The appointment the message {@code wamid} (one we sent) was about. */
@@ -19,19 +50,19 @@ public final class ConversationStore {
         if (wamid == null) {
             return Optional.empty();
         }
-        return one(c, "SELECT a.id, a.status, a.start_at, a.site_code, p.language FROM outbox o "
+        return one(c, "SELECT a.id, a.status, a.start_at, a.site_code, p.language, a.source FROM outbox o "
                 + "JOIN appointment a ON a.id = o.appointment_id JOIN patient p ON p.id = a.patient_id "
                 + "WHERE o.wamid = ?", wamid);
     }
 
     public Optional<AppointmentRef> byId(Connection c, long id) throws SQLException {
-        return one(c, "SELECT a.id, a.status, a.start_at, a.site_code, p.language FROM appointment a "
+        return one(c, "SELECT a.id, a.status, a.start_at, a.site_code, p.language, a.source FROM appointment a "
                 + "JOIN patient p ON p.id = a.patient_id WHERE a.id = ?", id);
     }
 
     /** The next booked appointment of any patient with this number: what free text most likely refers to. */
     public Optional<AppointmentRef> nextUpcoming(Connection c, String phone, Instant now) throws SQLException {
-        return one(c, "SELECT a.id, a.status, a.start_at, a.site_code, p.language FROM appointment a "
+        return one(c, "SELECT a.id, a.status, a.start_at, a.site_code, p.language, a.source FROM appointment a "
                 + "JOIN patient p ON p.id = a.patient_id WHERE p.phone_e164 = ? AND a.status = 'BOOKED' "
                 + "AND a.start_at > ? ORDER BY a.start_at, a.id FETCH FIRST 1 ROWS ONLY", phone, now);
     }
@@ -135,7 +166,7 @@ public final class ConversationStore {
                     return Optional.empty();
                 }
                 return Optional.of(new AppointmentRef(rs.getLong(1), rs.getString(2), Sql.getInstant(rs, "start_at"),
-                        rs.getString(4), rs.getString(5)));
+                        rs.getString(4), rs.getString(5), rs.getString(6)));
             }
         }
     }

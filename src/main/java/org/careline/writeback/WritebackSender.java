@@ -1,5 +1,8 @@
 package org.careline.writeback;
 
+import org.careline.config.SiteDirectory;
+import org.careline.fhir.FhirRejectedException;
+import org.careline.fhir.FhirUnavailableException;
 import org.careline.send.Backoff;
 import org.careline.store.AlertLog;
 import org.careline.store.Database;
@@ -16,16 +19,20 @@ import java.util.UUID;
 import java.util.random.RandomGenerator;
 
 /**
- * Sends patients' requests (confirm, change, cancel) to the scheduling system. Called by the writeback route's
- * quartz timer: takes due requests oldest first (per appointment strictly in order), builds each message, sends it
- * over MLLP and records the answer. AA/CA → DONE; AE/AR/CE/CR → REJECTED with an alert, never resent; no answer →
- * PENDING again with exponential backoff, until one comes. Logs carry ids only.
+ * Sends patients' requests (confirm, change, cancel) and, where a site wants them, their messages to the scheduling
+ * system. Called by the writeback route's quartz timer: takes due requests oldest first (per appointment strictly in
+ * order) and sends each over its channel ({@link WritebackChannel}): an HL7 message over MLLP, or FHIR writes.
+ * Accepted (AA/CA, or every FHIR write taken) → DONE; refused (AE/AR/CE/CR, or a FHIR 4xx) → REJECTED with an alert,
+ * never resent; no answer (or FHIR 5xx, 408, 429, timeout) → PENDING again with exponential backoff, until one comes.
+ * A request whose channel is not configured waits PENDING. Logs carry ids only.
  */
 public final class WritebackSender {
 
     private static final Logger LOG = LoggerFactory.getLogger(WritebackSender.class);
     public static final Duration BACKOFF_BASE = Duration.ofSeconds(5);
     public static final Duration BACKOFF_MAX = Duration.ofMinutes(5);
+    /** How long a request whose channel is not configured is left alone before it is looked at again. */
+    static final Duration UNCONFIGURED_RECHECK = Duration.ofMinutes(5);
     /** Longer than any one send can take (connect + ACK timeouts); a claim older than this was an engine's crash. */
     private static final Duration LEASE = Duration.ofMinutes(5);
     private static final int BATCH = 20;
@@ -33,34 +40,47 @@ public final class WritebackSender {
     public static final String ALERT_REJECTED = "writeback-rejected";
     public static final String ALERT_FAILED = "writeback-failed";
 
+    /** The two ways out and whether each is configured. */
+    public record Channels(SrmBuilder srm, SchedulingLink link, boolean mllpEnabled, FhirWritebackBuilder fhir,
+                           FhirSchedulingWriter fhirWriter, boolean fhirEnabled) {
+        boolean enabled(WritebackChannel channel) {
+            return channel == WritebackChannel.FHIR ? fhirEnabled : mllpEnabled;
+        }
+    }
+
     private final Database db;
     private final WritebackStore store;
     private final AlertLog alerts;
-    private final SrmBuilder builder;
-    private final SchedulingLink link;
+    private final Channels channels;
+    private final SiteDirectory sites;
     private final Clock clock;
-    private final boolean enabled;
     private final RandomGenerator random;
     private final String owner = "careline-" + UUID.randomUUID();
+    private final java.util.Set<WritebackChannel> waitingSaid = java.util.EnumSet.noneOf(WritebackChannel.class);
 
-    public WritebackSender(Database db, WritebackStore store, AlertLog alerts, SrmBuilder builder, SchedulingLink link,
-                           Clock clock, boolean enabled) {
-        this(db, store, alerts, builder, link, clock, enabled, new Random());
+    public WritebackSender(Database db, WritebackStore store, AlertLog alerts, Channels channels, SiteDirectory sites,
+                           Clock clock) {
+        this(db, store, alerts, channels, sites, clock, new Random());
     }
 
-    WritebackSender(Database db, WritebackStore store, AlertLog alerts, SrmBuilder builder, SchedulingLink link,
-                    Clock clock, boolean enabled, RandomGenerator random) {
+    WritebackSender(Database db, WritebackStore store, AlertLog alerts, Channels channels, SiteDirectory sites,
+                    Clock clock, RandomGenerator random) {
         this.db = db;
         this.store = store;
         this.alerts = alerts;
-        this.builder = builder;
-        this.link = link;
+        this.channels = channels;
+        this.sites = sites;
         this.clock = clock;
-        this.enabled = enabled;
         this.random = random;
-        if (!enabled) {
-            LOG.warn("write-back disabled: CARELINE_SCHEDULING_MLLP is not set, so patients' confirm/change/cancel "
-                    + "requests stay queued (PENDING) until it is set and Careline restarted");
+        if (!channels.mllpEnabled()) {
+            LOG.warn("write-back over MLLP disabled: CARELINE_SCHEDULING_MLLP is not set, so patients' "
+                    + "confirm/change/cancel requests for HL7 appointments stay queued (PENDING) until it is set and "
+                    + "Careline restarted");
+        }
+        if (!channels.fhirEnabled() && sites.usesFhirWriteback()) {
+            LOG.warn("write-back over FHIR disabled: CARELINE_FHIR_BASE_URL is not set, so requests that go to the "
+                    + "FHIR server (FHIR-fed appointments, sites with scheduling: fhir, recorded messages) stay "
+                    + "queued (PENDING) until it is set and Careline restarted");
         }
     }
 
@@ -69,29 +89,61 @@ public final class WritebackSender {
      * system is most likely down, and the next round tries again.
      */
     public int sendDue() {
-        if (!enabled) {
+        if (!channels.mllpEnabled() && !channels.fhirEnabled()) {
             return 0;
         }
         int sent = 0;
-        while (sent < MAX_PER_ROUND) {
+        int looked = 0;
+        while (looked < MAX_PER_ROUND) {
             // Asked again after each batch: an answer may have freed an appointment's next request.
             List<Long> due = db.inTransaction(c -> store.due(c, clock.instant(), BATCH));
-            boolean claimedAny = false;
+            boolean tookAny = false;
             for (long id : due) {
+                WritebackStore.Due request = db.inTransaction(c -> store.load(c, id));
+                WritebackChannel channel = channelOf(request);
+                if (!channels.enabled(channel)) {
+                    waitUnconfigured(request, channel);
+                    tookAny = true;
+                    looked++;
+                    continue;
+                }
                 if (!claim(id)) {
                     continue; // another engine has it
                 }
-                claimedAny = true;
+                tookAny = true;
                 sent++;
-                if (!sendOne(id) || sent >= MAX_PER_ROUND) {
+                looked++;
+                boolean answered = channel == WritebackChannel.FHIR ? sendFhir(id) : sendHl7(id);
+                if (!answered || looked >= MAX_PER_ROUND) {
                     return sent;
                 }
             }
-            if (!claimedAny) {
+            if (!tookAny) {
                 break;
             }
         }
         return sent;
+    }
+
+    private WritebackChannel channelOf(WritebackStore.Due due) {
+        return WritebackChannel.of(due.action(), sites.site(due.siteCode()).scheduling(), due.subject().source());
+    }
+
+    private void waitUnconfigured(WritebackStore.Due due, WritebackChannel channel) {
+        String missing = channel == WritebackChannel.FHIR ? "CARELINE_FHIR_BASE_URL" : "CARELINE_SCHEDULING_MLLP";
+        Instant now = clock.instant();
+        db.inTransaction(c -> {
+            store.defer(c, due.id(), now.plus(UNCONFIGURED_RECHECK), missing + " not set", now);
+            return null;
+        });
+        boolean first;
+        synchronized (waitingSaid) {
+            first = waitingSaid.add(channel);
+        }
+        if (first) {
+            LOG.warn("writeback={} appointment={} action={} goes over {}, but {} is not set: it waits (PENDING), as "
+                    + "will others like it", due.id(), due.appointmentId(), due.action(), channel, missing);
+        }
     }
 
     private boolean claim(long id) {
@@ -103,28 +155,21 @@ public final class WritebackSender {
         }
     }
 
-    /** Sends one claimed request and records the outcome; false if it got no answer. */
-    private boolean sendOne(long id) {
+    /** Sends one claimed request as an HL7 message and records the outcome; false if it got no answer. */
+    private boolean sendHl7(long id) {
         WritebackStore.Due due = db.inTransaction(c -> store.load(c, id));
         int attempts = due.attempts() + 1;
         String message;
         try {
-            message = builder.build(due.action(), due.subject(), due.controlId(), clock.instant());
+            message = channels.srm().build(due.action(), due.subject(), due.controlId(), clock.instant());
         } catch (RuntimeException e) {
             // The mapping does not fit this feed's version: no retry can fix that, a person must.
-            db.inTransaction(c -> {
-                store.failed(c, id, due.attempts(), e.getMessage(), clock.instant());
-                alerts.raise(c, ALERT_FAILED, null, "writeback=" + id + " appointment=" + due.appointmentId()
-                        + " action=" + due.action() + " could not be built", clock.instant());
-                return null;
-            });
-            LOG.error("ALERT: writeback={} appointment={} action={} could not be built from mappings/writeback.yaml: {}",
-                    id, due.appointmentId(), due.action(), e.getMessage());
+            failed(due, e.getMessage(), "could not be built from mappings/writeback.yaml");
             return true;
         }
         AckOutcome outcome;
         try {
-            outcome = link.send(message.getBytes(StandardCharsets.UTF_8));
+            outcome = channels.link().send(message.getBytes(StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             outcome = new AckOutcome.NotAnswered(e.getClass().getSimpleName());
         }
@@ -149,15 +194,73 @@ public final class WritebackSender {
                     + "not resent, alert raised", id, due.appointmentId(), due.action(), due.controlId(), r.code());
             return true;
         }
-        AckOutcome.NotAnswered n = (AckOutcome.NotAnswered) outcome;
-        Instant retryAt = now.plus(Backoff.delay(attempts, BACKOFF_BASE, BACKOFF_MAX, 0.5, random));
+        retry(due, attempts, ((AckOutcome.NotAnswered) outcome).reason(), "not answered");
+        return false;
+    }
+
+    /** Makes one claimed request's FHIR writes and records the outcome; false if the server could not answer. */
+    private boolean sendFhir(long id) {
+        WritebackStore.Due due = db.inTransaction(c -> store.load(c, id));
+        int attempts = due.attempts() + 1;
+        List<FhirWrite> writes;
+        try {
+            writes = channels.fhir().build(due.action(), due.subject(), due.message(),
+                    sites.site(due.siteCode()).fhir(), id, clock.instant());
+        } catch (RuntimeException e) {
+            // E.g. an HL7-fed appointment at a site set to scheduling: fhir. A person must decide.
+            failed(due, e.getMessage(), "could not be written to FHIR");
+            return true;
+        }
+        try {
+            List<String> refs = channels.fhirWriter().write(writes);
+            String remote = String.join(" ", refs);
+            Instant now = clock.instant();
+            db.inTransaction(c -> {
+                store.written(c, id, attempts, remote, now);
+                return null;
+            });
+            LOG.info("writeback={} appointment={} action={} written to the FHIR server ({})", id, due.appointmentId(),
+                    due.action(), remote);
+            return true;
+        } catch (FhirRejectedException e) {
+            Instant now = clock.instant();
+            db.inTransaction(c -> {
+                store.refused(c, id, attempts, e.getMessage(), now);
+                alerts.raise(c, ALERT_REJECTED, null, "writeback=" + id + " appointment=" + due.appointmentId()
+                        + " action=" + due.action() + " http=" + e.status(), now);
+                return null;
+            });
+            LOG.warn("writeback={} appointment={} action={} refused by the FHIR server ({}); not resent, alert raised",
+                    id, due.appointmentId(), due.action(), e.getMessage());
+            return true;
+        } catch (FhirUnavailableException | RuntimeException e) {
+            retry(due, attempts, e instanceof FhirUnavailableException ? e.getMessage()
+                    : e.getClass().getSimpleName(), "FHIR server unavailable");
+            return false;
+        }
+    }
+
+    private void failed(WritebackStore.Due due, String reason, String what) {
+        Instant now = clock.instant();
         db.inTransaction(c -> {
-            store.retry(c, id, attempts, retryAt, n.reason(), now);
+            store.failed(c, due.id(), due.attempts(), reason, now);
+            alerts.raise(c, ALERT_FAILED, null, "writeback=" + due.id() + " appointment=" + due.appointmentId()
+                    + " action=" + due.action() + " " + what, now);
             return null;
         });
-        LOG.warn("writeback={} appointment={} action={} not answered ({}), attempt {}; retry at {}", id,
-                due.appointmentId(), due.action(), n.reason(), attempts, retryAt);
-        return false;
+        LOG.error("ALERT: writeback={} appointment={} action={} {}: {}", due.id(), due.appointmentId(), due.action(),
+                what, reason);
+    }
+
+    private void retry(WritebackStore.Due due, int attempts, String reason, String what) {
+        Instant now = clock.instant();
+        Instant retryAt = now.plus(Backoff.delay(attempts, BACKOFF_BASE, BACKOFF_MAX, 0.5, random));
+        db.inTransaction(c -> {
+            store.retry(c, due.id(), attempts, retryAt, reason, now);
+            return null;
+        });
+        LOG.warn("writeback={} appointment={} action={} {} ({}), attempt {}; retry at {}", due.id(),
+                due.appointmentId(), due.action(), what, reason, attempts, retryAt);
     }
 
     /** MSH-10: 20 characters (the most HL7 v2.3 allows), unique without coordination between engines. */

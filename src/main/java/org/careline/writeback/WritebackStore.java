@@ -26,9 +26,14 @@ public final class WritebackStore {
     /** The message could not be built from the mapping in the feed's version: needs a person, not a retry. */
     public static final String FAILED = "FAILED";
 
-    /** One claimed request with everything its message needs. */
+    /**
+     * One claimed request with everything its message needs.
+     *
+     * @param siteCode the appointment's site (mappings/sites.yaml), or null
+     * @param message  the patient's message the request came from (with a RECORD_MESSAGE), or null
+     */
     public record Due(long id, long appointmentId, WritebackAction action, int attempts, String controlId,
-                      WritebackSubject subject) {
+                      WritebackSubject subject, String siteCode, PatientMessage message) {
     }
 
     /**
@@ -76,9 +81,11 @@ public final class WritebackStore {
     public Due load(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT w.id, w.appointment_id, w.action, w.attempts, "
                 + "w.control_id, a.source, a.feed_version, a.external_id, a.placer_id, a.filler_id, a.start_at, "
-                + "a.duration_min, a.service_code, a.service_name, p.identifier, p.id_authority, p.given_name, "
-                + "p.family_name FROM writeback_request w JOIN appointment a ON a.id = w.appointment_id "
-                + "JOIN patient p ON p.id = a.patient_id WHERE w.id = ?")) {
+                + "a.duration_min, a.service_code, a.service_name, a.site_code, p.identifier, p.id_authority, "
+                + "p.given_name, p.family_name, r.id AS reply_id, r.content, r.sent_at, r.recorded_at "
+                + "FROM writeback_request w JOIN appointment a ON a.id = w.appointment_id "
+                + "JOIN patient p ON p.id = a.patient_id LEFT JOIN inbound_reply r ON r.id = w.inbound_reply_id "
+                + "WHERE w.id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -92,9 +99,12 @@ public final class WritebackStore {
                         rs.getString("identifier"), rs.getString("id_authority"), rs.getString("given_name"),
                         rs.getString("family_name"), start == null ? null : start.toInstant(), durationMinutes,
                         rs.getString("service_code"), rs.getString("service_name"));
+                rs.getLong("reply_id");
+                PatientMessage message = rs.wasNull() ? null : new PatientMessage(rs.getString("content"),
+                        instant(rs, "sent_at"), instant(rs, "recorded_at"));
                 return new Due(rs.getLong("id"), rs.getLong("appointment_id"),
                         WritebackAction.valueOf(rs.getString("action")), rs.getInt("attempts"),
-                        rs.getString("control_id"), subject);
+                        rs.getString("control_id"), subject, rs.getString("site_code"), message);
             }
         }
     }
@@ -103,6 +113,37 @@ public final class WritebackStore {
     public void answered(Connection c, long id, String status, int attempts, String ackCode, String ackText,
                          Instant now) throws SQLException {
         finish(c, id, status, attempts, ackCode, ackText, null, now);
+    }
+
+    /** The FHIR server took every write: DONE, with what was written there ("AppointmentResponse/17 Task/18"). */
+    public void written(Connection c, long id, int attempts, String remoteRef, Instant now) throws SQLException {
+        finish(c, id, DONE, attempts, null, null, null, now);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE writeback_request SET remote_ref = ? WHERE id = ?")) {
+            ps.setString(1, cap(remoteRef, 300));
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The FHIR server refused a write (e.g. "HTTP 422: create AppointmentResponse"): REJECTED, never resent. */
+    public void refused(Connection c, long id, int attempts, String reason, Instant now) throws SQLException {
+        finish(c, id, REJECTED, attempts, null, null, reason, now);
+    }
+
+    /**
+     * Not sent because its channel is not configured (no MLLP address, or no FHIR server): stays PENDING, unclaimed
+     * and with its attempts as they were, looked at again at {@code until} so it does not crowd others out meanwhile.
+     */
+    public void defer(Connection c, long id, Instant until, String reason, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE writeback_request SET status = 'PENDING', due_at = ?, "
+                + "last_error = ?, claimed_by = NULL, claimed_until = NULL, updated_at = ? WHERE id = ? "
+                + "AND status IN ('PENDING', 'SENDING')")) {
+            setInstant(ps, 1, until);
+            ps.setString(2, cap(reason, 200));
+            setInstant(ps, 3, now);
+            ps.setLong(4, id);
+            ps.executeUpdate();
+        }
     }
 
     /** Not answered: back to PENDING, due again at {@code retryAt}. */
@@ -139,6 +180,11 @@ public final class WritebackStore {
             ps.setLong(7, id);
             ps.executeUpdate();
         }
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
     }
 
     private static void setInstant(PreparedStatement ps, int i, Instant instant) throws SQLException {

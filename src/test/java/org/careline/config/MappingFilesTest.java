@@ -144,6 +144,37 @@ class MappingFilesTest {
     }
 
     @Test
+    void schedulingOtherThanHl7OrFhirNamesLineAndKey() throws IOException {
+        int line = edit("sites.yaml", "    zone: Europe/London\n", "    zone: Europe/London\n    scheduling: smtp\n") + 1;
+        assertThatThrownBy(() -> SiteDirectory.load(dir, ZONE, "US"))
+                .isInstanceOf(MappingException.class)
+                .hasMessage(dir.resolve("sites.yaml") + ", line " + line
+                        + ", key 'sites.royal-london.scheduling': 'smtp' is not hl7 or fhir");
+    }
+
+    @Test
+    void fhirOptionsAreReadAndOffByDefault() throws IOException {
+        edit("sites.yaml", "    zone: Europe/London\n", "    zone: Europe/London\n    scheduling: FHIR\n"
+                + "    fhir:\n      recordMessages: true\n");
+        SiteDirectory sites = SiteDirectory.load(dir, ZONE, "US");
+        assertThat(sites.site("royal-london").scheduling()).isEqualTo(Site.Scheduling.FHIR);
+        assertThat(sites.site("royal-london").fhir()).isEqualTo(new Site.FhirWriteback(false, true));
+        assertThat(sites.site("main").scheduling()).isNull();
+        assertThat(sites.site("main").fhir()).isEqualTo(Site.FhirWriteback.DEFAULT);
+        assertThat(sites.usesFhirWriteback()).isTrue();
+    }
+
+    @Test
+    void misspelledFhirOptionNamesLineAndKey() throws IOException {
+        int line = edit("sites.yaml", "    zone: Europe/London\n", "    zone: Europe/London\n    fhir:\n"
+                + "      patientsMayCancell: true\n") + 2;
+        assertThatThrownBy(() -> SiteDirectory.load(dir, ZONE, "US"))
+                .isInstanceOf(MappingException.class)
+                .hasMessageStartingWith(dir.resolve("sites.yaml") + ", line " + line
+                        + ", key 'sites.royal-london.fhir.patientsMayCancell': ");
+    }
+
+    @Test
     void defaultSiteNamingNoSite() throws IOException {
         edit("sites.yaml", "defaultSite: main", "defaultSite: mian");
         assertThatThrownBy(() -> SiteDirectory.load(dir, ZONE, "US"))

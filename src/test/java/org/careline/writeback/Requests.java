@@ -9,7 +9,11 @@ import org.careline.support.Siu;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -53,6 +57,55 @@ final class Requests {
         long id = ((Number) fx.query("SELECT id FROM appointment WHERE external_id = ?", "APT-" + tag).get(0)
                 .get("ID")).longValue();
         return new Booked(id, "PL-" + tag, "APT-" + tag, "MRN" + tag);
+    }
+
+    /** An appointment as the FHIR inbound side stores one: source FHIR, ids the FHIR server's logical ids. */
+    record FhirBooked(long id, String appointmentFhirId, String patientFhirId, String phone) {
+        /** The sender's digits as Meta puts them in a webhook's "from". */
+        String from() {
+            return phone.substring(1);
+        }
+    }
+
+    /** Stores a FHIR-fed appointment at {@code siteCode} directly (no inbound side needed), three days ahead. */
+    static FhirBooked fhirBook(EngineFixture fx, String siteCode) {
+        String tag = UUID.randomUUID().toString().substring(0, 8);
+        String phone = "+1608555" + String.format("%04d", Math.floorMod(tag.hashCode(), 10_000));
+        long id = fx.engine.database().inTransaction(c -> {
+            OffsetDateTime now = OffsetDateTime.ofInstant(fx.clock.instant(), ZoneOffset.UTC);
+            long patient;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO patient (patient_key, identifier, given_name, "
+                    + "family_name, phone_e164, language, updated_at) VALUES (?, ?, 'Ana', 'Lopez', ?, 'en', ?)",
+                    new String[]{"id"})) {
+                ps.setString(1, "FHIR|Patient/pat-" + tag);
+                ps.setString(2, "pat-" + tag);
+                ps.setString(3, phone);
+                ps.setObject(4, now);
+                ps.executeUpdate();
+                patient = key(ps);
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO appointment (source, external_id, filler_id, "
+                    + "patient_id, status, start_at, duration_min, site_code, reachable, created_at, updated_at) "
+                    + "VALUES ('FHIR', ?, ?, ?, 'BOOKED', ?, 30, ?, TRUE, ?, ?)", new String[]{"id"})) {
+                ps.setString(1, "appt-" + tag);
+                ps.setString(2, "appt-" + tag);
+                ps.setLong(3, patient);
+                ps.setObject(4, OffsetDateTime.ofInstant(fx.clock.instant().plus(Duration.ofDays(3)), ZoneOffset.UTC));
+                ps.setString(5, siteCode);
+                ps.setObject(6, now);
+                ps.setObject(7, now);
+                ps.executeUpdate();
+                return key(ps);
+            }
+        });
+        return new FhirBooked(id, "appt-" + tag, "pat-" + tag, phone);
+    }
+
+    private static long key(PreparedStatement ps) throws SQLException {
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+            keys.next();
+            return keys.getLong(1);
+        }
     }
 
     /** Queues a request as the reply handler does: through WritebackQueue, in a transaction of the caller's. */

@@ -36,7 +36,7 @@ class WritebackDisabledTest {
             synchronized (log) {
                 startLog = log.toString(StandardCharsets.UTF_8);
             }
-            assertThat(startLog).containsPattern("WARN WritebackSender - write-back disabled: "
+            assertThat(startLog).containsPattern("WARN WritebackSender - write-back over MLLP disabled: "
                     + "CARELINE_SCHEDULING_MLLP is not set");
             Booked appt = book(fx, "2.5");
             long id = enqueue(fx, appt.id(), WritebackAction.CANCEL);
