@@ -206,16 +206,16 @@ public final class Engine implements AutoCloseable {
         main.bind("dispatcher", dispatcher);
         main.bind("health", new HealthCheck(dispatcher));
         main.bind("sandboxCloudApi", new SandboxCloudApi());
+        FhirClient fhirClient = new FhirClient(main::getCamelContext, s.fhir().baseUrl());
         main.bind("writebackSender", new WritebackSender(db, new WritebackStore(), alerts,
                 new WritebackSender.Channels(srmBuilder, new SchedulingLink(main::getCamelContext),
                         s.writebackEnabled(), new FhirWritebackBuilder(),
-                        new FhirSchedulingWriter(new FhirClient(main::getCamelContext)), s.fhir().enabled()),
+                        new FhirSchedulingWriter(fhirClient), s.fhir().enabled()),
                 sites, clock));
         // Where patients' messages go once stored (the processor looks the bean up by name for every message).
         main.bind("inboundMessageSink", new ReplyHandler(replies, sites, new ConversationStore(), outbox,
                 new WritebackQueue()));
 
-        FhirClient fhirClient = new FhirClient(main::getCamelContext);
         FhirWorkQueue fhirWork = new FhirWorkQueue();
         FhirSyncState fhirState = new FhirSyncState();
         NotificationParser fhirParser = new NotificationParser();

@@ -1,5 +1,6 @@
 package org.careline.fhir;
 
+import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.exceptions.FhirClientConnectionException;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
@@ -8,6 +9,7 @@ import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.fhir.api.ExtraParameters;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
@@ -31,10 +33,13 @@ public final class FhirClient {
     private static final int MAX_PAGES = 50;
 
     private final Supplier<CamelContext> context;
+    private final String baseUrl;
     private volatile ProducerTemplate producer;
 
-    public FhirClient(Supplier<CamelContext> context) {
+    /** @param baseUrl CARELINE_FHIR_BASE_URL (null when FHIR is off: then nothing here is called) */
+    public FhirClient(Supplier<CamelContext> context, String baseUrl) {
         this.context = context;
+        this.baseUrl = baseUrl;
     }
 
     /** The current version of {@code reference} ("Appointment/1"), or empty when the server has no such resource. */
@@ -65,7 +70,7 @@ public final class FhirClient {
             if (page.getLink(Bundle.LINK_NEXT) == null) {
                 break;
             }
-            Exchange ex = call("direct:fhir-next-page", page, Map.of());
+            Exchange ex = call("direct:fhir-next-page", page, Map.of(HEADER + "extraParameters", noCache()));
             Throwable failure = failure(ex);
             if (failure != null) {
                 throw classify(failure, "next page");
@@ -75,12 +80,23 @@ public final class FhirClient {
         return found;
     }
 
-    /** A GET answering a Bundle (a search, or an operation such as $events), relative to the base URL. */
+    /** A search (relative URL), first page. */
     public Bundle searchBundle(String url) throws FhirUnavailableException, FhirRejectedException {
-        Exchange ex = call("direct:fhir-search", null, Map.of(HEADER + "url", url));
+        Exchange ex = call("direct:fhir-search", null, Map.of(HEADER + "url", url, HEADER + "extraParameters", noCache()));
         Throwable failure = failure(ex);
         if (failure != null) {
             throw classify(failure, "search " + url.split("\\?", 2)[0]);
+        }
+        return ex.getMessage().getBody(Bundle.class);
+    }
+
+    /** A GET of {@code path} (relative to the base URL) answering a Bundle, such as Subscription/1/$events. */
+    public Bundle getBundle(String path) throws FhirUnavailableException, FhirRejectedException {
+        Exchange ex = call("direct:fhir-get-bundle", null, Map.of(HEADER + "url", baseUrl + "/" + path,
+                HEADER + "returnType", Bundle.class, HEADER + "extraParameters", noCache()));
+        Throwable failure = failure(ex);
+        if (failure != null) {
+            throw classify(failure, "get " + path.split("\\?", 2)[0]);
         }
         return ex.getMessage().getBody(Bundle.class);
     }
@@ -105,6 +121,17 @@ public final class FhirClient {
     public String patch(String reference, String jsonPatch) throws FhirUnavailableException, FhirRejectedException {
         return outcomeId(call("direct:fhir-patch", jsonPatch, Map.of(HEADER + "stringId", reference)),
                 "patch " + reference.substring(0, reference.indexOf('/')));
+    }
+
+    /**
+     * Searches ask for fresh results: HAPI's JPA server, for one, answers a repeated search from a cache for a
+     * minute, and a catch-up must see what changed since.
+     */
+    private static Map<ExtraParameters, Object> noCache() {
+        // Mutable: camel-fhir takes its entries out as it applies them.
+        Map<ExtraParameters, Object> extra = new java.util.EnumMap<>(ExtraParameters.class);
+        extra.put(ExtraParameters.CACHE_CONTROL_DIRECTIVE, new CacheControlDirective().setNoCache(true));
+        return extra;
     }
 
     private String outcomeId(Exchange ex, String what) throws FhirUnavailableException, FhirRejectedException {
@@ -156,7 +183,20 @@ public final class FhirClient {
             }
             throw new FhirRejectedException(status, what);
         }
-        return new FhirUnavailableException(what + ": " + failure.getClass().getSimpleName());
+        if (find(failure, java.io.IOException.class) != null) {
+            return new FhirUnavailableException(what + ": " + root(failure).getClass().getSimpleName());
+        }
+        // Neither HTTP nor the network: the request or the answer did not fit (e.g. an operation answering
+        // something other than a Bundle). Asking again would get the same.
+        throw new FhirRejectedException(0, what + ": " + root(failure).getClass().getSimpleName());
+    }
+
+    private static Throwable root(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r) {
+            r = r.getCause();
+        }
+        return r;
     }
 
     private static <T extends Throwable> T find(Throwable t, Class<T> type) {

@@ -71,6 +71,8 @@ public final class FhirStub implements AutoCloseable {
     /** Created resources by "Type/id". */
     private final Map<String, ObjectNode> resources = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(100);
+    /** Fixed answers to GETs by target (a resource "Patient/p1", or an operation "Subscription/s1/$events"). */
+    private final Map<String, String> served = new ConcurrentHashMap<>();
     private volatile Function<Received, Integer> rule = r -> null;
     private volatile Function<Received, Integer> loseRule = r -> null;
 
@@ -112,6 +114,11 @@ public final class FhirStub implements AutoCloseable {
     public void loseAnswers(String target, int status, int times) {
         AtomicLong left = new AtomicLong(times);
         loseRule = r -> r.target().startsWith(target) && left.getAndDecrement() > 0 ? status : null;
+    }
+
+    /** Answers GET {@code target} (query ignored) with {@code json} from now on. */
+    public void serve(String target, String json) {
+        served.put(target, json);
     }
 
     /** Every request so far, in order of arrival. */
@@ -178,6 +185,9 @@ public final class FhirStub implements AutoCloseable {
                 status = 200;
                 answer = "{\"resourceType\":\"CapabilityStatement\",\"status\":\"active\",\"date\":\"2030-01-01\","
                         + "\"kind\":\"instance\",\"fhirVersion\":\"4.0.1\",\"format\":[\"json\"]}";
+            } else if (asked.method().equals("GET") && served.containsKey(asked.target())) {
+                status = 200;
+                answer = served.get(asked.target());
             } else if (asked.method().equals("GET") && resources.containsKey(asked.target())) {
                 status = 200;
                 answer = resources.get(asked.target()).toString();

@@ -1,5 +1,7 @@
 package org.careline.writeback;
 
+import org.careline.support.TestMappings;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.careline.support.EngineFixture;
@@ -50,28 +52,11 @@ class FhirWritebackFlowTest {
         fhir = new FhirStub();
         peer = SchedulingPeer.onFreePort();
         peer.start();
-        mappings = mappingsWithFhirSite();
+        mappings = TestMappings.withFhirSite();
         Map<String, String> env = new java.util.HashMap<>(env(peer));
         env.put("CARELINE_FHIR_BASE_URL", fhir.baseUrl());
         env.put("CARELINE_MAPPINGS_DIR", mappings.toString());
         fx = EngineFixture.start(env, NOW);
-    }
-
-    /** The project's mappings, with gh-clinic letting patients cancel and recording their messages. */
-    static Path mappingsWithFhirSite() throws IOException {
-        Path dir = Files.createTempDirectory("careline-mappings");
-        try (Stream<Path> files = Files.list(Path.of("mappings"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, dir.resolve(f.getFileName()));
-            }
-        }
-        Path sites = dir.resolve("sites.yaml");
-        String from = "    matches: [\"GH Clinic\", \"GHH Hospital\", \"GHHSFacility\"]\n";
-        String text = Files.readString(sites);
-        assertThat(text).contains(from);
-        Files.writeString(sites, text.replace(from, from
-                + "    fhir:\n      patientsMayCancel: true\n      recordMessages: true\n"));
-        return dir;
     }
 
     @AfterAll

@@ -302,7 +302,7 @@ public final class FhirSync {
     private boolean eventsSince(FhirWorkQueue.Work w) throws FhirUnavailableException {
         Bundle events;
         try {
-            events = client.searchBundle(w.subscription() + "/$events?eventsSinceNumber=" + (w.sinceEvent() + 1));
+            events = client.getBundle(w.subscription() + "/$events?eventsSinceNumber=" + (w.sinceEvent() + 1));
         } catch (FhirRejectedException e) {
             LOG.info("fhir_work={} {} has no $events ({}); searching by _lastUpdated instead", w.id(),
                     w.subscription(), e.getMessage());

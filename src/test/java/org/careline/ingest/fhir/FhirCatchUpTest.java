@@ -1,0 +1,99 @@
+package org.careline.ingest.fhir;
+
+import org.careline.support.EngineFixture;
+import org.careline.support.FhirStub;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Catch-up from a FHIR server that keeps its subscriptions' events ($events, Backport IG): a gap in the event
+ * numbers is filled from the subscription itself, and what the events name is read and acted on. The server is a
+ * stand-in serving fixed resources; the HAPI JPA server (which has no $events in R4) is in FhirEndToEndTest.
+ */
+class FhirCatchUpTest {
+
+    private static final Instant NOW = Instant.parse("2030-04-01T15:00:00Z");
+    private FhirStub fhir;
+    private EngineFixture fx;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (fx != null) {
+            fx.close();
+        }
+        if (fhir != null) {
+            fhir.close();
+        }
+    }
+
+    private static String patient(String id, String phone) {
+        return "{\"resourceType\":\"Patient\",\"id\":\"" + id + "\",\"meta\":{\"versionId\":\"1\"},\"name\":[{\"family\":"
+                + "\"Roe\",\"given\":[\"Ann\"]}],\"telecom\":[{\"system\":\"phone\",\"use\":\"mobile\",\"value\":\"" + phone
+                + "\"}]}";
+    }
+
+    private static String appointment(String id, String patient, String start) {
+        return "{\"resourceType\":\"Appointment\",\"id\":\"" + id + "\",\"meta\":{\"versionId\":\"1\"},\"status\":"
+                + "\"booked\",\"start\":\"" + start + "\",\"participant\":[{\"actor\":{\"reference\":\"Patient/" + patient
+                + "\"},\"status\":\"accepted\"}]}";
+    }
+
+    /** An R4 Backport notification bundle (event-notification or query-event) with id-only events. */
+    private static String events(String type, long total, long... numbers) {
+        StringBuilder parts = new StringBuilder();
+        for (long n : numbers) {
+            parts.append(",{\"name\":\"notification-event\",\"part\":[{\"name\":\"event-number\",\"valueString\":\"")
+                    .append(n).append("\"},{\"name\":\"focus\",\"valueReference\":{\"reference\":\"Appointment/a")
+                    .append(n).append("\"}}]}");
+        }
+        return "{\"resourceType\":\"Bundle\",\"type\":\"history\",\"entry\":[{\"fullUrl\":\"urn:uuid:3d1f0b5e-1111-4222-"
+                + "8333-" + String.format("%012d", total) + "\",\"resource\":{\"resourceType\":\"Parameters\",\"parameter\":["
+                + "{\"name\":\"subscription\",\"valueReference\":{\"reference\":\"Subscription/s1\"}},"
+                + "{\"name\":\"topic\",\"valueCanonical\":\"http://example.org/topics/appointments\"},"
+                + "{\"name\":\"status\",\"valueCode\":\"active\"},{\"name\":\"type\",\"valueCode\":\"" + type + "\"},"
+                + "{\"name\":\"events-since-subscription-start\",\"valueString\":\"" + total + "\"}" + parts + "]}}]}";
+    }
+
+    private int post(String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fx.httpPort()
+                        + "/fhir")).header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode();
+    }
+
+    @Test
+    void missedEventsAreFetchedFromTheSubscriptionAndActedOn() throws Exception {
+        fhir = new FhirStub();
+        for (int n = 1; n <= 4; n++) {
+            fhir.serve("Patient/p" + n, patient("p" + n, "+1608271910" + n));
+            fhir.serve("Appointment/a" + n, appointment("a" + n, "p" + n, "2030-04-05T15:00:00Z"));
+        }
+        fhir.serve("Subscription/s1/$events", events("query-event", 4, 2, 3));
+        fx = EngineFixture.start(Map.of("CARELINE_FHIR_BASE_URL", fhir.baseUrl(), "CARELINE_FHIR_INTERVAL_MS", "100"),
+                NOW);
+
+        assertThat(post(events("event-notification", 1, 1))).isEqualTo(200);
+        // Events 2 and 3 are lost on the way; 4 arrives.
+        assertThat(post(events("event-notification", 4, 4))).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> fx.count(
+                "SELECT COUNT(*) FROM outbox WHERE kind = 'CONFIRMATION' AND status = 'SENT'") == 4);
+        assertThat(fx.meta.received()).extracting(r -> r.json().path("to").asText())
+                .containsExactlyInAnyOrder("16082719101", "16082719102", "16082719103", "16082719104");
+        assertThat(fhir.received("GET", "Subscription/s1/$events")).singleElement()
+                .satisfies(r -> assertThat(r.path()).endsWith("$events"));
+        // Found through the subscription's own events: no search by _lastUpdated was needed.
+        assertThat(fhir.received("GET", "Appointment?")).isEmpty();
+    }
+}
