@@ -2,6 +2,7 @@ package org.careline.ingest.fhir;
 
 import org.careline.support.EngineFixture;
 import org.careline.support.FhirStub;
+import org.careline.support.Postgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,14 +76,26 @@ class FhirCatchUpTest {
 
     @Test
     void missedEventsAreFetchedFromTheSubscriptionAndActedOn() throws Exception {
+        missedEventsAreFetched(Map.of());
+    }
+
+    /** The same on PostgreSQL: the FHIR tables and their queries are portable. */
+    @Test
+    void missedEventsAreFetchedOnPostgres() throws Exception {
+        missedEventsAreFetched(Postgres.freshDatabaseEnv());
+    }
+
+    private void missedEventsAreFetched(Map<String, String> dbEnv) throws Exception {
         fhir = new FhirStub();
         for (int n = 1; n <= 4; n++) {
             fhir.serve("Patient/p" + n, patient("p" + n, "+1608271910" + n));
             fhir.serve("Appointment/a" + n, appointment("a" + n, "p" + n, "2030-04-05T15:00:00Z"));
         }
         fhir.serve("Subscription/s1/$events", events("query-event", 4, 2, 3));
-        fx = EngineFixture.start(Map.of("CARELINE_FHIR_BASE_URL", fhir.baseUrl(), "CARELINE_FHIR_INTERVAL_MS", "100"),
-                NOW);
+        Map<String, String> env = new HashMap<>(dbEnv);
+        env.put("CARELINE_FHIR_BASE_URL", fhir.baseUrl());
+        env.put("CARELINE_FHIR_INTERVAL_MS", "100");
+        fx = EngineFixture.start(env, NOW);
 
         assertThat(post(events("event-notification", 1, 1))).isEqualTo(200);
         // Events 2 and 3 are lost on the way; 4 arrives.

@@ -211,4 +211,27 @@ class FhirIntakeTest {
         assertThat(engine.query("SELECT focus FROM fhir_work")).extracting(r -> r.get("FOCUS")).containsOnlyNulls();
         assertThat(work()).isEqualTo(1);
     }
+
+    @Test
+    void everyCorpusAppointmentAndReportIsTakenAsARestHookPut() throws Exception {
+        Path examples = Path.of("../shared/corpus/fhir/r4-examples");
+        assumeTrue(Files.isDirectory(examples), "../shared corpus absent");
+        start(SECRET);
+        int expected = 0;
+        try (var files = Files.list(examples)) {
+            for (Path f : files.sorted().toList()) {
+                JsonNode r = JSON.readTree(f.toFile());
+                String type = r.path("resourceType").asText();
+                if (!type.equals("Appointment") && !type.equals("DiagnosticReport")) {
+                    continue;
+                }
+                HttpResponse<String> answer = send("PUT", "/" + type + "/" + r.path("id").asText(),
+                        Files.readString(f), SECRET);
+                assertThat(answer.statusCode()).as(f.toString()).isEqualTo(200);
+                expected++;
+            }
+        }
+        assertThat(expected).isEqualTo(6);
+        assertThat(work()).isEqualTo(expected);
+    }
 }
