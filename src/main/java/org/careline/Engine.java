@@ -268,33 +268,16 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * The fhir component's connection settings, from the environment: the routes in routes/fhir.yaml name only the
-     * operation. Without CARELINE_FHIR_BASE_URL the routes that call the server stay stopped (an address that is
-     * never connected to keeps their endpoints well-formed).
+     * The fhir component's client, built from the environment (see {@link org.careline.fhir.FhirConnection}): the
+     * routes in routes/fhir.yaml name only the operation. Without CARELINE_FHIR_BASE_URL the routes that call the
+     * server stay stopped.
      */
     private static void configureFhir(Main main, org.careline.config.FhirSettings f) {
         main.addInitialProperty("careline.fhir.enabled", String.valueOf(f.enabled()));
         main.addInitialProperty("careline.fhir.interval-ms", String.valueOf(f.intervalMillis()));
+        main.bind("carelineFhirClient", org.careline.fhir.FhirConnection.client(f));
+        main.addInitialProperty("camel.component.fhir.client", "#carelineFhirClient");
         main.addInitialProperty("camel.component.fhir.serverUrl", f.enabled() ? f.baseUrl() : "http://localhost:1/fhir");
-        main.addInitialProperty("camel.component.fhir.fhirVersion", "R4");
-        main.addInitialProperty("camel.component.fhir.encoding", "JSON");
-        // One R4 context for every fhir endpoint (each would otherwise build its own), with HAPI's check of the
-        // server's /metadata before the first request turned off: a server that guards /metadata would otherwise
-        // fail every call. Set on the context itself: the component's validationMode option did not reach it.
-        ca.uhn.fhir.context.FhirContext fhirContext = ca.uhn.fhir.context.FhirContext.forR4();
-        fhirContext.getRestfulClientFactory().setServerValidationMode(
-                ca.uhn.fhir.rest.client.api.ServerValidationModeEnum.NEVER);
-        main.bind("carelineFhirContext", fhirContext);
-        main.addInitialProperty("camel.component.fhir.fhirContext", "#carelineFhirContext");
-        main.addInitialProperty("camel.component.fhir.validationMode", "NEVER");
-        main.addInitialProperty("camel.component.fhir.connectionTimeout", String.valueOf(f.timeoutMillis()));
-        main.addInitialProperty("camel.component.fhir.socketTimeout", String.valueOf(f.timeoutMillis()));
-        if (f.bearerToken() != null) {
-            main.addInitialProperty("camel.component.fhir.accessToken", f.bearerToken());
-        } else if (f.username() != null) {
-            main.addInitialProperty("camel.component.fhir.username", f.username());
-            main.addInitialProperty("camel.component.fhir.password", f.password() == null ? "" : f.password());
-        }
     }
 
     private static void requireFreePort(int port, String variable) {

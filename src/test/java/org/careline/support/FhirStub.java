@@ -41,7 +41,7 @@ public final class FhirStub implements AutoCloseable {
         }
 
         /**
-         * The search of an If-None-Exist header, decoded ("identifier=urn:x|1"). HAPI's client sends it as an
+         * The search of an If-None-Exist header, decoded ("identifier=urn:x|1"). HAPI's client alone would send it as an
          * absolute, encoded URL (http://…/Type?identifier=urn%3Ax%7C1); the spec's form is the parameters alone.
          */
         public String ifNoneExist() {

@@ -91,6 +91,8 @@ class FhirWritebackFlowTest {
         List<FhirStub.Received> posts = postsFor(id, "AppointmentResponse");
         assertThat(posts).hasSize(1);
         assertThat(posts.get(0).ifNoneExist()).isEqualTo("identifier=" + SYSTEM + "|" + id);
+        // As the specification writes it: the search parameters, not HAPI's absolute, encoded URL.
+        assertThat(posts.get(0).header("If-None-Exist")).isEqualTo("identifier=" + SYSTEM + "|" + id);
         JsonNode body = posts.get(0).json();
         assertThat(body.path("resourceType").asText()).isEqualTo("AppointmentResponse");
         assertThat(body.path("participantStatus").asText()).isEqualTo("accepted");

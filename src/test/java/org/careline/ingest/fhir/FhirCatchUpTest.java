@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -109,5 +110,34 @@ class FhirCatchUpTest {
                 .satisfies(r -> assertThat(r.path()).endsWith("$events"));
         // Found through the subscription's own events: no search by _lastUpdated was needed.
         assertThat(fhir.received("GET", "Appointment?")).isEmpty();
+    }
+
+    @Test
+    void everyReadCarriesTheConfiguredBearerToken() throws Exception {
+        assertThat(authorizationOfReads(Map.of("CARELINE_FHIR_TOKEN", "tok-123"))).containsOnly("Bearer tok-123");
+    }
+
+    @Test
+    void everyReadCarriesTheConfiguredBasicAuth() throws Exception {
+        String expected = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                "careline:pa55".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(authorizationOfReads(Map.of("CARELINE_FHIR_USERNAME", "careline", "CARELINE_FHIR_PASSWORD", "pa55")))
+                .containsOnly(expected);
+    }
+
+    /** The Authorization headers of the reads one notified appointment makes (the appointment and its patient). */
+    private List<String> authorizationOfReads(Map<String, String> auth) throws Exception {
+        fhir = new FhirStub();
+        fhir.serve("Patient/p1", patient("p1", "+16082719101"));
+        fhir.serve("Appointment/a1", appointment("a1", "p1", "2030-04-05T15:00:00Z"));
+        Map<String, String> env = new HashMap<>(auth);
+        env.put("CARELINE_FHIR_BASE_URL", fhir.baseUrl());
+        env.put("CARELINE_FHIR_INTERVAL_MS", "100");
+        fx = EngineFixture.start(env, NOW);
+        assertThat(post(events("event-notification", 1, 1))).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> fhir.received("GET", "Patient/p1").size() == 1);
+        List<FhirStub.Received> reads = fhir.received().stream().filter(r -> r.method().equals("GET")).toList();
+        assertThat(reads).hasSizeGreaterThanOrEqualTo(2);
+        return reads.stream().map(r -> String.valueOf(r.header("Authorization"))).toList();
     }
 }

@@ -139,7 +139,8 @@ class FhirEndToEndTest {
         IdType patient = create(p);
         Location l = new Location();
         l.setName("GH Clinic");
-        l.getPosition().setLatitude(42.2808).setLongitude(-83.743);
+        // Not the site's own pin (sites.yaml): the LOCATION reply must send this one.
+        l.getPosition().setLatitude(42.2770).setLongitude(-83.7382);
         IdType location = create(l);
         Practitioner dr = new Practitioner();
         dr.addName().setFamily("Careful").addGiven("Adam").addPrefix("Dr");
@@ -191,7 +192,16 @@ class FhirEndToEndTest {
                 .singleElement().satisfies(r -> {
                     assertThat(r.get("STATUS")).isEqualTo("BOOKED");
                     assertThat(r.get("SITE_CODE")).isEqualTo("gh-clinic");
-                    assertThat(((Number) r.get("PIN_LATITUDE")).doubleValue()).isEqualTo(42.2808);
+                    assertThat(((Number) r.get("PIN_LATITUDE")).doubleValue()).isEqualTo(42.2770);
+                });
+        reply(b, "LOCATION");
+        await().atMost(WAIT).until(() -> fx.meta.received().stream().anyMatch(r -> b.to().equals(
+                r.json().path("to").asText()) && "location".equals(r.json().path("type").asText())));
+        assertThat(fx.meta.received()).filteredOn(r -> "location".equals(r.json().path("type").asText()))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.json().path("location").path("latitude").asDouble()).isEqualTo(42.2770);
+                    assertThat(r.json().path("location").path("longitude").asDouble()).isEqualTo(-83.7382);
+                    assertThat(r.json().path("location").path("name").asText()).isEqualTo("GH Clinic");
                 });
         // Reminders are planned as for an SIU booking.
         assertThat(fx.count("SELECT COUNT(*) FROM outbox o JOIN appointment a ON a.id = o.appointment_id "
