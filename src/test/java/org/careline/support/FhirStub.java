@@ -121,6 +121,11 @@ public final class FhirStub implements AutoCloseable {
         served.put(target, json);
     }
 
+    /** Stops serving {@code target}: a GET of it is answered 404 from now on (deleted on the server). */
+    public void unserve(String target) {
+        served.remove(target);
+    }
+
     /** Every request so far, in order of arrival. */
     public List<Received> received() {
         return List.copyOf(received);

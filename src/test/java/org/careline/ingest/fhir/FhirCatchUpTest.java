@@ -140,4 +140,36 @@ class FhirCatchUpTest {
         assertThat(reads).hasSizeGreaterThanOrEqualTo(2);
         return reads.stream().map(r -> String.valueOf(r.header("Authorization"))).toList();
     }
+
+    @Test
+    void anAppointmentDeletedOnTheServerStopsItsReminders() throws Exception {
+        fhir = new FhirStub();
+        fhir.serve("Patient/p1", patient("p1", "+16082719101"));
+        fhir.serve("Appointment/a1", appointment("a1", "p1", "2030-04-05T15:00:00Z"));
+        fx = EngineFixture.start(Map.of("CARELINE_FHIR_BASE_URL", fhir.baseUrl(), "CARELINE_FHIR_INTERVAL_MS", "100"),
+                NOW);
+        assertThat(put("Appointment/a1", appointment("a1", "p1", "2030-04-05T15:00:00Z"))).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> fx.count(
+                "SELECT COUNT(*) FROM outbox WHERE kind = 'REMINDER' AND status = 'PENDING'") > 0);
+
+        fhir.unserve("Appointment/a1");
+        assertThat(delete("Appointment/a1")).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> fx.count(
+                "SELECT COUNT(*) FROM appointment WHERE external_id = 'a1' AND status = 'DELETED'") == 1);
+        assertThat(fx.count("SELECT COUNT(*) FROM outbox WHERE kind = 'REMINDER' AND status = 'PENDING'")).isZero();
+        assertThat(fx.meta.received()).extracting(r -> r.json().path("template").path("name").asText())
+                .doesNotContain("appointment_cancelled");
+    }
+
+    private int put(String ref, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fx.httpPort()
+                        + "/fhir/" + ref)).header("Content-Type", "application/fhir+json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode();
+    }
+
+    private int delete(String ref) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fx.httpPort()
+                        + "/fhir/" + ref)).DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
 }
