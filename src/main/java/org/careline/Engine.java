@@ -188,7 +188,7 @@ public final class Engine implements AutoCloseable {
 
         Dispatcher dispatcher = new Dispatcher(db, outbox, alerts, sites, templates,
                 new CloudApiClient(main::getCamelContext), new SendRateCap(s.sendRatePerSecond(), InstantSource.system()),
-                clock, s.maxSendAttempts(), Duration.ofMillis(s.retryBaseMillis()), 32, portalLinks);
+                clock, s.maxSendAttempts(), Duration.ofMillis(s.retryBaseMillis()), s.sendParallelism(), portalLinks);
 
         main.bind("mllp", new PipeliningMllpComponent());
         // camel-mllp must never write message content (PHI) to the log.
@@ -200,7 +200,7 @@ public final class Engine implements AutoCloseable {
         main.bind("hl7Receiver", new Hl7Receiver());
         main.bind("acknowledger", new Acknowledger(db, inbound, clock, accepted));
         InboundCommit commit = new InboundCommit(db, inbound, clock);
-        main.bind("siuIngest", new SiuIngest(commit, mapper, scheduler));
+        main.bind("siuIngest", new SiuIngest(commit, mapper, scheduler, dispatcher::nudge));
         main.bind("oruIngest", new OruIngest(commit, oruMapper, resultNotices));
         main.bind("mdmIngest", new MdmIngest(commit, oruMapper, resultNotices));
         main.bind("dispatcher", dispatcher);
@@ -222,7 +222,7 @@ public final class Engine implements AutoCloseable {
         main.bind("fhirIntake", new FhirIntake(db, fhirWork, fhirState, fhirParser, s.fhir(), clock));
         main.bind("fhirSync", new FhirSync(db, fhirWork, fhirState, fhirClient, fhirParser,
                 new FhirAppointmentMapper(sites), new FhirReportMapper(sites), scheduler, new AppointmentStore(),
-                resultNotices, alerts, clock));
+                resultNotices, alerts, clock, dispatcher::nudge));
         main.bind("fhirSubscriptions", new FhirSubscriptions(fhirClient, fhirMapping, s.fhir()));
 
         WebhookSignature signature = new WebhookSignature(s.whatsappAppSecret());

@@ -41,7 +41,8 @@ public record Settings(
         long webhookIntervalMillis,
         String portalUrl,
         String portalLinkSecret,
-        FhirSettings fhir) {
+        FhirSettings fhir,
+        int sendParallelism) {
 
     public static final String DEFAULT_PORTAL_URL = "https://portal.example.org/results";
     /** WRITE_DELAY=0: each commit reaches the file before the ACK. DB_CLOSE_ON_EXIT=FALSE: on SIGTERM the database
@@ -96,7 +97,9 @@ public record Settings(
                 positiveOf(get, "CARELINE_WEBHOOK_INTERVAL_MS", 200),
                 portalUrlOf(orElse(get.apply("CARELINE_PORTAL_URL"), DEFAULT_PORTAL_URL)),
                 get.apply("CARELINE_PORTAL_LINK_SECRET"),
-                FhirSettings.from(env, get));
+                FhirSettings.from(env, get),
+                // Enough sends under way to fill the rate cap at Meta's latency: rate x (latency + a few ms of DB).
+                parallelismOf(get));
     }
 
     /** Without CARELINE_SCHEDULING_MLLP nothing is sent to the scheduling system: write-back requests wait. */
@@ -171,6 +174,15 @@ public record Settings(
                     + WEBHOOK_MAX_BYTES_LIMIT + ", got '" + max + "'");
         }
         return max;
+    }
+
+    private static int parallelismOf(Function<String, String> get) {
+        int v = intOf(get, "CARELINE_SEND_PARALLELISM", 64);
+        if (v < 1 || v > 512) {
+            throw new IllegalArgumentException("CARELINE_SEND_PARALLELISM must be a number of sends from 1 to 512, got '"
+                    + v + "'");
+        }
+        return v;
     }
 
     private static int positiveOf(Function<String, String> get, String key, int def) {

@@ -24,9 +24,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -56,6 +58,16 @@ public final class Dispatcher implements AutoCloseable {
     private final Duration backoffBase;
     private final String owner = "careline-" + UUID.randomUUID();
     private final ExecutorService senders;
+    private final int parallelism;
+    /** Runs the rounds {@link #nudge()} asks for, one at a time. */
+    private final ExecutorService nudger = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "careline-dispatch-nudge");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean nudgePending = new AtomicBoolean();
+    private final ReentrantLock round = new ReentrantLock();
+    private final AtomicBoolean again = new AtomicBoolean();
     private final Random random = new Random();
     private final AtomicReference<String> pausedReason = new AtomicReference<>();
     private final PortalLink portalLinks;
@@ -75,6 +87,7 @@ public final class Dispatcher implements AutoCloseable {
         this.clock = clock;
         this.maxAttempts = maxAttempts;
         this.backoffBase = backoffBase;
+        this.parallelism = parallelism;
         this.senders = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "careline-sender");
             t.setDaemon(true);
@@ -82,27 +95,91 @@ public final class Dispatcher implements AutoCloseable {
         });
     }
 
-    /** One dispatch round; returns how many messages were handled. */
+    /**
+     * One dispatch round; returns how many messages were handled. Claims keep pace with the senders: up to twice
+     * {@code parallelism} rows are claimed and under way at once, and more are claimed as they finish, so a long
+     * queue flows at the rate cap without pauses between batches. Rounds never overlap: a call while one runs (the
+     * timer's, or a {@link #nudge()}) makes the running round look once more instead.
+     */
     public int dispatchDue() throws Exception {
+        if (!round.tryLock()) {
+            again.set(true);
+            return 0;
+        }
+        try {
+            int handled = 0;
+            do {
+                again.set(false);
+                handled += flow();
+            } while (again.get() && pausedReason.get() == null);
+            return handled;
+        } finally {
+            round.unlock();
+        }
+    }
+
+    private int flow() throws Exception {
+        int capacity = parallelism * 2;
+        ExecutorCompletionService<Void> done = new ExecutorCompletionService<>(senders);
+        int outstanding = 0;
         int handled = 0;
-        while (pausedReason.get() == null) {
-            List<Long> claimed = outbox.claimDue(db.dataSource(), owner, clock.instant(), LEASE, BATCH);
-            if (claimed.isEmpty()) {
-                break;
+        try {
+            while (pausedReason.get() == null) {
+                int room = capacity - outstanding;
+                if (room < capacity / 2 && outstanding > 0) {
+                    // Claim in chunks, not one row per finished send: each claim is a few queries.
+                    done.take().get();
+                    outstanding--;
+                    continue;
+                }
+                int want = Math.min(BATCH, room);
+                List<Long> claimed = outbox.claimDue(db.dataSource(), owner, clock.instant(), LEASE, want);
+                for (long id : claimed) {
+                    done.submit(() -> sendOne(id), null);
+                }
+                outstanding += claimed.size();
+                handled += claimed.size();
+                if (claimed.size() < want) {
+                    if (outstanding == 0) {
+                        break; // nothing more is due
+                    }
+                    // Nothing more due just now: let what is under way finish, then look again.
+                    while (outstanding > 0) {
+                        done.take().get();
+                        outstanding--;
+                    }
+                }
             }
-            List<Future<?>> running = new ArrayList<>(claimed.size());
-            for (long id : claimed) {
-                running.add(senders.submit(() -> sendOne(id)));
-            }
-            for (Future<?> f : running) {
-                f.get();
-            }
-            handled += claimed.size();
-            if (claimed.size() < BATCH) {
-                break;
+        } finally {
+            while (outstanding > 0) {
+                done.take();
+                outstanding--;
             }
         }
         return handled;
+    }
+
+    /**
+     * Something was just committed that may be due now (a booking's confirmation): start a round at once rather
+     * than at the timer's next tick. Cheap and safe to call often; calls while one is pending are merged.
+     */
+    public void nudge() {
+        if (nudgePending.compareAndSet(false, true)) {
+            try {
+                nudger.execute(() -> {
+                    nudgePending.set(false);
+                    try {
+                        dispatchDue();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (Exception e) {
+                        LOG.warn("dispatch round after a nudge failed: {}", e.getClass().getSimpleName());
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                nudgePending.set(false); // shutting down
+            }
+        }
     }
 
     private void sendOne(long id) {
@@ -309,6 +386,7 @@ public final class Dispatcher implements AutoCloseable {
      */
     @Override
     public void close() {
+        nudger.shutdown();
         senders.shutdown();
         try {
             if (!senders.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -124,4 +124,31 @@ class DispatchSettingsFlowTest {
         return fx.query("SELECT event FROM message_event WHERE outbox_id = ? ORDER BY id", outboxId).stream()
                 .map(r -> (String) r.get("EVENT")).toList();
     }
+
+    @Test
+    void aBookingsConfirmationGoesOutWithoutWaitingForTheDispatchTimer() throws Exception {
+        // The timer would not look again for an hour: only the nudge after the SIU's commit can send it.
+        fx = EngineFixture.start(Map.of("CARELINE_DISPATCH_INTERVAL_MS", "3600000"), NOW);
+        Flow.awaitIdle(fx); // the timer's first round, at start, found nothing
+        Siu siu = Siu.booking(START);
+        Flow.accepted(fx, siu);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Flow.requestsFor(fx, "appointment_confirmation").size() == 1);
+        assertThat(Flow.row(fx, siu.fillerId(), "confirmation")).containsEntry("STATUS", "SENT");
+    }
+
+    @Test
+    void aLongQueueFlowsWithMoreSendsUnderWayThanSenders() throws Exception {
+        // Two senders, a stand-in answering after 200 ms: twelve bookings still all go out, none twice.
+        fx = EngineFixture.start(Map.of("CARELINE_SEND_PARALLELISM", "2", "CARELINE_DISPATCH_INTERVAL_MS", "3600000"),
+                NOW);
+        for (int i = 0; i < 12; i++) {
+            fx.meta.delayNext(200);
+        }
+        for (int i = 0; i < 12; i++) {
+            Flow.accepted(fx, Siu.booking(START.plus(Duration.ofMinutes(i))));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> fx.count(
+                "SELECT COUNT(*) FROM outbox WHERE label = 'confirmation' AND status = 'SENT'") == 12);
+        assertThat(Flow.requestsFor(fx, "appointment_confirmation")).hasSize(12);
+    }
 }

@@ -68,12 +68,13 @@ public final class FhirSync {
     private final ResultNotices results;
     private final AlertLog alerts;
     private final Clock clock;
+    private final Runnable dueNow;
     private final Random random = new Random();
 
     public FhirSync(Database db, FhirWorkQueue work, FhirSyncState state, FhirClient client, NotificationParser parser,
                     FhirAppointmentMapper appointmentMapper, FhirReportMapper reportMapper,
                     AppointmentScheduler scheduler, AppointmentStore appointments, ResultNotices results,
-                    AlertLog alerts, Clock clock) {
+                    AlertLog alerts, Clock clock, Runnable dueNow) {
         this.db = db;
         this.work = work;
         this.state = state;
@@ -86,6 +87,7 @@ public final class FhirSync {
         this.results = results;
         this.alerts = alerts;
         this.clock = clock;
+        this.dueNow = dueNow;
     }
 
     /** One round; returns how many pieces of work were done. Stops early when the server is unreachable. */
@@ -218,6 +220,7 @@ public final class FhirSync {
         }
         Optional<FhirAppointmentMapper.Mapped> mappedFinal = mapped;
         String status = a.hasStatus() ? a.getStatus().toCode() : null;
+        boolean[] queued = {false};
         db.inTransaction(c -> {
             Instant now = clock.instant();
             state.lock(c, "Appointment", id, now);
@@ -226,6 +229,7 @@ public final class FhirSync {
             }
             if (mappedFinal.isPresent()) {
                 AppointmentScheduler.Result r = scheduler.apply(c, mappedFinal.get().event(), null, now);
+                queued[0] = r.messagesQueued() > 0;
                 FhirAppointmentMapper.Pin pin = mappedFinal.get().pin();
                 appointments.setPin(c, r.appointmentId(), pin == null ? null : pin.latitude(),
                         pin == null ? null : pin.longitude(), pin == null ? null : pin.name(),
@@ -238,6 +242,9 @@ public final class FhirSync {
             state.applied(c, "Appointment", id, version, lastUpdatedOf(a), status, now);
             return null;
         });
+        if (queued[0]) {
+            dueNow.run(); // a confirmation is due now: the dispatcher need not wait for its timer
+        }
     }
 
     // ---- DiagnosticReport ----

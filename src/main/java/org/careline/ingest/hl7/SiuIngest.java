@@ -18,11 +18,14 @@ public final class SiuIngest {
     private final InboundCommit inbound;
     private final SiuMapper mapper;
     private final AppointmentScheduler scheduler;
+    private final Runnable dueNow;
 
-    public SiuIngest(InboundCommit inbound, SiuMapper mapper, AppointmentScheduler scheduler) {
+    /** @param dueNow told after a commit that queued messages (the dispatcher's nudge: a confirmation is due now) */
+    public SiuIngest(InboundCommit inbound, SiuMapper mapper, AppointmentScheduler scheduler, Runnable dueNow) {
         this.inbound = inbound;
         this.mapper = mapper;
         this.scheduler = scheduler;
+        this.dueNow = dueNow;
     }
 
     /** Applies the message; returns the ACK to send. AE/AR outcomes are thrown as typed exceptions. */
@@ -33,10 +36,16 @@ public final class SiuIngest {
             return earlier.get();
         }
         AppointmentEvent event = mapper.map(received);
-        return inbound.commit(h, (c, inboundId, now) -> {
+        boolean[] queued = {false};
+        String ack = inbound.commit(h, (c, inboundId, now) -> {
             AppointmentScheduler.Result r = scheduler.apply(c, event, inboundId, now);
+            queued[0] = r.messagesQueued() > 0;
             LOG.info("SIU^{} inbound={} appointment={} reachable={} queued={} cancelled={}", h.triggerEvent(),
                     inboundId, r.appointmentId(), r.reachable(), r.messagesQueued(), r.messagesCancelled());
         });
+        if (queued[0]) {
+            dueNow.run();
+        }
+        return ack;
     }
 }
