@@ -13,9 +13,11 @@ import java.sql.SQLException;
 public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
+    private final GroupCommit groupCommit;
 
     private Database(HikariDataSource dataSource) {
         this.dataSource = dataSource;
+        this.groupCommit = new GroupCommit(dataSource);
     }
 
     public static Database open(Settings settings) {
@@ -69,6 +71,15 @@ public final class Database implements AutoCloseable {
         } catch (Exception e) {
             throw new StoreException(e);
         }
+    }
+
+    /**
+     * Runs work in a transaction it may share with other callers arriving at the same time (group commit, see
+     * {@link GroupCommit}); returns once that transaction is committed. The work must touch only the database
+     * through {@code c}: it may be rolled back to its savepoint alone if it throws.
+     */
+    public <T> T inSharedTransaction(Work<T> work) {
+        return groupCommit.run(work);
     }
 
     @FunctionalInterface

@@ -71,8 +71,11 @@ class CrashDurabilityTest {
         int utcHour = Instant.now().atOffset(ZoneOffset.UTC).getHour();
         String zone = ZoneOffset.ofHours(12 - utcHour).getId();
 
-        // First life: the dispatcher's next round is an hour away, so confirmations stay PENDING until the crash.
-        EngineProcess first = start(dbUrl, zone, "first", 3_600_000);
+        // First life: the Cloud API cannot be reached (a closed port), so each confirmation stays PENDING, waiting
+        // for a retry, until the crash. (A booking's commit starts a dispatch round at once: a slow timer alone no
+        // longer holds them back.)
+        EngineProcess first = start(dbUrl, zone, "first", 3_600_000, Map.of("WHATSAPP_API_BASE", "http://127.0.0.1:9",
+                "CARELINE_RETRY_BASE_MS", "100", "CARELINE_MAX_SEND_ATTEMPTS", "1000"));
         first.awaitHealthy(BOOT);
 
         List<Sent> sent = new ArrayList<>();
@@ -115,7 +118,7 @@ class CrashDurabilityTest {
         assertThat(confirmationAtCrash.values()).allMatch(s -> Set.of("PENDING", "SENDING", "SENT").contains(s));
 
         // Second life on the same file: Flyway finds V1 and V2 applied, and the waiting confirmations go out.
-        EngineProcess second = start(dbUrl, zone, "second", 200);
+        EngineProcess second = start(dbUrl, zone, "second", 200, Map.of());
         second.awaitHealthy(BOOT);
         Set<String> expected = pending.stream().map(Sent::to).collect(Collectors.toSet());
         try {
@@ -151,7 +154,8 @@ class CrashDurabilityTest {
         }
     }
 
-    private EngineProcess start(String dbUrl, String zone, String name, int dispatchIntervalMs) throws Exception {
+    private EngineProcess start(String dbUrl, String zone, String name, int dispatchIntervalMs,
+                                Map<String, String> extraEnv) throws Exception {
         Map<String, String> env = new HashMap<>();
         env.put("CARELINE_MLLP_PORT", String.valueOf(EngineFixture.freePort()));
         env.put("CARELINE_HTTP_PORT", String.valueOf(EngineFixture.freePort()));
@@ -164,6 +168,7 @@ class CrashDurabilityTest {
         env.put("WHATSAPP_API_BASE", meta.baseUrl());
         env.put("WHATSAPP_PHONE_NUMBER_ID", EngineFixture.PHONE_NUMBER_ID);
         env.put("WHATSAPP_ACCESS_TOKEN", EngineFixture.TOKEN);
+        env.putAll(extraEnv);
         EngineProcess engine = EngineProcess.start(env, tmp, name);
         engines.add(engine);
         return engine;

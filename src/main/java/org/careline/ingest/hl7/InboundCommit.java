@@ -40,7 +40,8 @@ public final class InboundCommit {
     /** Records the message, applies its effect and returns the AA — or the first copy's answer to a resend. */
     public String commit(MshHeader h, Effect effect) {
         try {
-            return db.inTransaction(c -> {
+            // Shared with messages arriving on other connections at the same time: one commit for all of them.
+            return db.inSharedTransaction(c -> {
                 Instant now = clock.instant();
                 long inboundId = inbound.record(c, h.sender(), h.controlId(),
                         h.messageType() + "^" + h.triggerEvent(), "AA", null, null, null, null, now);
