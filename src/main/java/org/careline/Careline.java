@@ -5,7 +5,8 @@ import org.careline.config.Settings;
 
 /**
  * Entry point. {@code java -jar target/careline.jar} starts the engine from the checkout root;
- * {@code java -jar target/careline.jar send-hl7 FILE} sends a message file to a running engine.
+ * {@code java -jar target/careline.jar send-hl7 FILE} sends a message file to a running engine;
+ * {@code java -jar target/careline.jar bench [--quick]} runs the benchmark (README.md, "Benchmark").
  */
 public final class Careline {
 
@@ -15,6 +16,9 @@ public final class Careline {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("send-hl7")) {
             System.exit(SendHl7Command.run(args));
+        }
+        if (args.length > 0 && args[0].equals("bench")) {
+            System.exit(org.careline.bench.BenchCommand.run(args));
         }
         try {
             Engine.run(Settings.fromEnvironment());

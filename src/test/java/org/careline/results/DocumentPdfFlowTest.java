@@ -204,6 +204,9 @@ class DocumentPdfFlowTest {
             assertThat(send.json().path("template").path("components").get(0).path("parameters").get(0)
                     .path("document").path("id").asText()).isEqualTo("555000111");
         }
+        // The stand-in has answered; the dispatcher records that answer just after.
+        await().atMost(Duration.ofSeconds(10)).until(() -> "SENT".equals(
+                fx.query("SELECT status FROM outbox WHERE kind = 'DOCUMENT_ATTACHED'").get(0).get("STATUS")));
         assertThat(fx.query("SELECT status, attempts FROM outbox WHERE kind = 'DOCUMENT_ATTACHED'").get(0))
                 .containsEntry("STATUS", "SENT").containsEntry("ATTEMPTS", 2);
     }
