@@ -315,7 +315,8 @@ public final class Dispatcher implements AutoCloseable {
     private void record(Outbox.Due due, CloudApiOutcome outcome) {
         Instant now = clock.instant();
         int attempts = due.attempts() + 1;
-        db.inTransaction(c -> {
+        // Shared with the other senders recording at the same moment: one commit for all their answers.
+        db.inSharedTransaction(c -> {
             if (outcome instanceof CloudApiOutcome.Sent s) {
                 outbox.markSent(c, due.id(), s.wamid(), attempts, now);
                 LOG.info("outbox={} appointment={} kind={} sent wamid={}", due.id(), due.appointmentId(),

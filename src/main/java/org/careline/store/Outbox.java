@@ -181,6 +181,9 @@ public final class Outbox {
                 }
             }
             List<Long> claimed = new ArrayList<>();
+            // One commit for the whole batch (not one per row: with H2's WRITE_DELAY=0 each commit is a file write),
+            // each row's compare-and-set in a savepoint of its own, so a row another engine holds is skipped alone.
+            c.setAutoCommit(false);
             try (PreparedStatement upd = c.prepareStatement("UPDATE outbox SET status = 'SENDING', claimed_by = ?, "
                     + "claimed_until = ?, updated_at = ? WHERE id = ? AND (status = 'PENDING' "
                     + "OR (status = 'SENDING' AND claimed_until < ?))")) {
@@ -190,14 +193,22 @@ public final class Outbox {
                     Sql.setInstant(upd, 3, now);
                     upd.setLong(4, id);
                     Sql.setInstant(upd, 5, now);
+                    java.sql.Savepoint row = c.setSavepoint();
                     try {
                         if (upd.executeUpdate() == 1) {
                             claimed.add(id);
                         }
                     } catch (SQLException e) {
                         // Another engine holds the row (lock timeout / serialization failure): it is theirs.
+                        c.rollback(row);
                     }
                 }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
             return claimed;
         }
