@@ -2,6 +2,7 @@ package org.careline.ingest.fhir;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.careline.HttpReply;
 import org.careline.config.FhirSettings;
 import org.careline.store.Database;
 import org.careline.store.FhirSyncState;
@@ -9,8 +10,6 @@ import org.careline.store.FhirWorkQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -46,7 +45,7 @@ public final class FhirIntake {
         this.state = state;
         this.parser = parser;
         this.settings = settings;
-        this.secretDigest = settings.notifySecret() == null ? null : sha256(settings.notifySecret());
+        this.secretDigest = HttpReply.digest(settings.notifySecret());
         this.clock = clock;
     }
 
@@ -61,8 +60,7 @@ public final class FhirIntake {
         }
         if (secretDigest != null) {
             Object given = in.getHeader(FhirSettings.SECRET_HEADER);
-            // Digests of both sides have the same length: the comparison takes the same time for any value.
-            if (!(given instanceof String s) || !MessageDigest.isEqual(sha256(s), secretDigest)) {
+            if (!HttpReply.sameSecret(given instanceof String s ? s : null, secretDigest)) {
                 LOG.warn("FHIR notification refused: missing or wrong {} ({} {})", FhirSettings.SECRET_HEADER,
                         method, path.isEmpty() ? "/" : path);
                 answer(exchange, 401, OperationOutcomes.of("error", "security",
@@ -178,18 +176,6 @@ public final class FhirIntake {
     }
 
     private static void answer(Exchange exchange, int status, String body) {
-        Message out = exchange.getMessage();
-        out.removeHeaders("*");
-        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        out.setHeader(Exchange.CONTENT_TYPE, JSON_TYPE);
-        out.setBody(body);
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        HttpReply.answer(exchange, status, JSON_TYPE, body);
     }
 }

@@ -4,6 +4,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.careline.HttpReply;
 import org.careline.store.Database;
 import org.careline.store.WebhookDeliveries;
 import org.slf4j.Logger;
@@ -13,7 +14,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 
 /**
@@ -43,7 +43,7 @@ public final class WebhookIntake {
         this.db = db;
         this.deliveries = deliveries;
         this.signature = signature;
-        this.verifyTokenDigest = verifyToken == null || verifyToken.isEmpty() ? null : sha256(verifyToken);
+        this.verifyTokenDigest = verifyToken == null || verifyToken.isEmpty() ? null : HttpReply.digest(verifyToken);
         this.maxBytes = maxBytes;
         this.clock = clock;
     }
@@ -57,9 +57,7 @@ public final class WebhookIntake {
         String mode = single(in, "hub.mode");
         String token = single(in, "hub.verify_token");
         String challenge = single(in, "hub.challenge");
-        // Digests of both sides have the same length, so the comparison takes the same time for any token.
-        boolean ok = verifyTokenDigest != null && "subscribe".equals(mode) && token != null && challenge != null
-                && MessageDigest.isEqual(sha256(token), verifyTokenDigest);
+        boolean ok = "subscribe".equals(mode) && challenge != null && HttpReply.sameSecret(token, verifyTokenDigest);
         if (ok) {
             LOG.info("webhook verification handshake accepted");
             answer(exchange, 200, "text/plain; charset=UTF-8", challenge);
@@ -155,18 +153,6 @@ public final class WebhookIntake {
     }
 
     private static void answer(Exchange exchange, int status, String contentType, String body) {
-        Message out = exchange.getMessage();
-        out.removeHeaders("*");
-        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        out.setHeader(Exchange.CONTENT_TYPE, contentType);
-        out.setBody(body);
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        HttpReply.answer(exchange, status, contentType, body);
     }
 }

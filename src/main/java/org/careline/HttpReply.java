@@ -1,0 +1,43 @@
+package org.careline;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * What the HTTP beans (webhooks, FHIR notifications) answer with, and how they compare a shared secret: the
+ * answer carries none of the request's headers back and never an exception's text; secrets are compared as
+ * SHA-256 digests of equal length, so the comparison takes the same time for any value.
+ */
+public final class HttpReply {
+
+    private HttpReply() {
+    }
+
+    public static void answer(Exchange exchange, int status, String contentType, String body) {
+        Message out = exchange.getMessage();
+        out.removeHeaders("*");
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        out.setHeader(Exchange.CONTENT_TYPE, contentType);
+        out.setBody(body);
+    }
+
+    /** The digest to keep of a configured secret (null stays null: nothing configured). */
+    public static byte[] digest(String secret) {
+        if (secret == null) {
+            return null;
+        }
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether {@code given} is the secret whose digest is {@code expected}; false when either is missing. */
+    public static boolean sameSecret(String given, byte[] expected) {
+        return given != null && expected != null && MessageDigest.isEqual(digest(given), expected);
+    }
+}
