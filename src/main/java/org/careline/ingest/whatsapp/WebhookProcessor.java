@@ -9,7 +9,9 @@ import org.careline.store.WebhookDeliveries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,15 +76,23 @@ public final class WebhookProcessor {
                 LOG.warn("webhook deliveries could not be read: {}", describe(e));
                 break;
             }
-            for (WebhookDeliveries.Pending delivery : batch) {
-                try {
-                    process(delivery, total);
-                } catch (RuntimeException e) {
-                    // Its outcome could not be written (database gone?): it is still pending and comes back.
-                    LOG.warn("webhook delivery={} could not be processed: {}", delivery.id(), describe(e));
-                    return total.round();
-                }
+            // The whole batch in one transaction — one commit for up to BATCH deliveries, each item in a savepoint of
+            // its own, so an item that fails is undone alone and its delivery retried while the rest stays applied.
+            Counts counts = new Counts();
+            try {
+                db.inTransaction(c -> {
+                    for (WebhookDeliveries.Pending delivery : batch) {
+                        process(c, delivery, counts);
+                    }
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                // The outcome could not be written (database gone?): the deliveries are still pending and come back.
+                LOG.warn("webhook deliveries {}..{} could not be processed: {}", batch.get(0).id(),
+                        batch.get(batch.size() - 1).id(), describe(e));
+                return total.round();
             }
+            total.add(counts);
             if (batch.size() < BATCH) {
                 break;
             }
@@ -90,35 +100,37 @@ public final class WebhookProcessor {
         return total.round();
     }
 
-    private void process(WebhookDeliveries.Pending delivery, Counts total) {
+    /** Processes one delivery inside the batch's transaction. */
+    private void process(Connection c, WebhookDeliveries.Pending delivery, Counts total) throws SQLException {
         int attempts = delivery.attempts() + 1;
-        String body = db.inTransaction(c -> deliveries.body(c, delivery.id()));
+        String body = deliveries.body(c, delivery.id());
         WebhookPayload.Parsed parsed;
         try {
             parsed = WebhookPayload.parse(body);
         } catch (WebhookPayload.MalformedPayloadException e) {
             // Stored and answered 200 already (an error status would only make Meta send it again and again):
             // kept with the reason, never processed.
-            db.inTransaction(c -> {
-                deliveries.markProcessed(c, delivery.id(), attempts, e.getMessage(), clock.instant());
-                return null;
-            });
+            deliveries.markProcessed(c, delivery.id(), attempts, e.getMessage(), clock.instant());
             LOG.warn("webhook delivery={} not processed: {}", delivery.id(), e.getMessage());
             total.deliveries++;
             return;
         }
         List<String> failed = new ArrayList<>();
         for (WebhookPayload.Item item : parsed.items()) {
+            Savepoint before = c.setSavepoint();
             try {
-                boolean applied = apply(item, delivery.id());
-                if (!applied) {
-                    total.duplicates++;
-                } else if (item instanceof WebhookPayload.Message) {
+                apply(c, item, delivery.id());
+                if (item instanceof WebhookPayload.Message) {
                     total.messages++;
                 } else {
                     total.statuses++;
                 }
-            } catch (RuntimeException e) {
+            } catch (DuplicateMessageException duplicate) {
+                c.rollback(before);
+                total.duplicates++;
+                LOG.debug("webhook delivery={} wamid={} seen before", delivery.id(), item.wamid());
+            } catch (SQLException | RuntimeException e) {
+                c.rollback(before);
                 total.failures++;
                 failed.add(item.wamid() + " (" + describe(e) + ")");
                 LOG.warn("webhook delivery={} wamid={} not applied: {}", delivery.id(), item.wamid(), describe(e));
@@ -127,61 +139,44 @@ public final class WebhookProcessor {
         String problems = parsed.problems().isEmpty() ? null : "skipped " + String.join(", ", parsed.problems());
         Instant now = clock.instant();
         if (failed.isEmpty()) {
-            db.inTransaction(c -> {
-                deliveries.markProcessed(c, delivery.id(), attempts, problems, now);
-                return null;
-            });
+            deliveries.markProcessed(c, delivery.id(), attempts, problems, now);
             if (problems != null) {
                 LOG.warn("webhook delivery={} processed; {}", delivery.id(), problems);
             }
         } else if (attempts >= MAX_ATTEMPTS) {
             String error = "gave up after " + attempts + " attempts: " + String.join(", ", failed)
                     + (problems == null ? "" : "; " + problems);
-            db.inTransaction(c -> {
-                deliveries.markProcessed(c, delivery.id(), attempts, error, now);
-                return null;
-            });
+            deliveries.markProcessed(c, delivery.id(), attempts, error, now);
             LOG.error("webhook delivery={} gave up after {} attempts; set its processed_at to NULL to replay it",
                     delivery.id(), attempts);
         } else {
             Instant next = now.plus(Backoff.delay(attempts, RETRY_BASE, RETRY_MAX, 0.5, random));
             String error = "attempt " + attempts + " failed: " + String.join(", ", failed);
-            db.inTransaction(c -> {
-                deliveries.markRetry(c, delivery.id(), attempts, error, next);
-                return null;
-            });
+            deliveries.markRetry(c, delivery.id(), attempts, error, next);
         }
         total.deliveries++;
     }
 
-    /** Applies one item in its own transaction; false when it had been applied before. */
-    private boolean apply(WebhookPayload.Item item, long deliveryId) {
+    /**
+     * Applies one item in the caller's transaction (inside its savepoint).
+     *
+     * @throws DuplicateMessageException when it had been applied before
+     */
+    private void apply(Connection c, WebhookPayload.Item item, long deliveryId) throws SQLException {
         Instant now = clock.instant();
-        try {
-            if (item instanceof WebhookPayload.Message m) {
-                InboundMessage message = m.message();
-                db.inTransaction(c -> {
-                    long replyId = replies.record(c, message, deliveryId, now);
-                    replies.touchLastInbound(c, message.fromE164(), windowStart(message, now), now);
-                    InboundMessageSink target = sink.get();
-                    if (target == null) {
-                        throw new IllegalStateException("no bean named inboundMessageSink");
-                    }
-                    target.accept(c, message, replyId, now);
-                    return null;
-                });
-                LOG.info("webhook delivery={} inbound wamid={} type={} stored", deliveryId, message.wamid(),
-                        message.type());
-            } else if (item instanceof WebhookPayload.Status s) {
-                db.inTransaction(c -> {
-                    statuses.apply(c, s.update(), deliveryId, now);
-                    return null;
-                });
+        if (item instanceof WebhookPayload.Message m) {
+            InboundMessage message = m.message();
+            long replyId = replies.record(c, message, deliveryId, now);
+            replies.touchLastInbound(c, message.fromE164(), windowStart(message, now), now);
+            InboundMessageSink target = sink.get();
+            if (target == null) {
+                throw new IllegalStateException("no bean named inboundMessageSink");
             }
-            return true;
-        } catch (DuplicateMessageException duplicate) {
-            LOG.debug("webhook delivery={} wamid={} seen before", deliveryId, item.wamid());
-            return false;
+            target.accept(c, message, replyId, now);
+            LOG.info("webhook delivery={} inbound wamid={} type={} stored", deliveryId, message.wamid(),
+                    message.type());
+        } else if (item instanceof WebhookPayload.Status s) {
+            statuses.apply(c, s.update(), deliveryId, now);
         }
     }
 
@@ -214,6 +209,14 @@ public final class WebhookProcessor {
 
         Round round() {
             return new Round(deliveries, messages, statuses, duplicates, failures);
+        }
+
+        void add(Counts other) {
+            deliveries += other.deliveries;
+            messages += other.messages;
+            statuses += other.statuses;
+            duplicates += other.duplicates;
+            failures += other.failures;
         }
     }
 }
