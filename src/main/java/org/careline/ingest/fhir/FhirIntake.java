@@ -79,7 +79,8 @@ public final class FhirIntake {
                     : "not-supported", e.getMessage()));
             return;
         }
-        int queued = db.inTransaction(c -> store(c, n, clock.instant()));
+        // Shared with notifications arriving at the same moment: one commit for all, each 200 after its own.
+        int queued = db.inSharedTransaction(c -> store(c, n, clock.instant()));
         LOG.info("FHIR notification {} subscription={} events={} queued={}", n.kind(), n.subscription(),
                 n.events().size(), queued);
         answer(exchange, 200, OperationOutcomes.of("information", "informational", "received"));

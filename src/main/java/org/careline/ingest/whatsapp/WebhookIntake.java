@@ -108,7 +108,8 @@ public final class WebhookIntake {
         }
         String stored = text;
         String error = unprocessable;
-        long id = db.inTransaction(c -> deliveries.record(c, stored, error, clock.instant()));
+        // Shared with POSTs arriving at the same moment: one commit for all of them, each 200 after its own.
+        long id = db.inSharedTransaction(c -> deliveries.record(c, stored, error, clock.instant()));
         if (error != null) {
             LOG.warn("webhook delivery={} stored but not processed: {}", id, error);
         } else {
