@@ -7,8 +7,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.OffsetDateTime;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -132,6 +135,7 @@ public final class BenchCommand {
 
             int due = ingest(generator, env, dbUrl, baseline, cloud);
             dispatchWebhooksE2e(generator, env, dbUrl, cloud, due);
+            scale(generator, env, dbUrl, cloud);
         }
         rows.add(new ScenarioResult("memory", engines, Double.NaN, LatencyStats.NONE, null, null, peakHeap,
                 peakRss, "N = engine processes; peaks over all of them (each -Xmx256m): heap = largest occupancy a GC found"
@@ -189,6 +193,10 @@ public final class BenchCommand {
             add(new ScenarioResult("ingest", n, r.throughputPerSecond(), LatencyStats.ofNanos(r.ackLatencyNanos()),
                     baseline, null, engine.peakHeapMiB(), engine.peakRssMiB(), note));
             engine.stop();
+            // The claim query with scenario 1's confirmations all due: what scenario 5 compares against.
+            try (Connection c = DriverManager.getConnection(dbUrl, "careline", "")) {
+                claimWithoutStored = timeClaimQuery(c);
+            }
             return due;
         } finally {
             cloud.hold(false);
@@ -284,6 +292,103 @@ public final class BenchCommand {
                 "SIU at %d/s for %d s; latency = ACK received -> Cloud API request for that patient; %d of %d"
                         + " confirmations seen; ACK p99 %.1f ms", options.e2eRate(), options.e2eSeconds(),
                 latencies.size(), count, LatencyStats.ofNanos(r.ackLatencyNanos()).p99Millis())));
+    }
+
+    /**
+     * Scenario 5: 1,000,000 future reminders stored (written straight into the stopped engine's database), then
+     * the dispatcher's claim query timed and scenario 1's ingest run again, each against the figures without them.
+     */
+    private void scale(SiuGenerator generator, Map<String, String> baseEnv, String dbUrl, CloudApiStandIn cloud)
+            throws Exception {
+        int stored = options.quick() ? 100_000 : SCALE_STORED;
+        LatencyStats claimBefore = claimWithoutStored;
+        try (Connection c = DriverManager.getConnection(dbUrl, "careline", "")) {
+            long t0 = System.nanoTime();
+            seedFutureReminders(c, stored);
+            log("scale: %d future reminders stored in %.0f s", stored, (System.nanoTime() - t0) / 1e9);
+        }
+        double emptyThroughput = rows.stream().filter(r -> r.scenario().equals("ingest")).findFirst()
+                .map(ScenarioResult::throughputPerSecond).orElse(Double.NaN);
+        Map<String, String> env = new HashMap<>(baseEnv);
+        env.put("CARELINE_DISPATCH_INTERVAL_MS", "86400000");
+        cloud.hold(true);
+        try (EngineUnderTest engine = startEngine("engine-scale", env)) {
+            int n = options.ingestN();
+            int offset = options.ingestN() + options.warmupN() + options.e2eSeconds() * options.e2eRate();
+            MllpLoad.run("127.0.0.1", mllpPort(env), CONNECTIONS, options.warmupN(),
+                    i -> generator.generate(offset + n + i).text(), 0);
+            MllpLoad.Result r = MllpLoad.run("127.0.0.1", mllpPort(env), CONNECTIONS, n,
+                    i -> generator.generate(offset + i).text(), 0);
+            double heap = engine.peakHeapMiB();
+            double rss = engine.peakRssMiB();
+            engine.stop();
+            // Timed as in scenario 1: on the stopped engine's database, opened directly (not over AUTO_SERVER).
+            LatencyStats claimAfter;
+            try (Connection c = DriverManager.getConnection(dbUrl, "careline", "")) {
+                claimAfter = timeClaimQuery(c);
+            }
+            add(new ScenarioResult("scale ingest", n, r.throughputPerSecond(),
+                    LatencyStats.ofNanos(r.ackLatencyNanos()), emptyThroughput, null, heap,
+                    rss, String.format(Locale.ROOT, "scenario 1 again with %d future reminders "
+                            + "stored; baseline/ratio = scenario 1 on the database without them; %d AA of %d",
+                    stored, r.accepted(), r.sent())));
+            add(new ScenarioResult("scale claim", stored, 1000.0 / Math.max(claimAfter.p50Millis(), 1e-3),
+                    claimAfter, 1000.0 / Math.max(claimBefore.p50Millis(), 1e-3), null, heap,
+                    rss, String.format(Locale.ROOT, "the dispatcher's claim query (the 500 oldest "
+                            + "due rows) timed %d times with this scenario's confirmations due and %d future reminders "
+                            + "stored; throughput = queries/s at p50; baseline/ratio = the same at the end of scenario 1, "
+                            + "as many confirmations due and none of them stored (p50 %.2f ms)", CLAIM_RUNS, stored,
+                    claimBefore.p50Millis())));
+        } finally {
+            cloud.hold(false);
+        }
+    }
+
+    private static final int SCALE_STORED = 1_000_000;
+    private LatencyStats claimWithoutStored = LatencyStats.NONE;
+    private static final int CLAIM_RUNS = 200;
+
+    /** The claim query exactly as the dispatcher runs it (Outbox.claimDue), timed. */
+    private static LatencyStats timeClaimQuery(Connection c) throws SQLException {
+        long[] took = new long[CLAIM_RUNS];
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM outbox WHERE status = 'PENDING' AND due_at <= ? "
+                + "ORDER BY due_at, id FETCH FIRST 500 ROWS ONLY")) {
+            for (int i = 0; i < CLAIM_RUNS; i++) {
+                long t0 = System.nanoTime();
+                ps.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rs.getLong(1);
+                    }
+                }
+                took[i] = System.nanoTime() - t0;
+            }
+        }
+        return LatencyStats.ofNanos(took);
+    }
+
+    /** {@code count} PENDING reminders due 30 days and more from now, spread over the stored appointments. */
+    private static void seedFutureReminders(Connection c, int count) throws SQLException {
+        long appointments = count(c, "SELECT MAX(id) FROM appointment");
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        c.setAutoCommit(false);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (appointment_id, recipient_phone, kind, "
+                + "label, due_at, status, attempts, created_at, updated_at) SELECT 1 + MOD(X, ?), '+16082710000', "
+                + "'REMINDER', 'seeded', DATEADD(SECOND, X, CAST(? AS TIMESTAMP WITH TIME ZONE)), 'PENDING', 0, ?, ? "
+                + "FROM SYSTEM_RANGE(1, ?)")) {
+            int chunk = 100_000;
+            for (int from = 0; from < count; from += chunk) {
+                ps.setLong(1, appointments);
+                ps.setObject(2, now.plusDays(30).plusSeconds(from));
+                ps.setObject(3, now);
+                ps.setObject(4, now);
+                ps.setInt(5, Math.min(chunk, count - from));
+                ps.executeUpdate();
+                c.commit();
+            }
+        } finally {
+            c.setAutoCommit(true);
+        }
     }
 
     private EngineUnderTest startEngine(String name, Map<String, String> env) throws Exception {
