@@ -35,13 +35,31 @@ public final class EngineProcess implements AutoCloseable {
 
     /** Starts {@code java -cp <this JVM's class path> org.careline.Careline}; output files go under {@code dir}. */
     public static EngineProcess start(Map<String, String> env, Path dir, String name) throws IOException {
-        Path out = dir.resolve(name + ".out.log");
-        Path err = dir.resolve(name + ".err.log");
-        List<String> command = new ArrayList<>(List.of(
+        return launch(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"),
-                "org.careline.Careline"));
+                "org.careline.Careline"), env, dir, name);
+    }
+
+    /**
+     * Starts the packaged engine as production runs it: {@code java -Xmx256m -jar target/careline.jar}. For tests
+     * that run after {@code package} (the failsafe *ReliabilityIT suites).
+     */
+    public static EngineProcess startJar(Map<String, String> env, Path dir, String name) throws IOException {
+        Path jar = Path.of("target", "careline.jar").toAbsolutePath();
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run after mvn package");
+        }
+        return launch(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", jar.toString()), env, dir, name);
+    }
+
+    private static EngineProcess launch(List<String> command, Map<String, String> env, Path dir, String name)
+            throws IOException {
+        Path out = dir.resolve(name + ".out.log");
+        Path err = dir.resolve(name + ".err.log");
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(Path.of("").toAbsolutePath().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
