@@ -1,5 +1,7 @@
 package org.careline.bench;
 
+import org.careline.store.Outbox;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -351,8 +353,7 @@ public final class BenchCommand {
     /** The claim query exactly as the dispatcher runs it (Outbox.claimDue), timed. */
     private static LatencyStats timeClaimQuery(Connection c) throws SQLException {
         long[] took = new long[CLAIM_RUNS];
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM outbox WHERE status = 'PENDING' AND due_at <= ? "
-                + "ORDER BY due_at, id FETCH FIRST 500 ROWS ONLY")) {
+        try (PreparedStatement ps = c.prepareStatement(Outbox.claimDueSql(500))) {
             for (int i = 0; i < CLAIM_RUNS; i++) {
                 long t0 = System.nanoTime();
                 ps.setObject(1, OffsetDateTime.now(ZoneOffset.UTC));

@@ -156,6 +156,16 @@ public final class Outbox {
     }
 
     /**
+     * The oldest {@code limit} due messages. The ORDER BY repeats the constant {@code status} so that it matches
+     * {@code ix_outbox_status_due} column for column: H2 then reads the index in order and stops after
+     * {@code limit} rows, where {@code ORDER BY due_at, id} made it read and sort every due row.
+     */
+    public static String claimDueSql(int limit) {
+        return "SELECT id FROM outbox WHERE status = 'PENDING' AND due_at <= ? ORDER BY status, due_at, id "
+                + "FETCH FIRST " + limit + " ROWS ONLY";
+    }
+
+    /**
      * Claims up to {@code limit} due messages for {@code owner}. Each row is taken with a compare-and-set on its
      * status, so with several engines on one database every row goes to exactly one of them. Claims that a crashed
      * engine left behind become claimable again once their lease ends.
@@ -163,8 +173,7 @@ public final class Outbox {
     public List<Long> claimDue(DataSource ds, String owner, Instant now, Duration lease, int limit) throws SQLException {
         List<Long> candidates = new ArrayList<>();
         try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT id FROM outbox WHERE status = 'PENDING' AND due_at <= ? "
-                     + "ORDER BY due_at, id FETCH FIRST " + limit + " ROWS ONLY")) {
+             PreparedStatement ps = c.prepareStatement(claimDueSql(limit))) {
             Sql.setInstant(ps, 1, now);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -40,7 +40,8 @@ public final class WebhookDeliveries {
     public List<Pending> pending(Connection c, Instant now, int limit) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT id, attempts FROM webhook_delivery "
                 + "WHERE processed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?) "
-                + "ORDER BY id FETCH FIRST " + limit + " ROWS ONLY")) {
+                // processed_at (NULL here) leads the ORDER BY so H2 reads ix_webhook_delivery_pending in order.
+                + "ORDER BY processed_at, id FETCH FIRST " + limit + " ROWS ONLY")) {
             Sql.setInstant(ps, 1, now);
             try (ResultSet rs = ps.executeQuery()) {
                 List<Pending> out = new ArrayList<>();

@@ -106,6 +106,37 @@ class OutboxClaimTest {
         assertThat(outbox.claimDue(db.dataSource(), "other", NOW.plusSeconds(301), Duration.ofMinutes(5), 10)).hasSize(1);
     }
 
+    @Test
+    void theClaimQueryReadsTheOldestDueRowsInIndexOrderAndStopsAtItsLimit() throws Exception {
+        long appointment = seedAppointment(db);
+        List<PlannedMessage> rows = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            rows.add(new PlannedMessage(MessageKind.REMINDER, "due" + i, NOW.minusSeconds(i)));
+            rows.add(new PlannedMessage(MessageKind.REMINDER, "future" + i, NOW.plus(Duration.ofDays(30 + i))));
+        }
+        db.inTransaction(c -> { outbox.add(c, appointment, rows, NOW); return null; });
+
+        try (Connection c = db.dataSource().getConnection();
+             var ps = c.prepareStatement("EXPLAIN ANALYZE " + Outbox.claimDueSql(100))) {
+            Sql.setInstant(ps, 1, NOW);
+            var rs = ps.executeQuery();
+            rs.next();
+            String plan = rs.getString(1);
+            // H2 reports the rows it read; with 2,000 due and 2,000 future rows it must read about 100, not 2,000.
+            var scanned = java.util.regex.Pattern.compile("scanCount: (\\d+)").matcher(plan);
+            assertThat(scanned.find()).as(plan).isTrue();
+            assertThat(Integer.parseInt(scanned.group(1))).as(plan).isLessThanOrEqualTo(101);
+        }
+        List<Long> claimed = outbox.claimDue(db.dataSource(), "engine", NOW, Duration.ofMinutes(5), 100);
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            var rs = s.executeQuery("SELECT MIN(due_at) AS first_due, MAX(due_at) AS last_due FROM outbox WHERE status = 'SENDING'");
+            rs.next();
+            assertThat(claimed).hasSize(100);
+            assertThat(Sql.getInstant(rs, "first_due")).as("the oldest due rows first").isEqualTo(NOW.minusSeconds(1_999));
+            assertThat(Sql.getInstant(rs, "last_due")).isEqualTo(NOW.minusSeconds(1_900));
+        }
+    }
+
     private static long seedAppointment(Database db) {
         return db.inTransaction(c -> {
             try (Statement s = c.createStatement()) {
