@@ -15,6 +15,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DatabaseTransactionTest {
 
     @Test
+    void h2ConnectionsKeepEnoughParsedStatementsForAMessagesWholeTransaction() throws Exception {
+        try (Database db = Database.open(Settings.from(Map.of("CARELINE_DB_URL",
+                "jdbc:h2:mem:cache-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")))) {
+            String size = db.inTransaction(c -> {
+                try (var rs = c.createStatement().executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
+                        + "WHERE SETTING_NAME = 'QUERY_CACHE_SIZE'")) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            });
+            assertThat(size).isEqualTo("64");
+        }
+        assertThat(Database.withStatementCache("jdbc:h2:mem:x;query_cache_size=5")).endsWith("=5");
+        assertThat(Database.withStatementCache("jdbc:postgresql://db/careline")).isEqualTo("jdbc:postgresql://db/careline");
+    }
+
+    @Test
     void anErrorThrownByTheWorkRollsItBackLikeAnException() throws Exception {
         try (Database db = Database.open(Settings.from(Map.of("CARELINE_DB_URL",
                 "jdbc:h2:mem:tx-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")))) {

@@ -2,7 +2,6 @@ package org.careline.ingest.hl7;
 
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.model.Message;
-import ca.uhn.hl7v2.util.Terser;
 import org.careline.config.OruMapping;
 import org.careline.results.DocumentPdf;
 import org.careline.results.ResultNotices;
@@ -50,7 +49,7 @@ public final class MdmIngest {
                     + "' is not accepted; accepted: MDM^" + String.join(", MDM^", d.triggers()), 201, "MSH", 9);
         }
         OruMapper.Patient patient = mapper.patient(received);
-        Terser t = new Terser(received.message());
+        SegmentReads t = new SegmentReads(received.message());
         String documentId = OruMapper.first(t, d.documentId());
         if (documentId == null) {
             throw new ApplicationErrorException("Required document number missing (looked in TXA-12)", 101, "TXA", 12);

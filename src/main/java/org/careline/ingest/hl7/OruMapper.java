@@ -85,7 +85,7 @@ public final class OruMapper {
 
     /** The patient, site and mobile number, read from the message-level paths of oru.yaml. */
     public Patient patient(ReceivedHl7 received) throws ApplicationErrorException {
-        Terser t = new Terser(received.message());
+        SegmentReads t = new SegmentReads(received.message());
         String patientId = first(t, mapping.patient("patientId"));
         if (patientId == null) {
             throw new ApplicationErrorException("Required patient id missing (looked in PID-3, PID-2)", 101, "PID", 3);
@@ -108,7 +108,7 @@ public final class OruMapper {
                 SiuMapper.language(first(t, mapping.patient("language"))), site.code());
     }
 
-    static String first(Terser t, List<String> paths) {
+    static String first(SegmentReads t, List<String> paths) {
         for (String p : paths) {
             String v = read(t, p);
             if (v != null) {
@@ -118,7 +118,7 @@ public final class OruMapper {
         return null;
     }
 
-    private static String read(Terser t, String path) {
+    private static String read(SegmentReads t, String path) {
         try {
             return SiuMapper.clean(t.get(path));
         } catch (HL7Exception | RuntimeException e) {

@@ -57,7 +57,7 @@ public final class SiuMapper {
         AppointmentAction action = actionFor(received.triggerEvent()).orElseThrow(() ->
                 new ApplicationRejectException("SIU trigger event '" + received.triggerEvent()
                         + "' is not accepted; accepted: SIU^" + String.join(", SIU^", triggers()), 201, "MSH", 9));
-        Terser t = new Terser(received.message());
+        SegmentReads t = new SegmentReads(received.message());
 
         String externalId = required(t, "appointmentId", "appointment id");
         String patientId = required(t, "patientId", "patient id");
@@ -88,7 +88,7 @@ public final class SiuMapper {
                         received.header().version()));
     }
 
-    private String required(Terser t, String field, String what) throws ApplicationErrorException {
+    private String required(SegmentReads t, String field, String what) throws ApplicationErrorException {
         String v = first(t, field);
         if (v == null) {
             throw missing(field, what);
@@ -118,7 +118,7 @@ public final class SiuMapper {
     }
 
     /** The first non-empty value among the field's sources. */
-    private String first(Terser t, String field) {
+    private String first(SegmentReads t, String field) {
         for (Source s : mapping.sources(field)) {
             String v = read(t, s);
             if (v != null) {
@@ -129,7 +129,7 @@ public final class SiuMapper {
     }
 
     /** Every non-empty value among the field's sources, in order. */
-    private List<String> all(Terser t, String field) {
+    private List<String> all(SegmentReads t, String field) {
         List<String> values = new ArrayList<>();
         for (Source s : mapping.sources(field)) {
             String v = read(t, s);
@@ -140,7 +140,7 @@ public final class SiuMapper {
         return values;
     }
 
-    private Instant time(Terser t, String field, Site site) {
+    private Instant time(SegmentReads t, String field, Site site) {
         for (Source s : mapping.sources(field)) {
             String v = read(t, s);
             if (v != null) {
@@ -153,7 +153,7 @@ public final class SiuMapper {
         return null;
     }
 
-    private Integer duration(Terser t, Instant start, Site site) {
+    private Integer duration(SegmentReads t, Instant start, Site site) {
         Instant end = time(t, "end", site);
         if (start != null && end != null && end.isAfter(start)) {
             return (int) Duration.between(start, end).toMinutes();
@@ -187,7 +187,7 @@ public final class SiuMapper {
     }
 
     /** Reads one source: a Terser path, rendered as the source's format says. Absent or unreadable → null. */
-    private String read(Terser t, Source s) {
+    private String read(SegmentReads t, Source s) {
         try {
             String value = switch (s.format()) {
                 case "person" -> composite(t, s.path(), 6, 3, 2);
@@ -203,7 +203,7 @@ public final class SiuMapper {
     }
 
     /** Joins the given components (prefix, given, family) of an XCN/XPN-like field. */
-    private String composite(Terser t, String path, int... components) throws HL7Exception {
+    private String composite(SegmentReads t, String path, int... components) throws HL7Exception {
         Field f = field(t, path);
         if (f == null) {
             return null;
@@ -219,7 +219,7 @@ public final class SiuMapper {
     }
 
     /** A PL field as "point of care room, facility". */
-    private String place(Terser t, String path) throws HL7Exception {
+    private String place(SegmentReads t, String path) throws HL7Exception {
         Field f = field(t, path);
         if (f == null) {
             return null;
@@ -235,7 +235,7 @@ public final class SiuMapper {
     }
 
     /** The path read from every repetition of its segment ("/NTE-3" → NTE(0)-3, NTE(1)-3, ...), joined. */
-    private String repetitions(Terser t, String path) {
+    private String repetitions(SegmentReads t, String path) {
         int dash = path.indexOf('-');
         if (dash < 0) {
             return null;
@@ -258,13 +258,13 @@ public final class SiuMapper {
     }
 
     /** The numbers of a repeating XTN field (shared with the ORU/MDM mappers). */
-    static List<PhoneCandidate> candidates(Terser t, SiuMapping.PhoneField pf) {
+    static List<PhoneCandidate> candidates(SegmentReads t, SiuMapping.PhoneField pf) {
         List<PhoneCandidate> list = new ArrayList<>();
         if (pf == null) {
             return list;
         }
         try {
-            Segment seg = t.getSegment(pf.segment());
+            Segment seg = t.segment(pf.segment());
             Type[] reps = seg.getField(pf.field());
             for (int r = 0; r < reps.length; r++) {
                 String number = clean(Terser.get(seg, pf.field(), r, 1, 1));
@@ -284,12 +284,12 @@ public final class SiuMapper {
     private record Field(Segment segment, int number, int rep) {
     }
 
-    private static Field field(Terser t, String path) throws HL7Exception {
+    private static Field field(SegmentReads t, String path) throws HL7Exception {
         Matcher m = FIELD_PATH.matcher(path);
         if (!m.matches()) {
             return null;
         }
-        Segment seg = t.getSegment(m.group(1));
+        Segment seg = t.segment(m.group(1));
         int rep = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
         return new Field(seg, Integer.parseInt(m.group(2)), rep);
     }
@@ -304,16 +304,25 @@ public final class SiuMapper {
      * Language codes as feeds send them (en, EN, eng, en-US, "ara^...") → ISO 639-1 where one exists. Public so the
      * FHIR mappers read a language the same way.
      */
+    private static final Map<String, String> ISO_639_1_BY_639_2 = iso639();
+
+    private static Map<String, String> iso639() {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (String iso : Locale.getISOLanguages()) {
+            m.putIfAbsent(new Locale(iso).getISO3Language(), iso);
+        }
+        return Map.copyOf(m);
+    }
+
     public static String language(String raw) {
         if (raw == null) {
             return null;
         }
         String code = raw.trim().toLowerCase(Locale.ROOT).split("[-_]")[0];
         if (code.length() == 3) {
-            for (String iso : Locale.getISOLanguages()) {
-                if (new Locale(iso).getISO3Language().equals(code)) {
-                    return iso;
-                }
+            String iso = ISO_639_1_BY_639_2.get(code);
+            if (iso != null) {
+                return iso;
             }
         }
         return code.isEmpty() ? null : code;
