@@ -92,10 +92,15 @@ public final class Outbox {
                 ps.addBatch();
             }
             ps.executeBatch();
-            try (ResultSet keys = ps.getGeneratedKeys()) {
+            try (ResultSet keys = ps.getGeneratedKeys();
+                 PreparedStatement events = c.prepareStatement(
+                         "INSERT INTO message_event (outbox_id, event, detail, recorded_at) VALUES (?, 'queued', NULL, ?)")) {
                 while (keys.next()) {
-                    logEvent(c, keys.getLong(1), "queued", null, now);
+                    events.setLong(1, keys.getLong(1));
+                    Sql.setInstant(events, 2, now);
+                    events.addBatch();
                 }
+                events.executeBatch();
             }
         }
     }

@@ -50,6 +50,9 @@ class ReplyToSchedulingSystemTest {
         Siu siu = Siu.booking(NOW.plus(Duration.ofDays(3))).placerId("PL-9").fillerId("FL-9");
         Flow.accepted(fx, siu);
         await().atMost(Duration.ofSeconds(10)).until(() -> fx.meta.received().size() == 1);
+        // The stand-in has the request before the engine has recorded its answer: wait for the wamid.
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.count(
+                "SELECT COUNT(*) FROM outbox WHERE kind = 'CONFIRMATION' AND wamid IS NOT NULL") == 1);
         String confirmationWamid = (String) fx.query("SELECT wamid FROM outbox WHERE kind = 'CONFIRMATION'")
                 .get(0).get("WAMID");
 

@@ -39,6 +39,9 @@ class PostgresConversationTest {
                 Siu siu = Siu.booking(NOW.plus(Duration.ofDays(3))).placerId("PG-PL").fillerId("PG-FL");
                 Flow.accepted(fx, siu);
                 await().atMost(Duration.ofSeconds(10)).until(() -> fx.meta.received().size() == 1);
+                // The stand-in has the request before the engine has recorded its answer: wait for the wamid.
+                await().atMost(Duration.ofSeconds(10)).until(() -> fx.count(
+                        "SELECT COUNT(*) FROM outbox WHERE kind = 'CONFIRMATION' AND wamid IS NOT NULL") == 1);
                 String wamid = (String) fx.query("SELECT wamid FROM outbox WHERE kind = 'CONFIRMATION'").get(0).get("WAMID");
 
                 assertThat(MetaWebhooks.post(fx, MetaWebhooks.statusPayload(
