@@ -1,5 +1,8 @@
 package org.careline.reliability;
 
+import org.careline.support.EngineProcess;
+
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -39,6 +42,26 @@ public final class SecretsInLogs {
 
     public int size() {
         return watched.size();
+    }
+
+    /**
+     * Every watched value found in what these engines wrote to standard output and standard error, each reported
+     * once with the first log line holding it (for the failure message), or an empty list.
+     */
+    public List<String> foundInEngines(EngineProcess... engines) throws IOException {
+        StringBuilder all = new StringBuilder();
+        for (EngineProcess e : engines) {
+            all.append(e.stdout()).append('\n').append(e.stderr()).append('\n');
+        }
+        String log = all.toString();
+        List<String> found = new ArrayList<>();
+        for (String w : foundIn(log)) {
+            int at = log.indexOf(w);
+            int start = log.lastIndexOf('\n', at) + 1;
+            int end = log.indexOf('\n', at);
+            found.add(w + "  <- " + log.substring(start, end < 0 ? log.length() : Math.min(end, start + 300)));
+        }
+        return found;
     }
 
     /** Every watched value found in {@code log}, or an empty list. */

@@ -12,6 +12,11 @@ import org.careline.ingest.fhir.FhirNotification.Kind;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Resource;
 
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,6 +50,10 @@ public final class NotificationParser {
     /** [base/]Type/id[/_history/vid], the base being anything up to the type. */
     private static final Pattern REFERENCE =
             Pattern.compile("(?:.*/)?([A-Z][A-Za-z]+)/([A-Za-z0-9\\-.]{1,64})(?:/_history/([A-Za-z0-9\\-.]{1,64}))?/?");
+
+    /** Deepest XML element nesting accepted; real notifications stay under 20, HAPI overflows a stack at ~2,000. */
+    static final int MAX_XML_DEPTH = 200;
+    private static final XMLInputFactory XML_INPUT = xmlInput();
 
     private final FhirContext fhir = FhirContext.forR4Cached();
     private final ObjectMapper json = new ObjectMapper();
@@ -270,6 +279,7 @@ public final class NotificationParser {
         Format format = format(contentType, body);
         String text = new String(body, StandardCharsets.UTF_8);
         if (format == Format.XML) {
+            checkXmlDepth(body);
             try {
                 IBaseResource r = parser(Format.XML).parseResource(text);
                 text = parser(Format.JSON).encodeResourceToString(r);
@@ -287,6 +297,46 @@ public final class NotificationParser {
         } catch (JsonProcessingException e) {
             throw new FhirInputException("Body is not valid JSON");
         }
+    }
+
+    /**
+     * Refuses XML nested deeper than {@value #MAX_XML_DEPTH} elements before HAPI sees it: HAPI's model recurses
+     * per level (Element.isEmpty over nested extensions), so a few thousand levels overflow a worker thread's stack
+     * and the request would be answered 500 (and retried by the server forever). JSON needs no such pass: Jackson
+     * refuses nesting over 1,000 levels by itself. Streaming, no DTDs, no external entities.
+     */
+    private static void checkXmlDepth(byte[] body) throws FhirInputException {
+        XMLStreamReader reader = null;
+        try {
+            reader = XML_INPUT.createXMLStreamReader(new ByteArrayInputStream(body));
+            int depth = 0;
+            while (reader.hasNext()) {
+                int event = reader.next();
+                if (event == XMLStreamConstants.START_ELEMENT && ++depth > MAX_XML_DEPTH) {
+                    throw new FhirInputException("Body nests elements deeper than " + MAX_XML_DEPTH + " levels");
+                } else if (event == XMLStreamConstants.END_ELEMENT) {
+                    depth--;
+                }
+            }
+        } catch (XMLStreamException | RuntimeException e) {
+            // The parser's message may quote the body: never pass it on.
+            throw new FhirInputException("Body is not a FHIR R4 resource in XML (R4B notifications: send JSON)");
+        } finally {
+            if (reader != null) {
+                try {
+                    reader.close();
+                } catch (XMLStreamException ignored) {
+                    // nothing held but the byte array
+                }
+            }
+        }
+    }
+
+    private static XMLInputFactory xmlInput() {
+        XMLInputFactory f = XMLInputFactory.newFactory();
+        f.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        f.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        return f;
     }
 
     private static Format format(String contentType, byte[] body) throws FhirInputException {

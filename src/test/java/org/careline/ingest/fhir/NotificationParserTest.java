@@ -386,4 +386,34 @@ class NotificationParserTest {
         assertThatThrownBy(() -> parser.parse("PUT", "/Patient/example", JSON, patient))
                 .isInstanceOf(FhirInputException.class);
     }
+
+    @Test
+    void xmlNestedDeeperThanTheLimitIsRefusedBeforeHapiRecursesIntoIt() throws Exception {
+        // 20,000 nested extensions: HAPI's Element.isEmpty recursion overflowed the stack (answered 500, retried).
+        int n = 20_000;
+        String deep = "<Appointment xmlns=\"http://hl7.org/fhir\"><id value=\"1\"/>"
+                + "<extension url=\"http://x\">".repeat(n) + "<valueString value=\"Jane\"/>"
+                + "</extension>".repeat(n) + "</Appointment>";
+        FhirInputException e = rejected("PUT", "/Appointment/1", "application/fhir+xml", deep);
+        assertThat(e.httpStatus()).isEqualTo(400);
+        assertThat(e.getMessage()).contains("deeper than " + NotificationParser.MAX_XML_DEPTH).doesNotContain("Jane");
+        // Unclosed, and as deep as it gets within the body limit: the same answer, never a parse of it by HAPI.
+        assertThat(rejected("PUT", "/Appointment/1", "application/fhir+xml",
+                "<Appointment xmlns=\"http://hl7.org/fhir\">" + "<a>".repeat(100_000)).httpStatus()).isEqualTo(400);
+        // Nesting within the limit is still read (unknown extensions are HAPI's business).
+        int ok = NotificationParser.MAX_XML_DEPTH - 2;
+        String fine = "<Appointment xmlns=\"http://hl7.org/fhir\"><id value=\"1\"/><status value=\"booked\"/>"
+                + "<extension url=\"http://x\">".repeat(ok) + "<valueString value=\"v\"/>"
+                + "</extension>".repeat(ok) + "</Appointment>";
+        assertThat(parse("PUT", "/Appointment/1", "application/fhir+xml", fine).kind()).isEqualTo(Kind.RESOURCE_CHANGED);
+    }
+
+    @Test
+    void xmlWithADoctypeIsRefusedWithoutReadingEntities() {
+        String xxe = "<?xml version=\"1.0\"?><!DOCTYPE Appointment [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+                + "<Appointment xmlns=\"http://hl7.org/fhir\"><id value=\"1\"/><comment value=\"&x;\"/></Appointment>";
+        FhirInputException e = rejected("PUT", "/Appointment/1", "application/fhir+xml", xxe);
+        assertThat(e.httpStatus()).isEqualTo(400);
+        assertThat(e.getMessage()).doesNotContain("root:").doesNotContain("passwd");
+    }
 }
