@@ -43,26 +43,29 @@ public final class BenchCommand {
 
     /** What to run: N per scenario and the stand-in's latency. */
     record Options(boolean quick, int ingestN, int warmupN, int webhookN, int e2eSeconds, int e2eRate,
-                   long latencyMillis) {
+                   long latencyMillis, int webhookClients) {
 
         static Options parse(String[] args) {
             boolean quick = false;
             Integer n = null;
             long latency = 50;
+            int webhookClients = 8;
             for (int i = 1; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick" -> quick = true;
                     case "--n" -> n = Integer.parseInt(args[++i]);
                     case "--latency-ms" -> latency = Long.parseLong(args[++i]);
+                    case "--webhook-clients" -> webhookClients = Integer.parseInt(args[++i]);
                     default -> throw new IllegalArgumentException("unknown bench option: " + args[i]
-                            + " (bench [--quick] [--n N] [--latency-ms L])");
+                            + " (bench [--quick] [--n N] [--latency-ms L] [--webhook-clients C])");
                 }
             }
             int ingest = n != null ? n : quick ? 2_000 : 20_000;
             // Webhooks: 2.5 statuses per SIU (50,000 for 20,000), half in POSTs of 1, half in POSTs of 100.
             int webhooks = n != null ? n * 5 / 2 : quick ? 5_000 : 50_000;
             int seconds = n != null ? 3 : quick ? 10 : 30;
-            return new Options(quick, ingest, Math.max(100, ingest / 10), webhooks, seconds, 100, latency);
+            return new Options(quick, ingest, Math.max(100, ingest / 10), webhooks, seconds, 100, latency,
+                    webhookClients);
         }
     }
 
@@ -248,7 +251,8 @@ public final class BenchCommand {
             List<String[]> slice = statuses.subList(part[0], part[0] + part[1]);
             int perPost = part[2];
             long stored = count(db, "SELECT COUNT(*) FROM message_status");
-            WebhookLoad.Result r = WebhookLoad.run(url, APP_SECRET, PHONE_NUMBER_ID, slice, perPost, 8);
+            WebhookLoad.Result r = WebhookLoad.run(url, APP_SECRET, PHONE_NUMBER_ID, slice, perPost,
+                    options.webhookClients());
             awaitCount(() -> count(db, "SELECT COUNT(*) FROM message_status") - stored, slice.size(),
                     "statuses applied");
             long applied = System.nanoTime();
@@ -256,11 +260,11 @@ public final class BenchCommand {
             long read = count(db, "SELECT COUNT(*) FROM outbox WHERE delivery_status = 'read'");
             add(new ScenarioResult("webhooks x" + perPost, slice.size(), slice.size() * 1e9 / (applied - r.startNanos()),
                     LatencyStats.ofNanos(r.latencyNanos()), null, null, engine.peakHeapMiB(), engine.peakRssMiB(),
-                    String.format(Locale.ROOT, "%d POSTs (%d answered 200, %.0f POST/s) of %d status(es) each, 8 "
+                    String.format(Locale.ROOT, "%d POSTs (%d answered 200, %.0f POST/s) of %d status(es) each, %d "
                                     + "clients; throughput = statuses applied/s until message_status held them all; "
                                     + "%d deliveries unprocessed then, outbox rows read so far %d%s",
                             r.posts(), r.ok(), r.posts() * 1e9 / (r.endNanos() - r.startNanos()), perPost,
-                            unprocessed, read, r.errors().isEmpty() ? "" : "; errors " + r.errors())));
+                            options.webhookClients(), unprocessed, read, r.errors().isEmpty() ? "" : "; errors " + r.errors())));
         }
     }
 
