@@ -164,6 +164,8 @@ public final class Engine implements AutoCloseable {
         main.addInitialProperty("camel.server.port", String.valueOf(s.httpPort()));
         main.addInitialProperty("camel.server.host", "0.0.0.0");
         main.addInitialProperty("careline.mllp.port", String.valueOf(s.mllpPort()));
+        main.addInitialProperty("careline.mllp.idle-timeout-ms", String.valueOf(s.mllpIdleTimeoutMillis()));
+        main.addInitialProperty("careline.mllp.receive-timeout-ms", String.valueOf(s.mllpReceiveTimeoutMillis()));
         main.addInitialProperty("careline.dispatch.interval-ms", String.valueOf(s.dispatchIntervalMillis()));
         main.addInitialProperty("careline.sandbox", String.valueOf(s.sandbox()));
         main.addInitialProperty("careline.whatsapp.timeout-ms", String.valueOf(s.sendTimeoutMillis()));
@@ -193,6 +195,9 @@ public final class Engine implements AutoCloseable {
         main.bind("mllp", new PipeliningMllpComponent());
         // camel-mllp must never write message content (PHI) to the log.
         main.addInitialProperty("camel.component.mllp.logPhi", "false");
+        // logPhi does not reach the WARNs about bytes outside a frame, data after one or a frame cut short: they print
+        // the bytes themselves (message content) up to logPhiMaxBytes. 1 is the least it takes (0 means all of them).
+        main.addInitialProperty("camel.component.mllp.logPhiMaxBytes", "1");
         // HttpClient 5 by default re-sends a request answered 429 or 503 a second later, unseen by the dispatcher:
         // outside the send rate cap, uncounted as an attempt, and without our backoff. Retries are the outbox's job.
         main.addInitialProperty("camel.component.http.automaticRetriesDisabled", "true");

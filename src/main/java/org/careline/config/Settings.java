@@ -42,13 +42,18 @@ public record Settings(
         String portalUrl,
         String portalLinkSecret,
         FhirSettings fhir,
-        int sendParallelism) {
+        int sendParallelism,
+        int mllpIdleTimeoutMillis) {
 
     public static final String DEFAULT_PORTAL_URL = "https://portal.example.org/results";
     /** WRITE_DELAY=0: each commit reaches the file before the ACK. DB_CLOSE_ON_EXIT=FALSE: on SIGTERM the database
      *  is closed by the engine after its last in-flight send is recorded, not by H2's own shutdown hook meanwhile. */
     public static final String DEFAULT_DB_URL = "jdbc:h2:file:./data/careline;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     public static final String DEFAULT_API_VERSION = "v23.0";
+    /** CARELINE_MLLP_IDLE_TIMEOUT_MS: a sender's connection with no message for 10 minutes is closed. */
+    public static final int DEFAULT_MLLP_IDLE_TIMEOUT_MS = 600_000;
+    /** camel-mllp's own receiveTimeout: how long one wait for the start of a frame lasts before the idle check. */
+    static final int MLLP_RECEIVE_TIMEOUT_MS = 15_000;
     public static final String SANDBOX_PHONE_NUMBER_ID = "100000000000000";
     /** Largest webhook body CARELINE_WEBHOOK_MAX_BYTES may allow: what webhook_delivery.body can hold. */
     public static final int WEBHOOK_MAX_BYTES_LIMIT = 10_485_760;
@@ -99,7 +104,19 @@ public record Settings(
                 get.apply("CARELINE_PORTAL_LINK_SECRET"),
                 FhirSettings.from(env, get),
                 // Enough sends under way to fill the rate cap at Meta's latency: rate x (latency + a few ms of DB).
-                parallelismOf(get));
+                parallelismOf(get),
+                // 0 = never; at most a day.
+                mllpIdleOf(get));
+    }
+
+    /**
+     * How long one wait for the start of an MLLP frame lasts (camel-mllp's receiveTimeout). camel-mllp checks the
+     * idle timeout only when such a wait ends, so it is never longer than the idle timeout: an idle connection is
+     * closed between one and two idle timeouts after its last message, not a whole 15 s wait later.
+     */
+    public int mllpReceiveTimeoutMillis() {
+        return mllpIdleTimeoutMillis == 0 ? MLLP_RECEIVE_TIMEOUT_MS
+                : Math.min(MLLP_RECEIVE_TIMEOUT_MS, mllpIdleTimeoutMillis);
     }
 
     /** Without CARELINE_SCHEDULING_MLLP nothing is sent to the scheduling system: write-back requests wait. */
@@ -185,6 +202,15 @@ public record Settings(
         return v;
     }
 
+    private static int mllpIdleOf(Function<String, String> get) {
+        int v = intOf(get, "CARELINE_MLLP_IDLE_TIMEOUT_MS", DEFAULT_MLLP_IDLE_TIMEOUT_MS);
+        if (v < 0 || v > 86_400_000) {
+            throw new IllegalArgumentException("CARELINE_MLLP_IDLE_TIMEOUT_MS must be a number of milliseconds from 0 "
+                    + "(never) to 86400000, got '" + v + "'");
+        }
+        return v;
+    }
+
     private static int positiveOf(Function<String, String> get, String key, int def) {
         int v = intOf(get, key, def);
         if (v < 1) {
@@ -232,7 +258,7 @@ public record Settings(
     @Override
     public String toString() {
         // Never print secrets.
-        return "Settings[mllpPort=" + mllpPort + ", httpPort=" + httpPort + ", dbUrl=" + dbUrl + ", zone=" + zone
+        return "Settings[mllpPort=" + mllpPort + ", mllpIdleTimeoutMs=" + mllpIdleTimeoutMillis + ", httpPort=" + httpPort + ", dbUrl=" + dbUrl + ", zone=" + zone
                 + ", phoneRegion=" + phoneRegion + ", sandbox=" + sandbox() + ", routesDir=" + routesDir
                 + ", mappingsDir=" + mappingsDir + ", scheduling="
                 + (writebackEnabled() ? schedulingHost + ":" + schedulingPort : "disabled")

@@ -153,4 +153,21 @@ class SettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("CARELINE_WEBHOOK_INTERVAL_MS must be at least 1, got '0'");
     }
+
+    @Test
+    void theMllpIdleTimeoutBoundsTheWaitForAFrame() {
+        Settings byDefault = Settings.from(Map.of());
+        assertThat(byDefault.mllpIdleTimeoutMillis()).isEqualTo(600_000);
+        assertThat(byDefault.mllpReceiveTimeoutMillis()).isEqualTo(15_000);
+        Settings short_ = Settings.from(Map.of("CARELINE_MLLP_IDLE_TIMEOUT_MS", "4000"));
+        assertThat(short_.mllpIdleTimeoutMillis()).isEqualTo(4000);
+        assertThat(short_.mllpReceiveTimeoutMillis()).isEqualTo(4000);
+        Settings never = Settings.from(Map.of("CARELINE_MLLP_IDLE_TIMEOUT_MS", "0"));
+        assertThat(never.mllpIdleTimeoutMillis()).isZero();
+        assertThat(never.mllpReceiveTimeoutMillis()).isEqualTo(15_000);
+        assertThatThrownBy(() -> Settings.from(Map.of("CARELINE_MLLP_IDLE_TIMEOUT_MS", "-1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("CARELINE_MLLP_IDLE_TIMEOUT_MS must be a number of milliseconds from 0 (never) to 86400000, "
+                        + "got '-1'");
+    }
 }

@@ -35,6 +35,16 @@ public final class MllpClient implements AutoCloseable {
         return readAck();
     }
 
+    /**
+     * Writes {@code raw} as it is (no MLLP framing: bytes a broken sender puts between frames), then {@code message}
+     * as a frame, and returns the ACK that follows.
+     */
+    public String sendAfter(byte[] raw, byte[] message) throws IOException {
+        out.write(raw);
+        out.flush();
+        return send(message);
+    }
+
     /** Sends all messages in one TCP write, then reads one ACK per message, in order. */
     public List<String> pipeline(List<String> messages) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();

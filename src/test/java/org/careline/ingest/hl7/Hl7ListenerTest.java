@@ -213,6 +213,20 @@ class Hl7ListenerTest {
     }
 
     @Test
+    void emptyAndTinyFramesAreRejectedAndTheConnectionStaysUsable() throws Exception {
+        try (MllpClient client = fx.mllp()) {
+            for (String payload : List.of("", "\r", "\r\n", "   ", "MSH")) {
+                String ack = send(client, payload.getBytes(StandardCharsets.US_ASCII));
+
+                assertThat(msa(ack, 1)).as("ACK of %s", payload.replace("\r", "CR").replace("\n", "LF"))
+                        .isEqualTo("AR");
+                assertThat(err(ack, 3)).startsWith("100^");
+            }
+            assertStillUsable(client);
+        }
+    }
+
+    @Test
     void mshWithUnparseableBodyIsRejectedByControlId() throws Exception {
         Siu siu = Siu.booking(START);
         try (MllpClient client = fx.mllp()) {

@@ -4,6 +4,7 @@
  * messages, and the lost content is written to the log. The fix shipped only in Camel patch releases newer than
  * the versions this project can resolve. These classes keep the trailing frames for the next round instead; they
  * are registered as the "mllp" component, so routes keep their plain {@code mllp:} URIs. Delete this package when
- * Camel is upgraded to a release with the fix (the pipelining test in Hl7ListenerTest keeps guard).
+ * Camel is upgraded to a release with the fix (the pipelining test in Hl7ListenerTest keeps guard). The same
+ * consumer pads frames shorter than 4 bytes, which camel-mllp 4.17 fails to answer (the empty-frame test keeps guard).
  */
 package org.careline.ingest.hl7.mllp;
