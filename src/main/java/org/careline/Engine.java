@@ -190,7 +190,8 @@ public final class Engine implements AutoCloseable {
 
         Dispatcher dispatcher = new Dispatcher(db, outbox, alerts, sites, templates,
                 new CloudApiClient(main::getCamelContext), new SendRateCap(s.sendRatePerSecond(), InstantSource.system()),
-                clock, s.maxSendAttempts(), Duration.ofMillis(s.retryBaseMillis()), s.sendParallelism(), portalLinks);
+                clock, s.maxSendAttempts(), Duration.ofMillis(s.retryBaseMillis()),
+                Duration.ofMillis(s.retryMaxMillis()), s.sendParallelism(), portalLinks);
 
         main.bind("mllp", new PipeliningMllpComponent());
         // camel-mllp must never write message content (PHI) to the log.

@@ -43,7 +43,8 @@ public record Settings(
         String portalLinkSecret,
         FhirSettings fhir,
         int sendParallelism,
-        int mllpIdleTimeoutMillis) {
+        int mllpIdleTimeoutMillis,
+        long retryMaxMillis) {
 
     public static final String DEFAULT_PORTAL_URL = "https://portal.example.org/results";
     /** WRITE_DELAY=0: each commit reaches the file before the ACK. DB_CLOSE_ON_EXIT=FALSE: on SIGTERM the database
@@ -106,7 +107,8 @@ public record Settings(
                 // Enough sends under way to fill the rate cap at Meta's latency: rate x (latency + a few ms of DB).
                 parallelismOf(get),
                 // 0 = never; at most a day.
-                mllpIdleOf(get));
+                mllpIdleOf(get),
+                between(get, "CARELINE_RETRY_MAX_MS", 3_600_000, 3_600_000));
     }
 
     /**

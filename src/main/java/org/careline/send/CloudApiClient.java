@@ -9,6 +9,8 @@ import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
 import org.careline.RouteCall;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Supplier;
 
 /**
@@ -58,7 +60,10 @@ public final class CloudApiClient {
         }
         Integer status = reply.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         String body = reply.getMessage().getBody(String.class);
-        return upload ? CloudApiResponses.classifyUpload(status == null ? 0 : status, body)
-                : CloudApiResponses.classify(status == null ? 0 : status, body);
+        // camel-http copies the response's headers onto the message (Camel's header names ignore case).
+        Duration retryAfter = CloudApiResponses.retryAfter(
+                reply.getMessage().getHeader("Retry-After", String.class), Instant.now());
+        return upload ? CloudApiResponses.classifyUpload(status == null ? 0 : status, body, retryAfter)
+                : CloudApiResponses.classify(status == null ? 0 : status, body, retryAfter);
     }
 }

@@ -1,5 +1,7 @@
 package org.careline.send;
 
+import java.time.Duration;
+
 /** What the outbox should do after one Cloud API send attempt. */
 public sealed interface CloudApiOutcome {
 
@@ -11,8 +13,16 @@ public sealed interface CloudApiOutcome {
     record Uploaded(String mediaId) implements CloudApiOutcome {
     }
 
-    /** Transient failure (rate limit, Meta outage, timeout): try this message again after a backoff. */
-    record Retryable(int httpStatus, Integer errorCode, String reason) implements CloudApiOutcome {
+    /**
+     * Transient failure (rate limit, Meta outage, timeout): try this message again after a backoff, and not before
+     * {@code retryAfter} (the answer's Retry-After header; null when it had none).
+     */
+    record Retryable(int httpStatus, Integer errorCode, String reason, Duration retryAfter)
+            implements CloudApiOutcome {
+
+        public Retryable(int httpStatus, Integer errorCode, String reason) {
+            this(httpStatus, errorCode, reason, null);
+        }
     }
 
     /** This message can never succeed as sent (bad number, template problem): mark it failed. */

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -59,6 +64,48 @@ public final class CloudApiResponses {
      * @param body       the response body; may be null, empty or not JSON (e.g. a proxy's HTML error page)
      */
     public static CloudApiOutcome classify(int httpStatus, String body) {
+        return classify(httpStatus, body, null);
+    }
+
+    /**
+     * Classifies a response to a send that may carry a Retry-After header: a retryable outcome keeps the delay it
+     * asks for, so the retry does not come back sooner than Meta (or a proxy in front of it) said to.
+     *
+     * @param retryAfter the header's value, or null
+     */
+    public static CloudApiOutcome classify(int httpStatus, String body, Duration retryAfter) {
+        CloudApiOutcome outcome = classifyBody(httpStatus, body);
+        if (retryAfter != null && outcome instanceof CloudApiOutcome.Retryable r) {
+            return new CloudApiOutcome.Retryable(r.httpStatus(), r.errorCode(), r.reason(), retryAfter);
+        }
+        return outcome;
+    }
+
+    /**
+     * A Retry-After header as a delay from {@code now}: delta-seconds ("2") or an HTTP date; a date already past is
+     * zero. Null when absent or unreadable (the normal backoff applies then).
+     */
+    public static Duration retryAfter(String header, Instant now) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        String v = header.trim();
+        if (v.chars().allMatch(Character::isDigit)) {
+            try {
+                return Duration.ofSeconds(Long.parseLong(v));
+            } catch (NumberFormatException tooLong) {
+                return null;
+            }
+        }
+        try {
+            Duration until = Duration.between(now, ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME));
+            return until.isNegative() ? Duration.ZERO : until;
+        } catch (DateTimeParseException notADate) {
+            return null;
+        }
+    }
+
+    private static CloudApiOutcome classifyBody(int httpStatus, String body) {
         JsonNode json = parse(body);
         if (httpStatus >= 200 && httpStatus < 300) {
             String wamid = json.path("messages").path(0).path("id").asText("");
@@ -95,6 +142,11 @@ public final class CloudApiResponses {
      * {@code id} is {@link CloudApiOutcome.Uploaded}; errors follow the same rules as for a send.
      */
     public static CloudApiOutcome classifyUpload(int httpStatus, String body) {
+        return classifyUpload(httpStatus, body, null);
+    }
+
+    /** As {@link #classifyUpload(int, String)}, keeping a Retry-After delay as {@link #classify(int, String, Duration)}. */
+    public static CloudApiOutcome classifyUpload(int httpStatus, String body, Duration retryAfter) {
         if (httpStatus >= 200 && httpStatus < 300) {
             JsonNode json = parse(body);
             String id = json.path("id").asText("");
@@ -104,7 +156,7 @@ public final class CloudApiResponses {
             return new CloudApiOutcome.Permanent(httpStatus, null,
                     reason("media upload: HTTP " + httpStatus + " without a media id: " + describe(json, body)));
         }
-        return classify(httpStatus, body);
+        return classify(httpStatus, body, retryAfter);
     }
 
     /**

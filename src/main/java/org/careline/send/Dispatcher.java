@@ -39,7 +39,8 @@ public final class Dispatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final Duration LEASE = Duration.ofMinutes(5);
-    private static final Duration BACKOFF_MAX = Duration.ofHours(1);
+    /** The longest a Retry-After header can hold a message back. */
+    private static final Duration RETRY_AFTER_MAX = Duration.ofHours(1);
     private static final int BATCH = 500;
     /** Meta's customer-service window: free-form messages only this long after the patient's last message. */
     static final Duration WINDOW = Duration.ofHours(24);
@@ -56,6 +57,7 @@ public final class Dispatcher implements AutoCloseable {
     private final Clock clock;
     private final int maxAttempts;
     private final Duration backoffBase;
+    private final Duration backoffMax;
     private final String owner = "careline-" + UUID.randomUUID();
     private final ExecutorService senders;
     private final int parallelism;
@@ -70,12 +72,16 @@ public final class Dispatcher implements AutoCloseable {
     private final AtomicBoolean again = new AtomicBoolean();
     private final Random random = new Random();
     private final AtomicReference<String> pausedReason = new AtomicReference<>();
+    /** When this engine started; a pause alert raised before it belongs to an earlier life. */
+    private final Instant startedAt;
+    /** Set by the first send that goes through: the check for an earlier life's pause alert is done once. */
+    private final AtomicBoolean sentSinceStart = new AtomicBoolean();
     private final PortalLink portalLinks;
     private final ResultStore results = new ResultStore();
 
     public Dispatcher(Database db, Outbox outbox, AlertLog alerts, SiteDirectory sites, TemplateCatalog templates,
                       CloudApiClient client, SendRateCap rateCap, Clock clock, int maxAttempts, Duration backoffBase,
-                      int parallelism, PortalLink portalLinks) {
+                      Duration backoffMax, int parallelism, PortalLink portalLinks) {
         this.portalLinks = portalLinks;
         this.db = db;
         this.outbox = outbox;
@@ -87,6 +93,8 @@ public final class Dispatcher implements AutoCloseable {
         this.clock = clock;
         this.maxAttempts = maxAttempts;
         this.backoffBase = backoffBase;
+        this.backoffMax = backoffMax;
+        this.startedAt = clock.instant();
         this.parallelism = parallelism;
         this.senders = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "careline-sender");
@@ -319,6 +327,12 @@ public final class Dispatcher implements AutoCloseable {
         db.inSharedTransaction(c -> {
             if (outcome instanceof CloudApiOutcome.Sent s) {
                 outbox.markSent(c, due.id(), s.wamid(), attempts, now);
+                // A pause ends with a restart (new token, account restored): once a send goes through again, the
+                // alert an earlier life raised is over. Alerts of this life (raised after start) stay.
+                if (sentSinceStart.compareAndSet(false, true)
+                        && alerts.clearRaisedBefore(c, "sending-paused", startedAt, now) > 0) {
+                    LOG.info("sends go through again: the sending-paused alert from before the restart is cleared");
+                }
                 LOG.info("outbox={} appointment={} kind={} sent wamid={}", due.id(), due.appointmentId(),
                         due.kind(), s.wamid());
             } else {
@@ -344,7 +358,12 @@ public final class Dispatcher implements AutoCloseable {
                         "retries exhausted after " + attempts + " attempts: " + r.reason(), now);
                 LOG.warn("outbox={} dead after {} attempts ({})", outboxId, attempts, r.errorCode());
             } else {
-                Instant retryAt = now.plus(Backoff.delay(attempts, backoffBase, BACKOFF_MAX, 0.5, random));
+                Duration delay = Backoff.delay(attempts, backoffBase, backoffMax, 0.5, random);
+                if (r.retryAfter() != null && r.retryAfter().compareTo(delay) > 0) {
+                    // The answer said when to come back: sooner would only be refused again (and count against us).
+                    delay = r.retryAfter().compareTo(RETRY_AFTER_MAX) > 0 ? RETRY_AFTER_MAX : r.retryAfter();
+                }
+                Instant retryAt = now.plus(delay);
                 outbox.markRetry(c, outboxId, attempts, r.errorCode(), r.reason(), retryAt, now);
                 LOG.info("outbox={} retry {} at {} ({})", outboxId, attempts, retryAt, r.errorCode());
             }
@@ -352,20 +371,27 @@ public final class Dispatcher implements AutoCloseable {
             outbox.markFinal(c, outboxId, Outbox.DEAD, attempts, p.errorCode(), p.reason(), now);
             LOG.warn("outbox={} dead-lettered ({})", outboxId, p.errorCode());
         } else if (outcome instanceof CloudApiOutcome.PauseSending p) {
-            pause(p.errorCode(), p.reason());
-            alerts.raise(c, "sending-paused", p.errorCode(), p.reason(), now);
+            // One alert per pause: the other sends under way when it began get the same answer.
+            if (pause(p.errorCode(), p.reason())) {
+                alerts.raise(c, "sending-paused", p.errorCode(), p.reason(), now);
+            }
             outbox.release(c, outboxId, now);
         } else {
             throw new IllegalArgumentException("not a failure: " + outcome.getClass().getSimpleName());
         }
     }
 
-    /** Stops all sending until restart: the token or the account needs a person (also used for failed statuses). */
-    public void pause(Integer code, String reason) {
+    /**
+     * Stops all sending until restart: the token or the account needs a person (also used for failed statuses).
+     * True when this call paused sending, false when it was paused already.
+     */
+    public boolean pause(Integer code, String reason) {
         if (pausedReason.compareAndSet(null, code + ": " + reason)) {
             LOG.error("ALERT: all sending paused by Cloud API error {}; fix the WhatsApp account or token, then "
                     + "restart Careline (queued messages wait, none are dropped)", code);
+            return true;
         }
+        return false;
     }
 
     /** Why sending is paused, or null when it is not. */

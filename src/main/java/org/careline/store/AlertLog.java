@@ -19,6 +19,17 @@ public final class AlertLog {
         }
     }
 
+    /** Clears the open alerts of {@code kind} raised before {@code before} (e.g. by an earlier life of the engine). */
+    public int clearRaisedBefore(Connection c, String kind, Instant before, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE alert SET cleared_at = ? WHERE kind = ? AND cleared_at IS NULL AND raised_at < ?")) {
+            Sql.setInstant(ps, 1, now);
+            ps.setString(2, kind);
+            Sql.setInstant(ps, 3, before);
+            return ps.executeUpdate();
+        }
+    }
+
     public int clear(Connection c, String kind, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE alert SET cleared_at = ? WHERE kind = ? AND cleared_at IS NULL")) {

@@ -72,7 +72,8 @@ class SettingsTest {
     @ParameterizedTest
     @ValueSource(strings = {"CARELINE_MLLP_PORT", "CARELINE_HTTP_PORT", "CARELINE_SEND_RATE_PER_SECOND",
             "CARELINE_DISPATCH_INTERVAL_MS", "CARELINE_MAX_SEND_ATTEMPTS", "CARELINE_RETRY_BASE_MS",
-            "CARELINE_SEND_TIMEOUT_MS", "CARELINE_WEBHOOK_MAX_BYTES", "CARELINE_WEBHOOK_INTERVAL_MS"})
+            "CARELINE_SEND_TIMEOUT_MS", "CARELINE_WEBHOOK_MAX_BYTES", "CARELINE_WEBHOOK_INTERVAL_MS",
+            "CARELINE_RETRY_MAX_MS"})
     void aNumberThatIsNotANumberIsNamed(String variable) {
         assertThatThrownBy(() -> Settings.from(Map.of(variable, "25x")))
                 .isInstanceOf(IllegalArgumentException.class)

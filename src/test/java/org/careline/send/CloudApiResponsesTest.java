@@ -158,6 +158,29 @@ class CloudApiResponsesTest {
     }
 
     @Test
+    void retryAfterIsReadAsSecondsOrAnHttpDate() {
+        java.time.Instant now = java.time.Instant.parse("2026-03-01T10:00:00Z");
+        assertThat(CloudApiResponses.retryAfter("2", now)).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(CloudApiResponses.retryAfter(" 120 ", now)).isEqualTo(java.time.Duration.ofSeconds(120));
+        assertThat(CloudApiResponses.retryAfter("Sun, 01 Mar 2026 10:00:30 GMT", now))
+                .isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(CloudApiResponses.retryAfter("Sun, 01 Mar 2026 09:00:00 GMT", now)).isEqualTo(java.time.Duration.ZERO);
+        assertThat(CloudApiResponses.retryAfter("soon", now)).isNull();
+        assertThat(CloudApiResponses.retryAfter(null, now)).isNull();
+    }
+
+    @Test
+    void aRetryableAnswerKeepsItsRetryAfterAndOthersIgnoreIt() {
+        java.time.Duration two = java.time.Duration.ofSeconds(2);
+        Retryable limited = (Retryable) CloudApiResponses.classify(429, graphError(130429, "Rate limit hit"), two);
+        assertThat(limited.errorCode()).isEqualTo(130429);
+        assertThat(limited.retryAfter()).isEqualTo(two);
+        assertThat(((Retryable) CloudApiResponses.classify(503, "", null)).retryAfter()).isNull();
+        assertThat(CloudApiResponses.classify(400, graphError(131026, "Message undeliverable"), two))
+                .isInstanceOf(Permanent.class);
+    }
+
+    @Test
     void codeSetsDoNotOverlap() {
         assertThat(CloudApiResponses.PAUSE_CODES).doesNotContainAnyElementsOf(CloudApiResponses.RETRYABLE_CODES)
                 .doesNotContainAnyElementsOf(CloudApiResponses.PERMANENT_CODES);

@@ -177,6 +177,24 @@ class DispatchFlowTest {
     }
 
     @Test
+    void aRetryAfterHeaderHoldsTheRetryBackLongerThanTheBackoff() throws Exception {
+        fx.meta.replyNext(429, MetaStub.graphError(130429, "Rate limit hit"), Map.of("Retry-After", "120"));
+        Siu siu = Siu.booking(START);
+        Flow.accepted(fx, siu);
+
+        long id = awaitEvent(siu, "confirmation", "retry");
+        assertThat(Flow.row(fx, siu.fillerId(), "confirmation")).containsEntry("STATUS", "PENDING")
+                .containsEntry("ERROR_CODE", 130429);
+        fx.clock.advance(Duration.ofSeconds(5)); // past the backoff (base 100 ms), not past Retry-After
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> fx.meta.received().size() == 1);
+
+        fx.clock.advance(Duration.ofSeconds(116));
+        awaitSent(siu, "confirmation");
+        assertThat(fx.meta.received()).hasSize(2);
+        assertThat(events(id)).containsExactly("queued", "retry", "sent");
+    }
+
+    @Test
     void permanentErrorDeadLettersAtOnceWithoutRetry() throws Exception {
         fx.meta.replyNext(400, MetaStub.graphError(131026, "Message undeliverable"));
         Siu siu = Siu.booking(START);

@@ -49,7 +49,10 @@ public final class MetaStub implements AutoCloseable {
         }
     }
 
-    private record Reply(int status, String body, long delayMillis) {
+    private record Reply(int status, String body, long delayMillis, Map<String, String> headers) {
+        Reply(int status, String body, long delayMillis) {
+            this(status, body, delayMillis, Map.of());
+        }
     }
 
     private final HttpServer server;
@@ -86,6 +89,7 @@ public final class MetaStub implements AutoCloseable {
             }
             byte[] out = reply.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
+            reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
             exchange.sendResponseHeaders(reply.status(), out.length);
             exchange.getResponseBody().write(out);
             exchange.close();
@@ -101,6 +105,11 @@ public final class MetaStub implements AutoCloseable {
     /** The next request gets this answer instead of a success. */
     public void replyNext(int status, String body) {
         replies.addLast(new Reply(status, body, 0));
+    }
+
+    /** The next request gets this answer, with these extra response headers (e.g. Retry-After). */
+    public void replyNext(int status, String body, Map<String, String> headers) {
+        replies.addLast(new Reply(status, body, 0, Map.copyOf(headers)));
     }
 
     /** The next request is answered (with a success) only after {@code millis}. */

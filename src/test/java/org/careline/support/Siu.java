@@ -27,6 +27,7 @@ public final class Siu {
     private String charset = "";
     private String separator = "\r";
     private String patientId = "MRN" + UUID.randomUUID().toString().substring(0, 6);
+    private String patientName = "DOE^JANE^Q";
 
     public static Siu booking(Instant start) {
         Siu s = new Siu();
@@ -56,6 +57,8 @@ public final class Siu {
     public Siu charset(String c) { this.charset = c; return this; }
     public Siu separator(String s) { this.separator = s; return this; }
     public Siu patientId(String id) { this.patientId = id; return this; }
+    /** PID-5 (XPN: family^given^middle). */
+    public Siu patientName(String xpn) { this.patientName = xpn; return this; }
 
     public String controlId() { return controlId; }
     public String fillerId() { return fillerId; }
@@ -65,7 +68,7 @@ public final class Siu {
                 + "|P|" + version + (charset.isEmpty() ? "" : "||||||" + charset);
         String sch = "SCH|" + placerId + "|" + fillerId + "|||||ROUTINE|NORMAL|30|MIN|^^30^" + (start == null ? "" : start);
         String nte = note == null ? null : "NTE|1||" + note;
-        String pid = "PID|1||" + patientId + "^^^HOSP^MR||DOE^JANE^Q||19800101|F|||1 Main St^^Detroit^MI^48201||"
+        String pid = "PID|1||" + patientId + "^^^HOSP^MR||" + patientName + "||19800101|F|||1 Main St^^Detroit^MI^48201||"
                 + phone + "||" + language;
         String ais = "AIS|1||" + serviceCode + "^Consultation";
         String ail = "AIL|1||ROOM1^^^" + facility;
