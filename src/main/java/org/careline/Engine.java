@@ -191,7 +191,8 @@ public final class Engine implements AutoCloseable {
         Dispatcher dispatcher = new Dispatcher(db, outbox, alerts, sites, templates,
                 new CloudApiClient(main::getCamelContext), new SendRateCap(s.sendRatePerSecond(), InstantSource.system()),
                 clock, s.maxSendAttempts(), Duration.ofMillis(s.retryBaseMillis()),
-                Duration.ofMillis(s.retryMaxMillis()), s.sendParallelism(), portalLinks);
+                Duration.ofMillis(s.retryMaxMillis()), s.sendParallelism(), Duration.ofMillis(s.sendLeaseMillis()),
+                portalLinks);
 
         main.bind("mllp", new PipeliningMllpComponent());
         // camel-mllp must never write message content (PHI) to the log.

@@ -44,7 +44,8 @@ public record Settings(
         FhirSettings fhir,
         int sendParallelism,
         int mllpIdleTimeoutMillis,
-        long retryMaxMillis) {
+        long retryMaxMillis,
+        long sendLeaseMillis) {
 
     public static final String DEFAULT_PORTAL_URL = "https://portal.example.org/results";
     /** WRITE_DELAY=0: each commit reaches the file before the ACK. DB_CLOSE_ON_EXIT=FALSE: on SIGTERM the database
@@ -108,7 +109,8 @@ public record Settings(
                 parallelismOf(get),
                 // 0 = never; at most a day.
                 mllpIdleOf(get),
-                between(get, "CARELINE_RETRY_MAX_MS", 3_600_000, 3_600_000));
+                between(get, "CARELINE_RETRY_MAX_MS", 3_600_000, 3_600_000),
+                leaseOf(get));
     }
 
     /**
@@ -209,6 +211,20 @@ public record Settings(
         if (v < 0 || v > 86_400_000) {
             throw new IllegalArgumentException("CARELINE_MLLP_IDLE_TIMEOUT_MS must be a number of milliseconds from 0 "
                     + "(never) to 86400000, got '" + v + "'");
+        }
+        return v;
+    }
+
+    /**
+     * How long a claimed outbox row is left to its engine before another may send it: it must outlast the longest
+     * send (the Cloud API timeout), or a slow send would be taken over and sent twice.
+     */
+    private static long leaseOf(Function<String, String> get) {
+        int timeout = intOf(get, "CARELINE_SEND_TIMEOUT_MS", 20000);
+        int v = intOf(get, "CARELINE_SEND_LEASE_MS", 300_000);
+        if (v <= timeout || v > 3_600_000) {
+            throw new IllegalArgumentException("CARELINE_SEND_LEASE_MS must be a number of milliseconds above "
+                    + "CARELINE_SEND_TIMEOUT_MS (" + timeout + ") and at most 3600000, got '" + v + "'");
         }
         return v;
     }

@@ -38,7 +38,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Dispatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-    private static final Duration LEASE = Duration.ofMinutes(5);
     /** The longest a Retry-After header can hold a message back. */
     private static final Duration RETRY_AFTER_MAX = Duration.ofHours(1);
     private static final int BATCH = 500;
@@ -58,6 +57,8 @@ public final class Dispatcher implements AutoCloseable {
     private final int maxAttempts;
     private final Duration backoffBase;
     private final Duration backoffMax;
+    /** How long a claim holds; a row its engine died with goes out again once this has passed. */
+    private final Duration lease;
     private final String owner = "careline-" + UUID.randomUUID();
     private final ExecutorService senders;
     private final int parallelism;
@@ -81,7 +82,7 @@ public final class Dispatcher implements AutoCloseable {
 
     public Dispatcher(Database db, Outbox outbox, AlertLog alerts, SiteDirectory sites, TemplateCatalog templates,
                       CloudApiClient client, SendRateCap rateCap, Clock clock, int maxAttempts, Duration backoffBase,
-                      Duration backoffMax, int parallelism, PortalLink portalLinks) {
+                      Duration backoffMax, int parallelism, Duration lease, PortalLink portalLinks) {
         this.portalLinks = portalLinks;
         this.db = db;
         this.outbox = outbox;
@@ -96,6 +97,7 @@ public final class Dispatcher implements AutoCloseable {
         this.backoffMax = backoffMax;
         this.startedAt = clock.instant();
         this.parallelism = parallelism;
+        this.lease = lease;
         this.senders = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "careline-sender");
             t.setDaemon(true);
@@ -141,7 +143,7 @@ public final class Dispatcher implements AutoCloseable {
                     continue;
                 }
                 int want = Math.min(BATCH, room);
-                List<Long> claimed = outbox.claimDue(db.dataSource(), owner, clock.instant(), LEASE, want);
+                List<Long> claimed = outbox.claimDue(db.dataSource(), owner, clock.instant(), lease, want);
                 for (long id : claimed) {
                     done.submit(() -> sendOne(id), null);
                 }

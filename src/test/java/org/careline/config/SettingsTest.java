@@ -171,4 +171,15 @@ class SettingsTest {
                 .hasMessage("CARELINE_MLLP_IDLE_TIMEOUT_MS must be a number of milliseconds from 0 (never) to 86400000, "
                         + "got '-1'");
     }
+
+    @Test
+    void theSendLeaseDefaultsToFiveMinutesAndMustOutlastASend() {
+        assertThat(Settings.from(Map.of()).sendLeaseMillis()).isEqualTo(300_000);
+        assertThat(Settings.from(Map.of("CARELINE_SEND_LEASE_MS", "5000", "CARELINE_SEND_TIMEOUT_MS", "2000"))
+                .sendLeaseMillis()).isEqualTo(5000);
+        assertThatThrownBy(() -> Settings.from(Map.of("CARELINE_SEND_LEASE_MS", "20000")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("CARELINE_SEND_LEASE_MS must be a number of milliseconds above CARELINE_SEND_TIMEOUT_MS "
+                        + "(20000) and at most 3600000, got '20000'");
+    }
 }

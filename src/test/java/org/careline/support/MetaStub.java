@@ -59,6 +59,8 @@ public final class MetaStub implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Deque<Reply> replies = new ConcurrentLinkedDeque<>();
     private final AtomicLong ids = new AtomicLong();
+    /** How long every request waits before its answer (a Cloud API far away); 0 by default. */
+    private volatile long latencyMillis;
 
     public MetaStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -70,6 +72,13 @@ public final class MetaStub implements AutoCloseable {
             received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     Map.copyOf(exchange.getRequestHeaders()), new String(bytes, StandardCharsets.UTF_8), Instant.now(),
                     bytes));
+            if (latencyMillis > 0) {
+                try {
+                    Thread.sleep(latencyMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             Reply reply = replies.pollFirst();
             if (reply != null && reply.delayMillis() > 0) {
                 try {
@@ -100,6 +109,11 @@ public final class MetaStub implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Every request from now on is answered only after {@code millis} (recorded on arrival, before the wait). */
+    public void latency(long millis) {
+        this.latencyMillis = millis;
     }
 
     /** The next request gets this answer instead of a success. */

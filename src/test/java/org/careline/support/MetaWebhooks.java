@@ -210,6 +210,25 @@ public final class MetaWebhooks {
         return post(fx, body, WebhookSignature.sign(body, EngineFixture.APP_SECRET), "application/json");
     }
 
+    /**
+     * POSTs the payload to an engine in another process (its HTTP port), signed with {@code appSecret} as Meta
+     * signs it. A failure to get an answer (the engine died) is thrown, not wrapped: the caller counts it.
+     */
+    public static Posted post(int httpPort, String appSecret, JsonNode payload)
+            throws IOException, InterruptedException {
+        byte[] body = bytes(payload);
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + httpPort + "/webhooks/whatsapp"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "facebookexternalua")
+                .header(WebhookSignature.HEADER, WebhookSignature.sign(body, appSecret))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        long start = System.nanoTime();
+        HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Posted(body, response, Duration.ofNanos(System.nanoTime() - start));
+    }
+
     /** POSTs these exact bytes with this X-Hub-Signature-256 value (null: no header) and Content-Type. */
     public static Posted post(EngineFixture fx, byte[] body, String signature, String contentType) {
         HttpRequest.Builder request = HttpRequest.newBuilder(url(fx, ""))
