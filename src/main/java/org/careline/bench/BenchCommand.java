@@ -43,21 +43,30 @@ public final class BenchCommand {
 
     /** What to run: N per scenario and the stand-in's latency. */
     record Options(boolean quick, int ingestN, int warmupN, int webhookN, int e2eSeconds, int e2eRate,
-                   long latencyMillis, int webhookClients) {
+                   long latencyMillis, int webhookClients, Map<String, String> engineEnv) {
 
         static Options parse(String[] args) {
             boolean quick = false;
             Integer n = null;
             long latency = 50;
             int webhookClients = 8;
+            Map<String, String> engineEnv = new HashMap<>();
             for (int i = 1; i < args.length; i++) {
                 switch (args[i]) {
                     case "--quick" -> quick = true;
                     case "--n" -> n = Integer.parseInt(args[++i]);
                     case "--latency-ms" -> latency = Long.parseLong(args[++i]);
                     case "--webhook-clients" -> webhookClients = Integer.parseInt(args[++i]);
+                    case "--engine-env" -> {
+                        String[] kv = args[++i].split("=", 2);
+                        if (kv.length != 2 || !kv[0].startsWith("CARELINE_")) {
+                            throw new IllegalArgumentException("--engine-env takes CARELINE_NAME=value, got " + args[i]);
+                        }
+                        engineEnv.put(kv[0], kv[1]);
+                    }
                     default -> throw new IllegalArgumentException("unknown bench option: " + args[i]
-                            + " (bench [--quick] [--n N] [--latency-ms L] [--webhook-clients C])");
+                            + " (bench [--quick] [--n N] [--latency-ms L] [--webhook-clients C]"
+                            + " [--engine-env CARELINE_NAME=value]...)");
                 }
             }
             int ingest = n != null ? n : quick ? 2_000 : 20_000;
@@ -65,7 +74,7 @@ public final class BenchCommand {
             int webhooks = n != null ? n * 5 / 2 : quick ? 5_000 : 50_000;
             int seconds = n != null ? 3 : quick ? 10 : 30;
             return new Options(quick, ingest, Math.max(100, ingest / 10), webhooks, seconds, 100, latency,
-                    webhookClients);
+                    webhookClients, Map.copyOf(engineEnv));
         }
     }
 
@@ -137,6 +146,8 @@ public final class BenchCommand {
             env.put("WHATSAPP_PHONE_NUMBER_ID", PHONE_NUMBER_ID);
             env.put("WHATSAPP_APP_SECRET", APP_SECRET);
             env.put("CARELINE_PORTAL_LINK_SECRET", "bench-portal-secret");
+            // --engine-env: settings to try (e.g. CARELINE_SEND_PARALLELISM); a scenario's own settings still win.
+            env.putAll(options.engineEnv());
 
             int due = ingest(generator, env, dbUrl, baseline, cloud);
             dispatchWebhooksE2e(generator, env, dbUrl, cloud, due);
@@ -457,7 +468,16 @@ public final class BenchCommand {
         }
     }
 
+    private static Object[] prepend(Object first, Object[] rest) {
+        Object[] all = new Object[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
     private static void log(String format, Object... args) {
-        System.out.printf(Locale.ROOT, "bench: " + format + "%n", args);
+        // The UTC time lets a scenario's stretch be cut out of the engine's JFR recording (CARELINE_BENCH_JFR=1).
+        System.out.printf(Locale.ROOT, "bench %s: " + format + "%n", prepend(java.time.LocalTime.now(ZoneOffset.UTC)
+                .truncatedTo(java.time.temporal.ChronoUnit.MILLIS), args));
     }
 }

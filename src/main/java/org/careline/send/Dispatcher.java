@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -40,6 +41,8 @@ public final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** The longest a Retry-After header can hold a message back. */
     private static final Duration RETRY_AFTER_MAX = Duration.ofHours(1);
+    /** How often a round waiting for its sends in flight checks for a nudge. */
+    private static final long NUDGE_CHECK_MS = 2;
     private static final int BATCH = 500;
     /** Meta's customer-service window: free-form messages only this long after the patient's last message. */
     static final Duration WINDOW = Duration.ofHours(24);
@@ -153,10 +156,15 @@ public final class Dispatcher implements AutoCloseable {
                     if (outstanding == 0) {
                         break; // nothing more is due
                     }
-                    // Nothing more due just now: let what is under way finish, then look again.
-                    while (outstanding > 0) {
-                        done.take().get();
-                        outstanding--;
+                    // Nothing more due just now: let what is under way finish, then look again — at once if a
+                    // nudge says something new was committed (a booking's confirmation need not wait for the
+                    // sends in flight, a whole Cloud API round trip).
+                    while (outstanding > 0 && !again.getAndSet(false)) {
+                        java.util.concurrent.Future<Void> f = done.poll(NUDGE_CHECK_MS, TimeUnit.MILLISECONDS);
+                        if (f != null) {
+                            f.get();
+                            outstanding--;
+                        }
                     }
                 }
             }
@@ -174,6 +182,9 @@ public final class Dispatcher implements AutoCloseable {
      * than at the timer's next tick. Cheap and safe to call often; calls while one is pending are merged.
      */
     public void nudge() {
+        // Told to the running round directly: that round may be the nudger thread's own, waiting for its sends in
+        // flight, and a nudge queued behind it would only be seen once they all came back.
+        again.set(true);
         if (nudgePending.compareAndSet(false, true)) {
             try {
                 nudger.execute(() -> {
