@@ -376,7 +376,7 @@ class CloudApiFaultsReliabilityIT {
         try (MllpClient client = new MllpClient(engine.mllpPort())) {
             for (Booking b : bookings) {
                 String local = b.to().substring(7);
-                Siu siu = Siu.booking(start).facility("Nowhere").fillerId(b.fillerId())
+                Siu siu = Siu.booking(start).facility("Nowhere").fillerId(b.fillerId()).patientId("MRN-" + b.fillerId())
                         .patientName(b.family() + "^" + b.given()).note(b.note())
                         .phone("^PRN^CP^^1^608^" + b.to().substring(4, 7) + local);
                 String ack = client.send(siu.build());

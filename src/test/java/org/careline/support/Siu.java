@@ -12,9 +12,9 @@ public final class Siu {
 
     private String trigger = "S12";
     private String version = "2.5";
-    private String controlId = "C" + UUID.randomUUID().toString().substring(0, 8);
+    private String controlId = "C" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private String sendingApp = "EHR";
-    private String fillerId = "APT-" + UUID.randomUUID().toString().substring(0, 6);
+    private String fillerId = "APT-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private String placerId = "PL1";
     private String start;
     private String phone = "^PRN^CP^^1^608^2719000";
@@ -26,7 +26,9 @@ public final class Siu {
     private String provider = "D1^SMITH^ANNA^^^DR";
     private String charset = "";
     private String separator = "\r";
-    private String patientId = "MRN" + UUID.randomUUID().toString().substring(0, 6);
+    // 12 hex digits (ids too): with 6, the long reliability runs (thousands of bookings) drew the same MRN twice
+    // about one run in three.
+    private String patientId = "MRN" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private String patientName = "DOE^JANE^Q";
 
     public static Siu booking(Instant start) {
@@ -53,7 +55,7 @@ public final class Siu {
     /** AIP-3 (XCN: id^family^given^middle^suffix^prefix). */
     public Siu provider(String xcn) { this.provider = xcn; return this; }
     /** The same message again under a new control id (MSH-10), so it is not taken for a resend. */
-    public Siu newControlId() { this.controlId = "C" + UUID.randomUUID().toString().substring(0, 8); return this; }
+    public Siu newControlId() { this.controlId = "C" + UUID.randomUUID().toString().replace("-", "").substring(0, 12); return this; }
     public Siu charset(String c) { this.charset = c; return this; }
     public Siu separator(String s) { this.separator = s; return this; }
     public Siu patientId(String id) { this.patientId = id; return this; }
