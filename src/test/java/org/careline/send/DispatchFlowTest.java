@@ -244,6 +244,25 @@ class DispatchFlowTest {
     }
 
     @Test
+    void restrictedAccountPausesSendingLikeAnExpiredTokenInsteadOfDeadLetteringTheQueue() throws Exception {
+        fx.meta.replyNext(400, MetaStub.graphError(368, "Temporarily blocked for policies violations"));
+        Siu first = Siu.booking(START);
+        Flow.accepted(fx, first);
+
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                fx.count("SELECT COUNT(*) FROM alert WHERE kind = 'sending-paused'") == 1);
+        assertThat(fx.query("SELECT code, cleared_at FROM alert").get(0))
+                .containsEntry("CODE", 368).containsEntry("CLEARED_AT", null);
+        Siu second = Siu.booking(START.plus(Duration.ofHours(1)));
+        Flow.accepted(fx, second);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> fx.meta.received().size() == 1);
+        assertThat(Flow.row(fx, first.fillerId(), "confirmation")).containsEntry("STATUS", "PENDING");
+        assertThat(Flow.row(fx, second.fillerId(), "confirmation")).containsEntry("STATUS", "PENDING");
+        assertThat(fx.count("SELECT COUNT(*) FROM outbox WHERE status = 'DEAD'")).isZero();
+    }
+
+    @Test
     void optedOutPatientIsSkippedAndNotSent() throws Exception {
         Siu siu = Siu.booking(START);
         Flow.accepted(fx, siu);
