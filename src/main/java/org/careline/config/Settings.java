@@ -91,7 +91,7 @@ public record Settings(
                 intOf(get, "CARELINE_DISPATCH_INTERVAL_MS", 250),
                 intOf(get, "CARELINE_MAX_SEND_ATTEMPTS", 8),
                 intOf(get, "CARELINE_RETRY_BASE_MS", 30000),
-                intOf(get, "CARELINE_SEND_TIMEOUT_MS", 20000),
+                sendTimeoutOf(get),
                 schedulingHostOf(get.apply("CARELINE_SCHEDULING_MLLP")),
                 schedulingPortOf(get.apply("CARELINE_SCHEDULING_MLLP")),
                 between(get, "CARELINE_WRITEBACK_INTERVAL_MS", 1000, Integer.MAX_VALUE),
@@ -206,6 +206,10 @@ public record Settings(
         return v;
     }
 
+    private static int sendTimeoutOf(Function<String, String> get) {
+        return intOf(get, "CARELINE_SEND_TIMEOUT_MS", 20000);
+    }
+
     private static int mllpIdleOf(Function<String, String> get) {
         int v = intOf(get, "CARELINE_MLLP_IDLE_TIMEOUT_MS", DEFAULT_MLLP_IDLE_TIMEOUT_MS);
         if (v < 0 || v > 86_400_000) {
@@ -220,7 +224,7 @@ public record Settings(
      * send (the Cloud API timeout), or a slow send would be taken over and sent twice.
      */
     private static long leaseOf(Function<String, String> get) {
-        int timeout = intOf(get, "CARELINE_SEND_TIMEOUT_MS", 20000);
+        int timeout = sendTimeoutOf(get);
         int v = intOf(get, "CARELINE_SEND_LEASE_MS", 300_000);
         if (v <= timeout || v > 3_600_000) {
             throw new IllegalArgumentException("CARELINE_SEND_LEASE_MS must be a number of milliseconds above "
@@ -276,7 +280,8 @@ public record Settings(
     @Override
     public String toString() {
         // Never print secrets.
-        return "Settings[mllpPort=" + mllpPort + ", mllpIdleTimeoutMs=" + mllpIdleTimeoutMillis + ", httpPort=" + httpPort + ", dbUrl=" + dbUrl + ", zone=" + zone
+        return "Settings[mllpPort=" + mllpPort + ", mllpIdleTimeoutMs=" + mllpIdleTimeoutMillis + ", httpPort=" + httpPort
+                + ", dbUrl=" + dbUrl + ", zone=" + zone
                 + ", phoneRegion=" + phoneRegion + ", sandbox=" + sandbox() + ", routesDir=" + routesDir
                 + ", mappingsDir=" + mappingsDir + ", scheduling="
                 + (writebackEnabled() ? schedulingHost + ":" + schedulingPort : "disabled")

@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -160,7 +161,7 @@ public final class Dispatcher implements AutoCloseable {
                     // nudge says something new was committed (a booking's confirmation need not wait for the
                     // sends in flight, a whole Cloud API round trip).
                     while (outstanding > 0 && !again.getAndSet(false)) {
-                        java.util.concurrent.Future<Void> f = done.poll(NUDGE_CHECK_MS, TimeUnit.MILLISECONDS);
+                        Future<Void> f = done.poll(NUDGE_CHECK_MS, TimeUnit.MILLISECONDS);
                         if (f != null) {
                             f.get();
                             outstanding--;
