@@ -34,7 +34,7 @@ import org.careline.ingest.hl7.OruIngest;
 import org.careline.ingest.hl7.OruMapper;
 import org.careline.results.PortalLink;
 import org.careline.results.ResultNotices;
-import org.careline.results.ResultRules;
+import org.careline.model.ResultRules;
 import org.careline.store.ResultStore;
 import org.careline.ingest.hl7.SiuIngest;
 import org.careline.ingest.hl7.SiuMapper;
@@ -44,7 +44,7 @@ import org.careline.ingest.whatsapp.WebhookIntake;
 import org.careline.ingest.whatsapp.WebhookProcessor;
 import org.careline.ingest.whatsapp.WebhookSignature;
 import org.careline.schedule.AppointmentScheduler;
-import org.careline.schedule.MessageKind;
+import org.careline.model.MessageKind;
 import org.careline.send.CloudApiClient;
 import org.careline.send.DeliveryStatuses;
 import org.careline.send.Dispatcher;
@@ -136,7 +136,7 @@ public final class Engine implements AutoCloseable {
         }
         LOG.info("starting Careline: {}", s);
 
-        Database db = Database.open(s);
+        Database db = Database.open(s.database());
         InboundLog inbound = new InboundLog();
         Outbox outbox = new Outbox();
         AlertLog alerts = new AlertLog();

@@ -1,6 +1,6 @@
 package org.careline.config;
 
-import org.careline.results.ResultRules;
+import org.careline.model.ResultRules;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -64,6 +64,11 @@ public record Settings(
     private static final Pattern HOST_PORT =
             Pattern.compile("([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(\\d{1,5})");
 
+    /** The database part, as the store opens it. */
+    public org.careline.model.DatabaseSettings database() {
+        return new org.careline.model.DatabaseSettings(dbUrl, dbUser, dbPassword);
+    }
+
     public static Settings fromEnvironment() {
         return from(System.getenv());
     }

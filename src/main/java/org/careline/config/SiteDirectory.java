@@ -1,6 +1,7 @@
 package org.careline.config;
 
-import org.careline.schedule.ReminderPolicy;
+import org.careline.model.Site;
+import org.careline.model.ReminderPolicy;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package org.careline.config;
 
-import org.careline.schedule.MessageKind;
-import org.careline.send.TemplateSpec;
+import org.careline.model.MessageKind;
+import org.careline.model.TemplateSpec;
 
 import java.nio.file.Path;
 import java.time.format.DateTimeFormatter;

@@ -1,6 +1,6 @@
 package org.careline.config;
 
-import org.careline.writeback.WritebackAction;
+import org.careline.model.WritebackAction;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

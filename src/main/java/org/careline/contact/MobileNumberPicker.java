@@ -1,5 +1,6 @@
 package org.careline.contact;
 
+import org.careline.model.PhoneCandidate;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;

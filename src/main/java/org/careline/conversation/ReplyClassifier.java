@@ -1,5 +1,6 @@
 package org.careline.conversation;
 
+import org.careline.model.Intent;
 import org.careline.config.ReplyRules;
 
 import java.text.Normalizer;

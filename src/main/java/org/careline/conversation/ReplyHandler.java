@@ -1,17 +1,18 @@
 package org.careline.conversation;
 
+import org.careline.model.Intent;
 import org.careline.config.ReplyRules;
-import org.careline.config.Site;
+import org.careline.model.Site;
 import org.careline.config.SiteDirectory;
-import org.careline.ingest.whatsapp.InboundMessage;
+import org.careline.model.InboundMessage;
 import org.careline.ingest.whatsapp.InboundMessageSink;
-import org.careline.schedule.MessageKind;
+import org.careline.model.MessageKind;
 import org.careline.send.ReplyRenderer;
 import org.careline.store.ConversationStore;
 import org.careline.store.ConversationStore.AppointmentRef;
 import org.careline.store.Outbox;
-import org.careline.writeback.WritebackAction;
-import org.careline.writeback.WritebackChannel;
+import org.careline.model.WritebackAction;
+import org.careline.model.WritebackChannel;
 import org.careline.writeback.WritebackQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,9 +1,13 @@
 package org.careline.results;
 
-import org.careline.config.Site;
+import org.careline.model.PatientFacts;
+import org.careline.model.OrderPrior;
+import org.careline.model.OrderFacts;
+import org.careline.model.ResultRules;
+import org.careline.model.Site;
 import org.careline.config.SiteDirectory;
 import org.careline.ingest.hl7.OruMapper;
-import org.careline.schedule.MessageKind;
+import org.careline.model.MessageKind;
 import org.careline.schedule.ReminderPlanner;
 import org.careline.store.AppointmentStore;
 import org.careline.store.Outbox;
@@ -48,7 +52,7 @@ public final class ResultNotices {
         return rules;
     }
 
-    public Result apply(Connection c, String source, OruMapper.Patient p, List<ResultReleasePolicy.OrderFacts> orders,
+    public Result apply(Connection c, String source, PatientFacts p, List<OrderFacts> orders,
                         boolean documents, Instant now) throws SQLException {
         return apply(c, source, p, orders, documents, null, now);
     }
@@ -58,13 +62,13 @@ public final class ResultNotices {
      *            documents.attachPdf), or null: a document notice then becomes DOCUMENT_ATTACHED, is never folded
      *            into another, and its PDF is stored with it
      */
-    public Result apply(Connection c, String source, OruMapper.Patient p, List<ResultReleasePolicy.OrderFacts> orders,
+    public Result apply(Connection c, String source, PatientFacts p, List<OrderFacts> orders,
                         boolean documents, DocumentPdf pdf, Instant now) throws SQLException {
         long patientId = patients.upsertPatient(c, p.patientKey(), p.givenName(), p.familyName(), p.phone(),
                 p.language(), p.identifier(), p.authority(), now);
         boolean reachable = patients.reachable(c, patientId);
-        Map<String, ResultReleasePolicy.Prior> prior = new HashMap<>();
-        for (ResultReleasePolicy.OrderFacts o : orders) {
+        Map<String, OrderPrior> prior = new HashMap<>();
+        for (OrderFacts o : orders) {
             store.find(c, source, o.key()).ifPresent(s -> prior.put(o.key(), s.prior()));
         }
         MessageKind foldKind = documents ? MessageKind.DOCUMENT_AVAILABLE : MessageKind.RESULTS_AVAILABLE;
@@ -73,7 +77,7 @@ public final class ResultNotices {
                 recent.map(ResultStore.Recent::releaseAt), rules, documents);
 
         Map<String, Long> ids = new HashMap<>();
-        for (ResultReleasePolicy.OrderFacts o : orders) {
+        for (OrderFacts o : orders) {
             ids.put(o.key(), store.upsert(c, source, o.key(), patientId, o.status(), plan.categoryOf().get(o.key()), now));
         }
         int withdrawn = 0;

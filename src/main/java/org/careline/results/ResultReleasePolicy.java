@@ -1,6 +1,9 @@
 package org.careline.results;
 
-import org.careline.schedule.MessageKind;
+import org.careline.model.OrderPrior;
+import org.careline.model.OrderFacts;
+import org.careline.model.ResultRules;
+import org.careline.model.MessageKind;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -29,16 +32,6 @@ import java.util.Set;
 public final class ResultReleasePolicy {
 
     private ResultReleasePolicy() {
-    }
-
-    /** What the feed says of one order: its key, effective status, and what sensitive categories match on. */
-    public record OrderFacts(String key, String status, String orderCode, String section, Set<String> producers,
-                             String documentType) {
-    }
-
-    /** What is stored of an order from earlier messages. */
-    public record Prior(boolean announced, boolean held) {
-        public static final Prior NONE = new Prior(false, false);
     }
 
     /** One notice to create (or, when {@code fold}, orders to add to the recent announcement). */
@@ -98,14 +91,14 @@ public final class ResultReleasePolicy {
      * @param lastAnnouncement release time of the patient's latest immediate, not withdrawn "available" notice of
      *                         the same family, if any: the one further finals may be folded into
      */
-    public static Plan plan(List<OrderFacts> orders, Map<String, Prior> prior, Instant now,
+    public static Plan plan(List<OrderFacts> orders, Map<String, OrderPrior> prior, Instant now,
                             Optional<Instant> lastAnnouncement, ResultRules rules, boolean documents) {
         Map<String, NoticePlan> groups = new LinkedHashMap<>();
         List<String> withdrawn = new ArrayList<>();
         List<String> held = new ArrayList<>();
         Map<String, String> categoryOf = new LinkedHashMap<>();
         for (OrderFacts o : orders) {
-            Prior p = prior.getOrDefault(o.key(), Prior.NONE);
+            OrderPrior p = prior.getOrDefault(o.key(), OrderPrior.NONE);
             Optional<ResultRules.Category> cat = category(o, rules);
             cat.ifPresent(c -> categoryOf.put(o.key(), c.name()));
             if ("X".equals(o.status())) {

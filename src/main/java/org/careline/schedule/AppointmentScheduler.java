@@ -1,6 +1,10 @@
 package org.careline.schedule;
 
-import org.careline.config.Site;
+import org.careline.model.ReminderPolicy;
+import org.careline.model.PlannedMessage;
+import org.careline.model.AppointmentEvent;
+import org.careline.model.AppointmentAction;
+import org.careline.model.Site;
 import org.careline.config.SiteDirectory;
 import org.careline.store.AppointmentStore;
 import org.careline.store.AppointmentStore.StoredAppointment;

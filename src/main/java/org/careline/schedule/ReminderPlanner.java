@@ -1,5 +1,8 @@
 package org.careline.schedule;
 
+import org.careline.model.ReminderPolicy;
+import org.careline.model.PlannedMessage;
+import org.careline.model.MessageKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

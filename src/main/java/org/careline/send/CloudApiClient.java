@@ -7,7 +7,7 @@ import org.apache.hc.client5.http.entity.mime.HttpMultipartMode;
 import org.apache.hc.client5.http.entity.mime.MultipartEntityBuilder;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.HttpEntity;
-import org.careline.RouteCall;
+import org.careline.routes.RouteCall;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,12 +1,12 @@
 package org.careline.send;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.careline.config.Site;
+import org.careline.model.Site;
 import org.careline.config.SiteDirectory;
 import org.careline.config.TemplateCatalog;
 import org.careline.results.PortalLink;
 import org.careline.schedule.AppointmentScheduler;
-import org.careline.schedule.MessageKind;
+import org.careline.model.MessageKind;
 import org.careline.store.AlertLog;
 import org.careline.store.Database;
 import org.careline.store.Outbox;

@@ -1,5 +1,6 @@
 package org.careline.send;
 
+import org.careline.model.TemplateSpec;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,6 +1,6 @@
 package org.careline.send;
 
-import org.careline.config.Site;
+import org.careline.model.Site;
 import org.careline.config.TemplateCatalog;
 import org.careline.store.Outbox;
 

@@ -1,6 +1,6 @@
 package org.careline.store;
 
-import org.careline.schedule.AppointmentEvent;
+import org.careline.model.AppointmentEvent;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -2,7 +2,7 @@ package org.careline.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.careline.config.Settings;
+import org.careline.model.DatabaseSettings;
 import org.flywaydb.core.Flyway;
 
 import javax.sql.DataSource;
@@ -32,11 +32,11 @@ public final class Database implements AutoCloseable {
         return url;
     }
 
-    public static Database open(Settings settings) {
+    public static Database open(DatabaseSettings settings) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(withStatementCache(settings.dbUrl()));
-        config.setUsername(settings.dbUser());
-        config.setPassword(settings.dbPassword());
+        config.setJdbcUrl(withStatementCache(settings.url()));
+        config.setUsername(settings.user());
+        config.setPassword(settings.password());
         config.setMaximumPoolSize(16);
         config.setAutoCommit(true);
         config.setPoolName("careline-db");

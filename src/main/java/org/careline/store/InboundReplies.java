@@ -1,6 +1,6 @@
 package org.careline.store;
 
-import org.careline.ingest.whatsapp.InboundMessage;
+import org.careline.model.InboundMessage;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

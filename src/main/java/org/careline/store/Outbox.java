@@ -1,7 +1,7 @@
 package org.careline.store;
 
-import org.careline.schedule.MessageKind;
-import org.careline.schedule.PlannedMessage;
+import org.careline.model.MessageKind;
+import org.careline.model.PlannedMessage;
 
 import javax.sql.DataSource;
 import java.sql.Connection;

@@ -1,6 +1,6 @@
 package org.careline.store;
 
-import org.careline.results.ResultReleasePolicy;
+import org.careline.model.OrderPrior;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,8 +16,8 @@ public final class ResultStore {
 
     /** A stored order. */
     public record StoredOrder(long id, String status, boolean announced, boolean held) {
-        public ResultReleasePolicy.Prior prior() {
-            return new ResultReleasePolicy.Prior(announced, held);
+        public OrderPrior prior() {
+            return new OrderPrior(announced, held);
         }
     }
 

@@ -1,6 +1,9 @@
 package org.careline.writeback;
 
-import org.careline.config.Site;
+import org.careline.model.PatientMessage;
+import org.careline.model.WritebackSubject;
+import org.careline.model.WritebackAction;
+import org.careline.model.Site;
 import org.hl7.fhir.r4.model.AppointmentResponse;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;

@@ -1,7 +1,7 @@
 package org.careline.writeback;
 
 import org.apache.camel.CamelContext;
-import org.careline.RouteCall;
+import org.careline.routes.RouteCall;
 
 import java.util.function.Supplier;
 

@@ -1,5 +1,6 @@
 package org.careline.writeback;
 
+import org.careline.model.WritebackAction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

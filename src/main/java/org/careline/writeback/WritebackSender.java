@@ -1,5 +1,6 @@
 package org.careline.writeback;
 
+import org.careline.model.WritebackChannel;
 import org.careline.config.SiteDirectory;
 import org.careline.fhir.FhirRejectedException;
 import org.careline.fhir.FhirUnavailableException;

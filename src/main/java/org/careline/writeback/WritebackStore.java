@@ -1,5 +1,8 @@
 package org.careline.writeback;
 
+import org.careline.model.PatientMessage;
+import org.careline.model.WritebackSubject;
+import org.careline.model.WritebackAction;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

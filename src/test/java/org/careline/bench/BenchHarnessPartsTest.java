@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import org.careline.contact.MobileNumberPicker;
-import org.careline.contact.PhoneCandidate;
+import org.careline.model.PhoneCandidate;
 import org.careline.ingest.whatsapp.WebhookSignature;
 import org.junit.jupiter.api.Test;
 

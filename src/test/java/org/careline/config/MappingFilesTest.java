@@ -1,5 +1,6 @@
 package org.careline.config;
 
+import org.careline.model.Site;
 import org.careline.support.EngineFixture;
 import org.careline.support.EngineProcess;
 import org.junit.jupiter.api.BeforeEach;

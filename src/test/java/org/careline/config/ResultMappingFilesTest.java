@@ -1,6 +1,6 @@
 package org.careline.config;
 
-import org.careline.results.ResultRules;
+import org.careline.model.ResultRules;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

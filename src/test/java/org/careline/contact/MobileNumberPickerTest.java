@@ -1,5 +1,6 @@
 package org.careline.contact;
 
+import org.careline.model.PhoneCandidate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

@@ -1,5 +1,6 @@
 package org.careline.conversation;
 
+import org.careline.model.Intent;
 import org.careline.config.ReplyRules;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

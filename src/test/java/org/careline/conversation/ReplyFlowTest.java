@@ -2,7 +2,7 @@ package org.careline.conversation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.careline.ingest.whatsapp.InboundMessage;
+import org.careline.model.InboundMessage;
 import org.careline.support.EngineFixture;
 import org.careline.support.Flow;
 import org.careline.support.MetaStub;

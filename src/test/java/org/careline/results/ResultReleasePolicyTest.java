@@ -1,10 +1,11 @@
 package org.careline.results;
 
+import org.careline.model.OrderPrior;
+import org.careline.model.ResultRules;
 import org.careline.results.ResultReleasePolicy.NoticePlan;
-import org.careline.results.ResultReleasePolicy.OrderFacts;
+import org.careline.model.OrderFacts;
 import org.careline.results.ResultReleasePolicy.Plan;
-import org.careline.results.ResultReleasePolicy.Prior;
-import org.careline.schedule.MessageKind;
+import org.careline.model.MessageKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -62,7 +63,7 @@ class ResultReleasePolicyTest {
             X, true,  -
             """)
     void statusRules(String status, boolean announced, MessageKind expected) {
-        Plan plan = ResultReleasePolicy.plan(List.of(order("A", status)), Map.of("A", new Prior(announced, false)),
+        Plan plan = ResultReleasePolicy.plan(List.of(order("A", status)), Map.of("A", new OrderPrior(announced, false)),
                 NOW, Optional.empty(), RULES, false);
         assertThat(plan.notices().stream().map(NoticePlan::kind).findFirst().orElse(null)).isEqualTo(expected);
         assertThat(plan.withdrawn()).isEqualTo("X".equals(status) ? List.of("A") : List.of());

@@ -1,5 +1,8 @@
 package org.careline.schedule;
 
+import org.careline.model.ReminderPolicy;
+import org.careline.model.PlannedMessage;
+import org.careline.model.MessageKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -12,10 +15,10 @@ import java.time.ZoneId;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.careline.schedule.MessageKind.CANCELLED;
-import static org.careline.schedule.MessageKind.CONFIRMATION;
-import static org.careline.schedule.MessageKind.REMINDER;
-import static org.careline.schedule.MessageKind.RESCHEDULED;
+import static org.careline.model.MessageKind.CANCELLED;
+import static org.careline.model.MessageKind.CONFIRMATION;
+import static org.careline.model.MessageKind.REMINDER;
+import static org.careline.model.MessageKind.RESCHEDULED;
 
 class ReminderPlannerTest {
 

@@ -1,5 +1,6 @@
 package org.careline.send;
 
+import org.careline.model.TemplateSpec;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,6 +1,6 @@
 package org.careline.send;
 
-import org.careline.schedule.MessageKind;
+import org.careline.model.MessageKind;
 import org.careline.store.Outbox;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,5 +1,6 @@
 package org.careline.send;
 
+import org.careline.model.TemplateSpec;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -17,7 +17,7 @@ class DatabaseTransactionTest {
     @Test
     void h2ConnectionsKeepEnoughParsedStatementsForAMessagesWholeTransaction() throws Exception {
         try (Database db = Database.open(Settings.from(Map.of("CARELINE_DB_URL",
-                "jdbc:h2:mem:cache-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")))) {
+                "jdbc:h2:mem:cache-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")).database())) {
             String size = db.inTransaction(c -> {
                 try (var rs = c.createStatement().executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS "
                         + "WHERE SETTING_NAME = 'QUERY_CACHE_SIZE'")) {
@@ -33,7 +33,7 @@ class DatabaseTransactionTest {
     @Test
     void anErrorThrownByTheWorkRollsItBackLikeAnException() throws Exception {
         try (Database db = Database.open(Settings.from(Map.of("CARELINE_DB_URL",
-                "jdbc:h2:mem:tx-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")))) {
+                "jdbc:h2:mem:tx-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")).database())) {
             assertThatThrownBy(() -> db.inTransaction(c -> {
                 insertAlert(c, "error");
                 throw new AssertionError("an Error, not an Exception");

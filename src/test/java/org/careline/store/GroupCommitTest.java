@@ -33,14 +33,14 @@ class GroupCommitTest {
     @Test
     void concurrentCallersEachReturnAfterTheirOwnWorkIsCommittedOnH2() throws Exception {
         try (Database db = Database.open(Settings.from(Map.of("CARELINE_DB_URL",
-                "jdbc:h2:mem:gc-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")))) {
+                "jdbc:h2:mem:gc-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1")).database())) {
             check(db);
         }
     }
 
     @Test
     void concurrentCallersEachReturnAfterTheirOwnWorkIsCommittedOnPostgres() throws Exception {
-        try (Database db = Database.open(Settings.from(Postgres.freshDatabaseEnv()))) {
+        try (Database db = Database.open(Settings.from(Postgres.freshDatabaseEnv()).database())) {
             check(db);
         }
     }

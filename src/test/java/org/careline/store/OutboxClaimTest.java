@@ -1,8 +1,8 @@
 package org.careline.store;
 
 import org.careline.config.Settings;
-import org.careline.schedule.MessageKind;
-import org.careline.schedule.PlannedMessage;
+import org.careline.model.MessageKind;
+import org.careline.model.PlannedMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,7 @@ class OutboxClaimTest {
     @BeforeEach
     void open() throws Exception {
         String url = "jdbc:h2:file:" + Files.createTempDirectory("careline-claim").resolve("db") + ";WRITE_DELAY=0";
-        db = Database.open(Settings.from(Map.of("CARELINE_DB_URL", url)));
+        db = Database.open(Settings.from(Map.of("CARELINE_DB_URL", url)).database());
     }
 
     @AfterEach

@@ -67,7 +67,7 @@ class PostgresSchemaTest {
 
     @Test
     void concurrentDispatchersNeverClaimTheSameRowOnPostgres() throws Exception {
-        try (Database db = Database.open(Settings.from(dbEnv()))) {
+        try (Database db = Database.open(Settings.from(dbEnv()).database())) {
             OutboxClaimTest.assertEachDueRowIsClaimedOnce(db);
         }
     }
@@ -75,7 +75,7 @@ class PostgresSchemaTest {
     @Test
     void flywayMigratesEveryVersionUnchangedOnPostgres() throws Exception {
         Settings settings = Settings.from(dbEnv());
-        try (Database db = Database.open(settings); Connection c = db.dataSource().getConnection()) {
+        try (Database db = Database.open(settings.database()); Connection c = db.dataSource().getConnection()) {
             assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
             assertThat(strings(c, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL AND success "
                     + "ORDER BY installed_rank")).containsExactly("1", "2", "3", "4");
@@ -100,7 +100,7 @@ class PostgresSchemaTest {
                     .containsExactly("uq_inbound_sender_control");
         }
         // A second start finds the versions applied and validates them.
-        try (Database db = Database.open(settings); Connection c = db.dataSource().getConnection()) {
+        try (Database db = Database.open(settings.database()); Connection c = db.dataSource().getConnection()) {
             assertThat(strings(c, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL "
                     + "ORDER BY installed_rank")).containsExactly("1", "2", "3", "4");
         }

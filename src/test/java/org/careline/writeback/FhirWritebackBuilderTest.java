@@ -1,9 +1,13 @@
 package org.careline.writeback;
 
+import org.careline.model.PatientMessage;
+import org.careline.model.WritebackSubject;
+import org.careline.model.WritebackChannel;
+import org.careline.model.WritebackAction;
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.careline.config.Site;
+import org.careline.model.Site;
 import org.hl7.fhir.r4.model.AppointmentResponse;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Task;

@@ -1,5 +1,6 @@
 package org.careline.writeback;
 
+import org.careline.model.WritebackAction;
 import org.careline.support.TestMappings;
 
 import com.fasterxml.jackson.databind.JsonNode;

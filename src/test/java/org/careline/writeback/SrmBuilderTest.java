@@ -1,5 +1,7 @@
 package org.careline.writeback;
 
+import org.careline.model.WritebackSubject;
+import org.careline.model.WritebackAction;
 import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.model.Message;

@@ -1,5 +1,6 @@
 package org.careline.writeback;
 
+import org.careline.model.WritebackAction;
 import org.careline.config.MappingException;
 import org.careline.config.Settings;
 import org.careline.config.WritebackMapping;

@@ -1,5 +1,6 @@
 package org.careline.writeback;
 
+import org.careline.model.WritebackAction;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.spi.RouteController;
 import org.careline.support.EngineFixture;

@@ -1,5 +1,6 @@
 package org.careline.writeback;
 
+import org.careline.model.WritebackAction;
 import org.careline.support.EngineFixture;
 import org.careline.support.Flow;
 import org.careline.support.SchedulingPeer;

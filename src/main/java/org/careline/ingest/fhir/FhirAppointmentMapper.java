@@ -1,10 +1,10 @@
 package org.careline.ingest.fhir;
 
-import org.careline.config.Site;
+import org.careline.model.Site;
 import org.careline.config.SiteDirectory;
 import org.careline.contact.MobileNumberPicker;
-import org.careline.schedule.AppointmentAction;
-import org.careline.schedule.AppointmentEvent;
+import org.careline.model.AppointmentAction;
+import org.careline.model.AppointmentEvent;
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Appointment.AppointmentParticipantComponent;

@@ -2,7 +2,7 @@ package org.careline.ingest.fhir;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.careline.HttpReply;
+import org.careline.routes.HttpReply;
 import org.careline.config.FhirSettings;
 import org.careline.store.Database;
 import org.careline.store.FhirSyncState;

@@ -1,10 +1,11 @@
 package org.careline.ingest.fhir;
 
-import org.careline.config.Site;
+import org.careline.model.PatientFacts;
+import org.careline.model.Site;
 import org.careline.config.SiteDirectory;
 import org.careline.contact.MobileNumberPicker;
 import org.careline.ingest.hl7.OruMapper;
-import org.careline.results.ResultReleasePolicy.OrderFacts;
+import org.careline.model.OrderFacts;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DiagnosticReport;
@@ -33,7 +34,7 @@ public final class FhirReportMapper {
     static final String V2_0074 = "http://terminology.hl7.org/CodeSystem/v2-0074";
 
     /** A mapped report: its patient and its one order. */
-    public record Mapped(OruMapper.Patient patient, OrderFacts order) {
+    public record Mapped(PatientFacts patient, OrderFacts order) {
     }
 
     private final SiteDirectory sites;
@@ -92,7 +93,7 @@ public final class FhirReportMapper {
         Site site = sites.resolve(siteKeys(r));
         MobileNumberPicker phones = pickers.computeIfAbsent(site.phoneRegion(), MobileNumberPicker::new);
         PatientDetails details = PatientDetails.read(p, phones);
-        OruMapper.Patient patient = new OruMapper.Patient("FHIR|Patient/" + patientId, patientId, null,
+        PatientFacts patient = new PatientFacts("FHIR|Patient/" + patientId, patientId, null,
                 details.givenName(), details.familyName(), details.phoneE164(), details.language(), site.code());
 
         Coding code = r.getCode().hasCoding() ? r.getCode().getCodingFirstRep() : null;

@@ -1,7 +1,7 @@
 package org.careline.ingest.fhir;
 
 import org.careline.contact.MobileNumberPicker;
-import org.careline.contact.PhoneCandidate;
+import org.careline.model.PhoneCandidate;
 import org.careline.ingest.hl7.SiuMapper;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.ContactPoint;

@@ -1,5 +1,7 @@
 package org.careline.ingest.hl7;
 
+import org.careline.model.PatientFacts;
+import org.careline.model.OrderFacts;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.model.Message;
 import org.careline.config.OruMapping;
@@ -48,7 +50,7 @@ public final class MdmIngest {
             throw new ApplicationRejectException("MDM trigger event '" + received.triggerEvent()
                     + "' is not accepted; accepted: MDM^" + String.join(", MDM^", d.triggers()), 201, "MSH", 9);
         }
-        OruMapper.Patient patient = mapper.patient(received);
+        PatientFacts patient = mapper.patient(received);
         SegmentReads t = new SegmentReads(received.message());
         String documentId = OruMapper.first(t, d.documentId());
         if (documentId == null) {
@@ -59,7 +61,7 @@ public final class MdmIngest {
         String status = availability != null && notices.rules().documentWithdraw().contains(availability) ? "X"
                 : completion != null && notices.rules().documentNotify().contains(completion) ? "F" : "P";
         String documentType = OruMapper.first(t, nz(d.documentType()));
-        ResultReleasePolicy.OrderFacts doc = new ResultReleasePolicy.OrderFacts("doc|" + documentId, status, null,
+        OrderFacts doc = new OrderFacts("doc|" + documentId, status, null,
                 null, Set.of(), documentType);
         DocumentPdf pdf = notices.rules().attachesPdf(documentType) ? pdfOf(received.message(), documentType)
                 .orElse(null) : null;

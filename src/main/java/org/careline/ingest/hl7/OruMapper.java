@@ -1,15 +1,16 @@
 package org.careline.ingest.hl7;
 
+import org.careline.model.PatientFacts;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.model.Group;
 import ca.uhn.hl7v2.model.Segment;
 import ca.uhn.hl7v2.model.Structure;
 import ca.uhn.hl7v2.util.Terser;
 import org.careline.config.OruMapping;
-import org.careline.config.Site;
+import org.careline.model.Site;
 import org.careline.config.SiteDirectory;
 import org.careline.contact.MobileNumberPicker;
-import org.careline.results.ResultReleasePolicy.OrderFacts;
+import org.careline.model.OrderFacts;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,13 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class OruMapper {
 
-    /** The patient part of a result or document message. Holds PHI: never log it. */
-    public record Patient(String patientKey, String identifier, String authority, String givenName, String familyName,
-                          String phone, String language, String siteCode) {
-    }
-
     /** A mapped ORU: its patient and orders (effective status already judged). */
-    public record Mapped(Patient patient, List<OrderFacts> orders) {
+    public record Mapped(PatientFacts patient, List<OrderFacts> orders) {
     }
 
     private final OruMapping mapping;
@@ -61,7 +57,7 @@ public final class OruMapper {
             throw new ApplicationRejectException("ORU trigger event '" + received.triggerEvent()
                     + "' is not accepted; accepted: ORU^" + String.join(", ORU^", mapping.triggers()), 201, "MSH", 9);
         }
-        Patient patient = patient(received);
+        PatientFacts patient = patient(received);
         List<OrderFacts> orders = new ArrayList<>();
         for (List<Segment> group : orderGroups(received.message())) {
             String placer = first(group, mapping.order("placerOrderNumber"));
@@ -84,7 +80,7 @@ public final class OruMapper {
     }
 
     /** The patient, site and mobile number, read from the message-level paths of oru.yaml. */
-    public Patient patient(ReceivedHl7 received) throws ApplicationErrorException {
+    public PatientFacts patient(ReceivedHl7 received) throws ApplicationErrorException {
         SegmentReads t = new SegmentReads(received.message());
         String patientId = first(t, mapping.patient("patientId"));
         if (patientId == null) {
@@ -103,7 +99,7 @@ public final class OruMapper {
         String phone = phones.pick(SiuMapper.candidates(t, mapping.phones().get("primary")),
                 SiuMapper.candidates(t, mapping.phones().get("fallback"))).orElse(null);
         String source = received.header().sender();
-        return new Patient(source + "|" + (authority == null ? "" : authority) + "|" + patientId, patientId, authority,
+        return new PatientFacts(source + "|" + (authority == null ? "" : authority) + "|" + patientId, patientId, authority,
                 first(t, mapping.patient("givenName")), first(t, mapping.patient("familyName")), phone,
                 SiuMapper.language(first(t, mapping.patient("language"))), site.code());
     }

@@ -1,6 +1,6 @@
 package org.careline.ingest.hl7;
 
-import org.careline.schedule.AppointmentEvent;
+import org.careline.model.AppointmentEvent;
 import org.careline.schedule.AppointmentScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

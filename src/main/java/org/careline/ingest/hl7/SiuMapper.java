@@ -5,13 +5,13 @@ import ca.uhn.hl7v2.model.Segment;
 import ca.uhn.hl7v2.model.Type;
 import ca.uhn.hl7v2.util.Terser;
 import org.careline.config.SiteDirectory;
-import org.careline.config.Site;
+import org.careline.model.Site;
 import org.careline.config.SiuMapping;
 import org.careline.config.SiuMapping.Source;
 import org.careline.contact.MobileNumberPicker;
-import org.careline.contact.PhoneCandidate;
-import org.careline.schedule.AppointmentAction;
-import org.careline.schedule.AppointmentEvent;
+import org.careline.model.PhoneCandidate;
+import org.careline.model.AppointmentAction;
+import org.careline.model.AppointmentEvent;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package org.careline.ingest.whatsapp;
 
+import org.careline.model.InboundMessage;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;

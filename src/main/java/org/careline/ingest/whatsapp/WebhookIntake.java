@@ -4,7 +4,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
-import org.careline.HttpReply;
+import org.careline.routes.HttpReply;
 import org.careline.store.Database;
 import org.careline.store.WebhookDeliveries;
 import org.slf4j.Logger;

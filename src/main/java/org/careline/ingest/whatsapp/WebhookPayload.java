@@ -1,5 +1,6 @@
 package org.careline.ingest.whatsapp;
 
+import org.careline.model.InboundMessage;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,5 +1,6 @@
 package org.careline.ingest.whatsapp;
 
+import org.careline.model.InboundMessage;
 import org.careline.send.Backoff;
 import org.careline.send.DeliveryStatuses;
 import org.careline.store.Database;

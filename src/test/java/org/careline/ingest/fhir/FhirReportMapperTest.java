@@ -1,8 +1,9 @@
 package org.careline.ingest.fhir;
 
+import org.careline.model.PatientFacts;
 import org.careline.ingest.fhir.FhirReportMapper.Mapped;
 import org.careline.ingest.hl7.OruMapper;
-import org.careline.results.ResultReleasePolicy.OrderFacts;
+import org.careline.model.OrderFacts;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.ContactPoint;
@@ -71,7 +72,7 @@ class FhirReportMapperTest {
 
         Mapped m = mapper.map(r, p).orElseThrow();
         assertThat(m.order()).isEqualTo(new OrderFacts("DiagnosticReport/R1", "F", "24323-8", "LAB", Set.of(), null));
-        assertThat(m.patient()).isEqualTo(new OruMapper.Patient("FHIR|Patient/p1", "p1", null, "Jane", "Doe",
+        assertThat(m.patient()).isEqualTo(new PatientFacts("FHIR|Patient/p1", "p1", null, "Jane", "Doe",
                 "+16082719000", "es", "gh-clinic"));
     }
 
@@ -116,7 +117,7 @@ class FhirReportMapperTest {
                 .orElseThrow();
         assertThat(m.order()).isEqualTo(new OrderFacts("DiagnosticReport/f201", "F", "429858000", "RAD", Set.of(),
                 null));
-        assertThat(m.patient()).isEqualTo(new OruMapper.Patient("FHIR|Patient/f201", "f201", null, "Roelof Olaf",
+        assertThat(m.patient()).isEqualTo(new PatientFacts("FHIR|Patient/f201", "f201", null, "Roelof Olaf",
                 "Bor", "+31612345678", "nl", "blijdorp")); // performer display "Blijdorp MC"
     }
 
@@ -140,7 +141,7 @@ class FhirReportMapperTest {
         Mapped m = mapper.map(FhirFixtures.r4("DiagnosticReport-102"), FhirFixtures.r4("Patient-pat2"))
                 .orElseThrow();
         assertThat(m.order()).isEqualTo(new OrderFacts("DiagnosticReport/102", "F", "38269-7", null, Set.of(), null));
-        assertThat(m.patient()).isEqualTo(new OruMapper.Patient("FHIR|Patient/pat2", "pat2", null, null, null, null,
+        assertThat(m.patient()).isEqualTo(new PatientFacts("FHIR|Patient/pat2", "pat2", null, null, null, null,
                 null, "main"));
     }
 }

@@ -2,8 +2,8 @@ package org.careline.ingest.hl7;
 
 import org.careline.config.SiteDirectory;
 import org.careline.config.SiuMapping;
-import org.careline.schedule.AppointmentAction;
-import org.careline.schedule.AppointmentEvent;
+import org.careline.model.AppointmentAction;
+import org.careline.model.AppointmentEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,5 +1,6 @@
 package org.careline.ingest.whatsapp;
 
+import org.careline.model.InboundMessage;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.careline.support.EngineFixture;

@@ -1,4 +1,4 @@
-package org.careline.ingest.whatsapp;
+package org.careline.model;
 
 import java.time.Instant;
 

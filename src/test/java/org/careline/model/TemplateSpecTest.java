@@ -1,4 +1,4 @@
-package org.careline.send;
+package org.careline.model;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package org.careline.conversation;
+package org.careline.model;
 
 import java.util.Locale;
 
@@ -13,7 +13,7 @@ public enum Intent {
     IGNORED;
 
     /** From the words used in mappings/replies.yaml. */
-    static Intent fromWord(String word) {
+    public static Intent fromWord(String word) {
         return valueOf(word.trim().toUpperCase(Locale.ROOT));
     }
 }

@@ -1,4 +1,4 @@
-package org.careline.send;
+package org.careline.model;
 
 import java.util.HashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
-package org.careline.config;
+package org.careline.model;
 
-import org.careline.schedule.ReminderPolicy;
+import org.careline.model.ReminderPolicy;
 
 import java.time.ZoneId;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.careline;
+package org.careline.routes;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

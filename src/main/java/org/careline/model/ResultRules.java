@@ -1,4 +1,4 @@
-package org.careline.results;
+package org.careline.model;
 
 import java.time.Duration;
 import java.util.List;

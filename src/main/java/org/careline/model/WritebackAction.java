@@ -1,4 +1,4 @@
-package org.careline.writeback;
+package org.careline.model;
 
 import java.util.EnumSet;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package org.careline.schedule;
+package org.careline.model;
 
 /**
  * What an outbox row is for. Template kinds map to a template in mappings/templates.yaml and may be sent at any

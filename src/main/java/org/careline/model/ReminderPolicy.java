@@ -1,4 +1,4 @@
-package org.careline.schedule;
+package org.careline.model;
 
 import java.time.Duration;
 import java.time.LocalTime;

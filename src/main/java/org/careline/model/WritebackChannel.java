@@ -1,6 +1,6 @@
-package org.careline.writeback;
+package org.careline.model;
 
-import org.careline.config.Site;
+import org.careline.model.Site;
 
 /** How a request reaches the scheduling system: an HL7 message over MLLP, or resources on the FHIR server. */
 public enum WritebackChannel {

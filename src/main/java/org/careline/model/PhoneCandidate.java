@@ -1,4 +1,4 @@
-package org.careline.contact;
+package org.careline.model;
 
 /**
  * One telecom entry as a feed gives it (an HL7 XTN repetition, later a FHIR ContactPoint), before normalisation.
