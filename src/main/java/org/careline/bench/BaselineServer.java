@@ -4,14 +4,22 @@ import ca.uhn.hl7v2.DefaultHapiContext;
 import ca.uhn.hl7v2.HapiContext;
 import ca.uhn.hl7v2.model.Message;
 import ca.uhn.hl7v2.parser.PipeParser;
+import ca.uhn.hl7v2.util.idgenerator.DelegatingHiLoGenerator;
+import ca.uhn.hl7v2.util.idgenerator.FileBasedGenerator;
+import ca.uhn.hl7v2.util.idgenerator.FileBasedHiLoGenerator;
 import ca.uhn.hl7v2.validation.impl.ValidationContextFactory;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.main.Main;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * The benchmark's baseline: the least a Camel HL7 listener does — camel-mllp consumer → HAPI parse → AA built by
  * HAPI — with no persistence and nothing else. Run in its own JVM:
- * {@code java -Xmx256m -cp target/careline.jar org.careline.bench.BaselineServer PORT}.
+ * {@code java -Xmx256m -cp target/careline.jar org.careline.bench.BaselineServer PORT [STATE_DIR]}, STATE_DIR
+ * (default target/bench) being where HAPI keeps its ACK control-id counter.
  */
 public final class BaselineServer {
 
@@ -20,10 +28,7 @@ public final class BaselineServer {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
-        HapiContext context = new DefaultHapiContext();
-        context.setValidationContext(ValidationContextFactory.noValidation());
-        context.getParserConfiguration().setAllowUnknownVersions(true);
-        PipeParser parser = context.getPipeParser();
+        PipeParser parser = hapi(Path.of(args.length > 1 ? args[1] : "target/bench")).getPipeParser();
         Main main = new Main();
         main.configure().addRoutesBuilder(new RouteBuilder() {
             @Override
@@ -40,5 +45,21 @@ public final class BaselineServer {
             }
         });
         main.run();
+    }
+
+    /**
+     * HAPI as the baseline uses it. generateACK() takes MSH-10 from HAPI's id generator, by default a hi/lo
+     * counter kept in {@code ./id_file}: the checkout the bench runs from. This is the same generator (same
+     * counter, unique across restarts) with its file in {@code stateDir} instead.
+     */
+    static HapiContext hapi(Path stateDir) throws IOException {
+        HapiContext context = new DefaultHapiContext();
+        context.setValidationContext(ValidationContextFactory.noValidation());
+        context.getParserConfiguration().setAllowUnknownVersions(true);
+        Files.createDirectories(stateDir);
+        FileBasedGenerator counter = new FileBasedGenerator(FileBasedHiLoGenerator.DEFAULT_MAXLO);
+        counter.setDirectory(stateDir.toAbsolutePath().toString());
+        context.getParserConfiguration().setIdGenerator(new DelegatingHiLoGenerator(counter));
+        return context;
     }
 }

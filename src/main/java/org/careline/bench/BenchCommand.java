@@ -173,7 +173,7 @@ public final class BenchCommand {
     private double baseline(SiuGenerator generator) throws Exception {
         int port = EngineUnderTest.freePort();
         try (EngineUnderTest server = EngineUnderTest.start("baseline", JAR, BaselineServer.class.getName(),
-                List.of(String.valueOf(port)), List.of(), Map.of(), DIR)) {
+                List.of(String.valueOf(port), DIR.toString()), List.of(), Map.of(), DIR)) {
             server.awaitPort(port, Duration.ofSeconds(60));
             MllpLoad.run("127.0.0.1", port, CONNECTIONS, options.warmupN(), i -> generator.generate(i).text(), 0);
             MllpLoad.Result r = MllpLoad.run("127.0.0.1", port, CONNECTIONS, options.ingestN(),
