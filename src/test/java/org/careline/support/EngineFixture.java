@@ -115,9 +115,17 @@ public final class EngineFixture implements AutoCloseable {
         return ((Number) query(sql, args).get(0).values().iterator().next()).longValue();
     }
 
+    /** Ports handed out in this JVM: the OS may give a just-closed ephemeral port again (MLLP and HTTP once got
+     *  the same one), so each is handed out once. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
     }
 
