@@ -29,7 +29,7 @@ import java.util.function.LongSupplier;
 
 /**
  * {@code java -jar target/careline.jar bench [--quick] [--n N] [--latency-ms L]}: runs the benchmark scenarios of
- * README.md "Benchmark" against the engine started as production starts it, prints a Markdown table and writes
+ * docs/performance.md against the engine started as production starts it, prints a Markdown table and writes
  * target/bench/results.json. Run from the checkout root (the engine reads routes/ and mappings/ from there).
  */
 public final class BenchCommand {

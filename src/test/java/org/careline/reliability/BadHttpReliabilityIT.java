@@ -61,7 +61,7 @@ import static org.awaitility.Awaitility.await;
  * <p>The engine runs as production runs it ({@code java -Xmx256m -jar target/careline.jar}) on its own H2 file, with
  * recognisable fake secrets (app secret, access token, verify token, FHIR notify secret) and FHIR switched on (a
  * base URL nobody listens on, so /fhir answers as configured). Every request goes over a real socket and is answered
- * exactly as README.md and the routes promise: wrong, missing, foreign or malformed signatures 401; bodies over
+ * exactly as docs/webhooks.md and the routes promise: wrong, missing, foreign or malformed signatures 401; bodies over
  * CARELINE_WEBHOOK_MAX_BYTES 413 (3 MB at the default 1 MB; one byte over a lower limit on a second start) and a
  * body of exactly the limit taken; a signed body that is not JSON (or nests 100,000 levels deep) stored and answered
  * 200 but without any effect; unknown paths 404; wrong methods 405; a verification GET with a wrong token 403, the
@@ -394,7 +394,7 @@ class BadHttpReliabilityIT {
         String json = "application/json";
         String fhirJson = "application/fhir+json";
 
-        // Signatures (README "WhatsApp webhooks" 3; WebhookSignature): missing or wrong → 401, nothing stored.
+        // Signatures (docs/webhooks.md 3; WebhookSignature): missing or wrong → 401, nothing stored.
         byte[] m = badMessage();
         out.add(req("sig-missing").header("Content-Type", json).body(m).expect(401, json));
         out.add(req("sig-wrong").header("Content-Type", json).header(WebhookSignature.HEADER, "sha256=" + "ab".repeat(32))
@@ -446,7 +446,7 @@ class BadHttpReliabilityIT {
         out.add(req("ctype-multipart-signed").header("Content-Type", "multipart/form-data; boundary=b0undary")
                 .header(WebhookSignature.HEADER, sign(multipart)).body(multipart).expect(401, json));
 
-        // Signed but not JSON, or not what a webhook holds: stored and answered 200 (README: an error would only
+        // Signed but not JSON, or not what a webhook holds: stored and answered 200 (docs/webhooks.md: an error would only
         // make Meta deliver it again), then marked processed with the reason; no effect.
         out.add(signedPost("signed-not-json", "this is not JSON, Mrs Featherstonehaugh".getBytes(StandardCharsets.UTF_8))
                 .expect(200, json));
@@ -864,7 +864,7 @@ class BadHttpReliabilityIT {
         try (Connection c = DriverManager.getConnection(dbUrl, "careline", "")) {
             e.deliveries = count(c, "SELECT COUNT(*) FROM webhook_delivery");
             e.unprocessed = count(c, "SELECT COUNT(*) FROM webhook_delivery WHERE processed_at IS NULL");
-            // Bodies that are not JSON must say why they were not processed (README: "marked processed with the
+            // Bodies that are not JSON must say why they were not processed (docs/webhooks.md: "marked processed with the
             // reason"); a body starting with '{' may be JSON and fine without one.
             e.malformedWithoutReason = count(c, "SELECT COUNT(*) FROM webhook_delivery WHERE processed_at IS NOT NULL "
                     + "AND error IS NULL AND body NOT LIKE '{%'");

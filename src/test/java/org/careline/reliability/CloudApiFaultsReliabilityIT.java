@@ -51,7 +51,7 @@ import static org.awaitility.Awaitility.await;
  * 48 h and 2 h reminders are not due). Checked from the stand-in's side: every message is answered 2xx exactly once,
  * in a bounded time; a retry after Retry-After: 2 comes at least 2 s later; permanent errors dead-letter at the
  * first attempt; an expired token (Graph 190) pauses all sending with an alert instead of dead-lettering the queue,
- * and after the fix (a new token and a restart, as the README says) everything goes out once.
+ * and after the fix (a new token and a restart, as docs/behaviour.md says) everything goes out once.
  */
 class CloudApiFaultsReliabilityIT {
 

@@ -42,7 +42,7 @@ import static org.awaitility.Awaitility.await;
  * CHANGE requests, AR to some CANCEL requests, no answer at all the first time it sees some CONFIRM requests (a lost
  * ACK), AA otherwise.
  *
- * <p>What the README promises and this checks: every request arrives after the recovery, per appointment in the
+ * <p>What docs/behaviour.md promises and this checks: every request arrives after the recovery, per appointment in the
  * order the patient answered (a later request waits while an earlier one is unanswered); each under one MSH-10 that
  * a resend keeps, so only a request whose answer was lost arrives more than once; AA → DONE; AE/AR → REJECTED with
  * the ACK code and an alert, sent once and never again.

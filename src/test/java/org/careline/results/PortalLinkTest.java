@@ -32,7 +32,7 @@ class PortalLinkTest {
 
     @Test
     void theDocumentedAlgorithmReproducesTheSignature() throws Exception {
-        // What README tells a portal to do, done independently here.
+        // What docs/results.md tells a portal to do, done independently here.
         String ref = "AAAAAAAAAAAAAAAAAAAAAA";
         Instant exp = Instant.ofEpochSecond(1900000000L);
         String token = links.token(ref, exp);
