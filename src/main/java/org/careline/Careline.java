@@ -1,31 +1,53 @@
 package org.careline;
 
-import org.careline.config.MappingException;
-import org.careline.config.Settings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
- * Entry point. {@code java -jar target/careline.jar} starts the engine from the checkout root;
- * {@code java -jar target/careline.jar send-hl7 FILE} sends a message file to a running engine;
- * {@code java -jar target/careline.jar bench [--quick]} runs the benchmark (README.md, "Benchmark").
+ * Entry point. {@code java -jar target/careline.jar} starts the engine from the checkout root (as {@code run} does);
+ * {@code --help} lists the other commands: {@code send-hl7} sends a message file to a running engine, {@code bench}
+ * runs the benchmark (docs/performance.md), {@code config} prints the effective settings and {@code validate}
+ * checks the environment, routes/ and mappings/ without starting anything.
  */
-public final class Careline {
+@Command(name = "careline", description = "Careline patient-messaging engine. Without a command it starts the engine.",
+        synopsisSubcommandLabel = "[COMMAND]", commandListHeading = "%nCommands:%n")
+public final class Careline implements Callable<Integer> {
 
-    private Careline() {
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    private final Map<String, String> env;
+
+    private Careline(Map<String, String> env) {
+        this.env = env;
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length > 0 && args[0].equals("send-hl7")) {
-            System.exit(SendHl7Command.run(args));
+    public static void main(String[] args) {
+        boolean engine = args.length == 0 || args[0].equals("run");
+        int code = commandLine(System.getenv()).execute(args);
+        // An engine stopped by SIGTERM returns here while the JVM's shutdown hooks run: leave as before, without
+        // System.exit (which would wait on those hooks). Every other command ends the JVM with its exit code.
+        if (code != 0 || !engine) {
+            System.exit(code);
         }
-        if (args.length > 0 && args[0].equals("bench")) {
-            System.exit(org.careline.bench.BenchCommand.run(args));
-        }
-        try {
-            Engine.run(Settings.fromEnvironment());
-        } catch (MappingException | IllegalArgumentException | IllegalStateException e) {
-            // A configuration mistake: say which file/key/variable, without a stack trace.
-            System.err.println("careline: " + e.getMessage());
-            System.exit(2);
-        }
+    }
+
+    /** The command line over {@code env} (the process environment, or a test's). */
+    static CommandLine commandLine(Map<String, String> env) {
+        return new CommandLine(new Careline(env))
+                .addSubcommand(new RunCommand(env))
+                .addSubcommand(new SendHl7Command(env))
+                .addSubcommand(new BenchEntry())
+                .addSubcommand(new ConfigCommand(env))
+                .addSubcommand(new ValidateCommand(env));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        return RunCommand.startEngine(env);
     }
 }

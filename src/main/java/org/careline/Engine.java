@@ -129,11 +129,7 @@ public final class Engine implements AutoCloseable {
         OruMapping oru = OruMapping.load(s.mappingsDir());
         ResultRules resultRules = ResultsMapping.load(s.mappingsDir());
         FhirMapping fhirMapping = FhirMapping.load(s.mappingsDir());
-        if (!resultRules.documentAttachPdf().isEmpty() && templates.template(MessageKind.DOCUMENT_ATTACHED) == null) {
-            throw new MappingException(s.mappingsDir().resolve("results.yaml") + ", key 'documents.attachPdf': "
-                    + "lists document types, but " + s.mappingsDir().resolve("templates.yaml")
-                    + " has no 'templates.document_attached' (the template with the document header)");
-        }
+        requireDocumentTemplate(s.mappingsDir(), resultRules, templates);
         LOG.info("starting Careline: {}", s);
 
         Database db = Database.open(s.database());
@@ -161,31 +157,24 @@ public final class Engine implements AutoCloseable {
         main.configure().withRoutesIncludePattern("file:" + s.routesDir().toAbsolutePath() + "/*.yaml");
         main.configure().withName("careline");
         main.addInitialProperty("camel.server.enabled", "true");
-        main.addInitialProperty("camel.server.port", String.valueOf(s.httpPort()));
+        // Ports, intervals, timeouts and the body limit the routes read as they are (SettingsCatalog names them);
+        // the properties below are derived from settings.
+        s.routeProperties().forEach(main::addInitialProperty);
         main.addInitialProperty("camel.server.host", "0.0.0.0");
-        main.addInitialProperty("careline.mllp.port", String.valueOf(s.mllpPort()));
-        main.addInitialProperty("careline.mllp.idle-timeout-ms", String.valueOf(s.mllpIdleTimeoutMillis()));
         main.addInitialProperty("careline.mllp.receive-timeout-ms", String.valueOf(s.mllpReceiveTimeoutMillis()));
-        main.addInitialProperty("careline.dispatch.interval-ms", String.valueOf(s.dispatchIntervalMillis()));
         main.addInitialProperty("careline.sandbox", String.valueOf(s.sandbox()));
-        main.addInitialProperty("careline.whatsapp.timeout-ms", String.valueOf(s.sendTimeoutMillis()));
         main.addInitialProperty("careline.whatsapp.messages-url", s.effectiveApiBase() + "/"
                 + s.whatsappApiVersion() + "/" + s.whatsappPhoneNumberId() + "/messages");
         main.addInitialProperty("careline.whatsapp.media-url", s.effectiveApiBase() + "/"
                 + s.whatsappApiVersion() + "/" + s.whatsappPhoneNumberId() + "/media");
         // The token goes into the route as a property filled from the environment, never from a file.
         main.addInitialProperty("careline.whatsapp.access-token", s.effectiveAccessToken());
-        main.addInitialProperty("careline.webhook.interval-ms", String.valueOf(s.webhookIntervalMillis()));
-        // Vert.x refuses a larger body with 413 before reading it all (for every path on the HTTP port).
-        main.addInitialProperty("camel.server.maxBodySize", String.valueOf(s.webhookMaxBytes()));
         // The write-back timer runs when either way out is configured; the MLLP producer only with an address.
         main.addInitialProperty("careline.writeback.enabled", String.valueOf(s.writebackEnabled() || s.fhir().enabled()));
         main.addInitialProperty("careline.scheduling.enabled", String.valueOf(s.writebackEnabled()));
-        main.addInitialProperty("careline.writeback.interval-ms", String.valueOf(s.writebackIntervalMillis()));
         // Unset: the routes stay stopped; the endpoint still needs a well-formed address (never connected to).
         main.addInitialProperty("careline.scheduling.host", s.writebackEnabled() ? s.schedulingHost() : "localhost");
         main.addInitialProperty("careline.scheduling.port", String.valueOf(s.writebackEnabled() ? s.schedulingPort() : 1));
-        main.addInitialProperty("careline.scheduling.timeout-ms", String.valueOf(s.schedulingTimeoutMillis()));
         configureFhir(main, s.fhir());
 
         Dispatcher dispatcher = new Dispatcher(db, outbox, alerts, sites, templates,
@@ -281,10 +270,19 @@ public final class Engine implements AutoCloseable {
      */
     private static void configureFhir(Main main, org.careline.config.FhirSettings f) {
         main.addInitialProperty("careline.fhir.enabled", String.valueOf(f.enabled()));
-        main.addInitialProperty("careline.fhir.interval-ms", String.valueOf(f.intervalMillis()));
         main.bind("carelineFhirClient", org.careline.fhir.FhirConnection.client(f));
         main.addInitialProperty("camel.component.fhir.client", "#carelineFhirClient");
         main.addInitialProperty("camel.component.fhir.serverUrl", f.enabled() ? f.baseUrl() : "http://localhost:1/fhir");
+    }
+
+    /** Documents whose PDF may be sent need the template with a document header (checked by validate too). */
+    static void requireDocumentTemplate(java.nio.file.Path mappingsDir, ResultRules resultRules,
+                                        TemplateCatalog templates) {
+        if (!resultRules.documentAttachPdf().isEmpty() && templates.template(MessageKind.DOCUMENT_ATTACHED) == null) {
+            throw new MappingException(mappingsDir.resolve("results.yaml") + ", key 'documents.attachPdf': "
+                    + "lists document types, but " + mappingsDir.resolve("templates.yaml")
+                    + " has no 'templates.document_attached' (the template with the document header)");
+        }
     }
 
     private static void requireFreePort(int port, String variable) {

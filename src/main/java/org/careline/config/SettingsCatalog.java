@@ -1,0 +1,423 @@
+package org.careline.config;
+
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every environment variable the engine reads, each declared once with its type, range, default, secrecy, route
+ * property and meaning (in the order of the configuration table). {@link Settings} is read from it, the table in
+ * docs/configuration.md is printed from it ({@link SettingsDocs}), and so is {@code careline config}.
+ * A new variable is one entry here and one accessor on Settings.
+ */
+public final class SettingsCatalog {
+
+    /** host:port of the scheduling system's MLLP listener (a host name or IPv4 address; no scheme). */
+    private static final Pattern HOST_PORT =
+            Pattern.compile("([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(\\d{1,5})");
+
+    /** Where CARELINE_SCHEDULING_MLLP points. */
+    public record HostPort(String host, int port) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    public static final Setting<Integer> MLLP_PORT = declare("CARELINE_MLLP_PORT")
+            .port(2575).property("careline.mllp.port")
+            .meaning("TCP port of the HL7 v2 MLLP listener");
+
+    public static final Setting<Integer> MLLP_IDLE_TIMEOUT_MS = declare("CARELINE_MLLP_IDLE_TIMEOUT_MS")
+            .number("ms, 0 (never)–86400000", Settings.DEFAULT_MLLP_IDLE_TIMEOUT_MS, 0, 86_400_000,
+                    "a number of milliseconds from 0 (never) to 86400000")
+            .property("careline.mllp.idle-timeout-ms")
+            .meaning("an MLLP connection that brings no message for this long is closed (0 = never; at most "
+                    + "86400000). Checked when a wait for a frame ends (every 15 s, or every idle timeout when "
+                    + "shorter), so the close comes up to one such wait later. Senders reconnect; a frame started and "
+                    + "then left without a byte for 5 s is closed as broken whatever this says");
+
+    public static final Setting<Integer> HTTP_PORT = declare("CARELINE_HTTP_PORT")
+            .port(8080).property("camel.server.port")
+            .meaning("HTTP port (`/health`, `/webhooks/whatsapp`, the sandbox)");
+
+    public static final Setting<String> DB_URL = declare("CARELINE_DB_URL")
+            .text("JDBC URL", Settings.DEFAULT_DB_URL)
+            .meaning("JDBC URL; H2 (embedded) or PostgreSQL (`jdbc:postgresql://host/db`). An H2 URL without "
+                    + "`QUERY_CACHE_SIZE` gets `;QUERY_CACHE_SIZE=64` (an SIU's dozen statements stay parsed; H2's "
+                    + "default is 8)");
+
+    public static final Setting<String> DB_USER = declare("CARELINE_DB_USER")
+            .text("text", "careline")
+            .meaning("database user");
+
+    public static final Setting<String> DB_PASSWORD = declare("CARELINE_DB_PASSWORD")
+            .secret().text("text", "")
+            .meaning("database password");
+
+    public static final Setting<ZoneId> TIMEZONE = declare("CARELINE_TIMEZONE")
+            .type("time zone (e.g. Europe/London)").byDefault("the system zone")
+            .about("zone of the default site, used for HL7 times that carry no UTC offset (sites in "
+                    + "`mappings/sites.yaml` may name their own zone)")
+            .reads(name -> (raw, earlier) -> zoneOf(raw));
+
+    public static final Setting<String> PHONE_REGION = declare("CARELINE_PHONE_REGION")
+            .type("ISO 3166 region").byDefault("`US`")
+            .about("ISO 3166 region for phone numbers written without a country code")
+            .reads(name -> (raw, earlier) -> regionOf(raw == null ? "US" : raw));
+
+    public static final Setting<String> WHATSAPP_API_BASE = declare("WHATSAPP_API_BASE")
+            .type("URL").byDefault("`https://graph.facebook.com`")
+            .about("Cloud API base URL")
+            .reads(name -> (raw, earlier) -> trimSlash(raw == null ? "https://graph.facebook.com" : raw));
+
+    public static final Setting<String> WHATSAPP_API_VERSION = declare("WHATSAPP_API_VERSION")
+            .text("text", Settings.DEFAULT_API_VERSION)
+            .meaning("Graph API version");
+
+    public static final Setting<String> WHATSAPP_PHONE_NUMBER_ID = declare("WHATSAPP_PHONE_NUMBER_ID")
+            .text("text", Settings.SANDBOX_PHONE_NUMBER_ID).byDefault("`" + Settings.SANDBOX_PHONE_NUMBER_ID
+                    + "` (sandbox)")
+            .meaning("the WhatsApp business phone number id messages are sent from");
+
+    public static final Setting<String> WHATSAPP_ACCESS_TOKEN = declare("WHATSAPP_ACCESS_TOKEN")
+            .secret().optional("text", "unset → sandbox")
+            .meaning("Cloud API access token. When unset, sends go to the built-in stand-in at `/sandbox/graph/…`");
+
+    public static final Setting<Path> ROUTES_DIR = declare("CARELINE_ROUTES_DIR")
+            .path("routes")
+            .meaning("directory of Camel YAML routes");
+
+    public static final Setting<Path> MAPPINGS_DIR = declare("CARELINE_MAPPINGS_DIR")
+            .path("mappings")
+            .meaning("directory of field mappings, sites, templates");
+
+    public static final Setting<Integer> SEND_RATE_PER_SECOND = declare("CARELINE_SEND_RATE_PER_SECOND")
+            .number("whole number", 80)
+            .meaning("most messages sent per second from the phone number, in any one-second window");
+
+    public static final Setting<Integer> DISPATCH_INTERVAL_MS = declare("CARELINE_DISPATCH_INTERVAL_MS")
+            .number("ms", 250).property("careline.dispatch.interval-ms")
+            .meaning("how often the dispatcher looks for due messages (an indexed query; cheap). A booking's "
+                    + "confirmation does not wait for it: the commit of an SIU (or a FHIR Appointment) that queued "
+                    + "messages starts a round at once");
+
+    // Enough sends under way to fill the rate cap at Meta's latency: rate x (latency + a few ms of DB).
+    public static final Setting<Integer> SEND_PARALLELISM = declare("CARELINE_SEND_PARALLELISM")
+            .number("whole number, 1–512", 64, 1, 512, "a number of sends from 1 to 512")
+            .meaning("sends under way at once (1–512); up to twice as many rows are claimed ahead. To fill the rate "
+                    + "cap it needs about rate × (Cloud API latency + a few ms): 64 covers 1,000/s at 50 ms");
+
+    public static final Setting<Integer> MAX_SEND_ATTEMPTS = declare("CARELINE_MAX_SEND_ATTEMPTS")
+            .number("whole number", 8)
+            .meaning("attempts before a retryable failure becomes a dead letter");
+
+    public static final Setting<Integer> RETRY_BASE_MS = declare("CARELINE_RETRY_BASE_MS")
+            .number("ms", 30000)
+            .meaning("first retry delay; doubles per attempt (capped at `CARELINE_RETRY_MAX_MS`), with jitter. A "
+                    + "`Retry-After` header on a retryable answer (seconds or an HTTP date) is a floor for that "
+                    + "retry's delay, up to 1 h");
+
+    public static final Setting<Integer> RETRY_MAX_MS = declare("CARELINE_RETRY_MAX_MS")
+            .millis(3_600_000, 3_600_000)
+            .meaning("longest retry delay the doubling reaches (1 to 3600000)");
+
+    public static final Setting<Integer> SEND_TIMEOUT_MS = declare("CARELINE_SEND_TIMEOUT_MS")
+            .number("ms", 20000).property("careline.whatsapp.timeout-ms")
+            .meaning("how long to wait for the Cloud API's answer; a timeout is retried");
+
+    /*
+     * How long a claimed outbox row is left to its engine before another may send it: it must outlast the longest
+     * send (the Cloud API timeout), or a slow send would be taken over and sent twice.
+     */
+    public static final Setting<Integer> SEND_LEASE_MS = declare("CARELINE_SEND_LEASE_MS")
+            .type("ms, above `CARELINE_SEND_TIMEOUT_MS`, at most 3600000").byDefault("`300000`")
+            .about("how long a message claimed for sending is left to the engine that claimed it (above "
+                    + "`CARELINE_SEND_TIMEOUT_MS`, at most 1 h): one its engine died with goes out again once this "
+                    + "has passed. Keep it well above the send timeout plus the wait of what is claimed ahead "
+                    + "(2 × parallelism ÷ rate seconds)")
+            .reads(name -> (raw, earlier) -> {
+                int timeout = earlier.get(SEND_TIMEOUT_MS);
+                int v = wholeNumber(name, raw, 300_000);
+                if (v <= timeout || v > 3_600_000) {
+                    throw new IllegalArgumentException(name + " must be a number of milliseconds above "
+                            + "CARELINE_SEND_TIMEOUT_MS (" + timeout + ") and at most 3600000, got '" + v + "'");
+                }
+                return v;
+            });
+
+    public static final Setting<String> WHATSAPP_VERIFY_TOKEN = declare("WHATSAPP_VERIFY_TOKEN")
+            .secret().optional("text", "unset")
+            .meaning("the verify token entered in the Meta app's webhook settings; Meta's verification GET is "
+                    + "answered only when it matches. Unset: every verification is answered 403");
+
+    public static final Setting<String> WHATSAPP_APP_SECRET = declare("WHATSAPP_APP_SECRET")
+            .secret().optional("text", "unset")
+            .meaning("the Meta app's App Secret, which signs every webhook POST (`X-Hub-Signature-256`). Unset: every "
+                    + "webhook POST is answered 401 and nothing from Meta is received (one WARN at start says so)");
+
+    // Vert.x refuses a larger body with 413 before reading it all (for every path on the HTTP port).
+    public static final Setting<Integer> WEBHOOK_MAX_BYTES = declare("CARELINE_WEBHOOK_MAX_BYTES")
+            .number("bytes, 1024–" + Settings.WEBHOOK_MAX_BYTES_LIMIT, 1_048_576, 1024,
+                    Settings.WEBHOOK_MAX_BYTES_LIMIT, "from 1024 to " + Settings.WEBHOOK_MAX_BYTES_LIMIT)
+            .property("camel.server.maxBodySize")
+            .meaning("largest request body accepted on the HTTP port, 1024 to 10485760; a larger webhook is answered "
+                    + "413 and not stored");
+
+    public static final Setting<Integer> WEBHOOK_INTERVAL_MS = declare("CARELINE_WEBHOOK_INTERVAL_MS")
+            .number("ms, at least 1", 200, 1, Integer.MAX_VALUE, "at least 1")
+            .property("careline.webhook.interval-ms")
+            .meaning("how often stored webhook deliveries are processed");
+
+    public static final Setting<HostPort> SCHEDULING_MLLP = declare("CARELINE_SCHEDULING_MLLP")
+            .type("host:port").byDefault("unset → write-back disabled")
+            .about("`host:port` of the scheduling system's MLLP listener, where patients' confirm / change / cancel "
+                    + "requests are sent. When unset, requests stay queued (`PENDING`) and a WARN at start says so")
+            .reads(name -> (raw, earlier) -> raw == null ? null : hostPortOf(raw));
+
+    public static final Setting<Integer> WRITEBACK_INTERVAL_MS = declare("CARELINE_WRITEBACK_INTERVAL_MS")
+            .millis(1000, Integer.MAX_VALUE).property("careline.writeback.interval-ms")
+            .meaning("how often the write-back sender looks for due requests");
+
+    // At most 2 min: a send (connect, ACK wait, camel-mllp's one reconnect and resend) must end well within the
+    // 5-minute claim on the request.
+    public static final Setting<Integer> SCHEDULING_TIMEOUT_MS = declare("CARELINE_SCHEDULING_TIMEOUT_MS")
+            .millis(15000, 120_000).property("careline.scheduling.timeout-ms")
+            .meaning("how long to wait for the scheduling system's ACK (at most 120000); no ACK in time is retried");
+
+    public static final Setting<String> PORTAL_URL = declare("CARELINE_PORTAL_URL")
+            .type("http(s) URL").byDefault("`" + Settings.DEFAULT_PORTAL_URL + "`")
+            .about("the patient portal's results page; result and document notices link to `<this URL>/<token>` "
+                    + "(http(s), no query or fragment)")
+            .reads(name -> (raw, earlier) -> portalUrlOf(raw == null ? Settings.DEFAULT_PORTAL_URL : raw));
+
+    public static final Setting<String> PORTAL_LINK_SECRET = declare("CARELINE_PORTAL_LINK_SECRET")
+            .secret().optional("text", "unset → random per start")
+            .meaning("shared secret that signs portal links (HMAC-SHA256); the portal verifies links with the same "
+                    + "value. Unset: a random secret is made at start and a WARN says so — notices still go out, but "
+                    + "their links verify nowhere and not across restarts. Set it in production");
+
+    public static final Setting<String> FHIR_BASE_URL = declare("CARELINE_FHIR_BASE_URL")
+            .type("http(s) URL").byDefault("unset → FHIR off")
+            .about("base URL of the site's FHIR R4 server (e.g. `https://fhir.example.org/fhir`): where notified "
+                    + "resources are re-read and patients' answers written. Unset: `/fhir` answers 503 and nothing is "
+                    + "read or written there")
+            .reads(name -> (raw, earlier) -> httpUrlOf(name, raw, "https://fhir.example.org/fhir"));
+
+    public static final Setting<String> FHIR_TOKEN = declare("CARELINE_FHIR_TOKEN")
+            .secret().optional("text", "unset")
+            .meaning("bearer token for the FHIR server (`Authorization: Bearer …`); wins over basic auth");
+
+    public static final Setting<String> FHIR_USERNAME = declare("CARELINE_FHIR_USERNAME")
+            .optional("text", "unset")
+            .meaning("user name for basic auth to the FHIR server (with `CARELINE_FHIR_PASSWORD`)");
+
+    public static final Setting<String> FHIR_PASSWORD = declare("CARELINE_FHIR_PASSWORD")
+            .secret().optional("text", "unset")
+            .meaning("password for basic auth to the FHIR server (with `CARELINE_FHIR_USERNAME`)");
+
+    public static final Setting<Integer> FHIR_TIMEOUT_MS = declare("CARELINE_FHIR_TIMEOUT_MS")
+            .millis(10_000, 120_000)
+            .meaning("connect and read timeout of each FHIR request (at most 120000); a timeout is retried");
+
+    public static final Setting<String> FHIR_NOTIFY_SECRET = declare("CARELINE_FHIR_NOTIFY_SECRET")
+            .secret().optional("text", "unset")
+            .meaning("shared secret every notification to `/fhir` must carry in header `X-Careline-Secret`; missing "
+                    + "or wrong → 401, nothing stored. Unset: notifications are not checked (put `/fhir` behind a "
+                    + "network boundary then)");
+
+    public static final Setting<Integer> FHIR_INTERVAL_MS = declare("CARELINE_FHIR_INTERVAL_MS")
+            .millis(500, Integer.MAX_VALUE).property("careline.fhir.interval-ms")
+            .meaning("how often stored notifications are worked off (resources re-read and applied)");
+
+    public static final Setting<String> FHIR_CALLBACK_URL = declare("CARELINE_FHIR_CALLBACK_URL")
+            .type("http(s) URL").byDefault("unset")
+            .about("Careline's `/fhir` endpoint as the FHIR server reaches it (e.g. "
+                    + "`https://careline.example.org/fhir`). Set: at start Careline creates or updates its "
+                    + "Subscriptions (`mappings/fhir.yaml`) on the server, with the notify secret as a channel "
+                    + "header; unset: set them up on the server yourself")
+            .reads(name -> (raw, earlier) -> httpUrlOf(name, raw, "https://careline.example.org/fhir"));
+
+    /** Every setting, in the order of the configuration table (and of checking: a rule may read those above it). */
+    public static final List<Setting<?>> ALL = List.of(MLLP_PORT, MLLP_IDLE_TIMEOUT_MS, HTTP_PORT, DB_URL, DB_USER,
+            DB_PASSWORD, TIMEZONE, PHONE_REGION, WHATSAPP_API_BASE, WHATSAPP_API_VERSION, WHATSAPP_PHONE_NUMBER_ID,
+            WHATSAPP_ACCESS_TOKEN, ROUTES_DIR, MAPPINGS_DIR, SEND_RATE_PER_SECOND, DISPATCH_INTERVAL_MS,
+            SEND_PARALLELISM, MAX_SEND_ATTEMPTS, RETRY_BASE_MS, RETRY_MAX_MS, SEND_TIMEOUT_MS, SEND_LEASE_MS,
+            WHATSAPP_VERIFY_TOKEN, WHATSAPP_APP_SECRET, WEBHOOK_MAX_BYTES, WEBHOOK_INTERVAL_MS, SCHEDULING_MLLP,
+            WRITEBACK_INTERVAL_MS, SCHEDULING_TIMEOUT_MS, PORTAL_URL, PORTAL_LINK_SECRET, FHIR_BASE_URL, FHIR_TOKEN,
+            FHIR_USERNAME, FHIR_PASSWORD, FHIR_TIMEOUT_MS, FHIR_NOTIFY_SECRET, FHIR_INTERVAL_MS, FHIR_CALLBACK_URL);
+
+    private SettingsCatalog() {
+    }
+
+    private static Declaration declare(String name) {
+        return new Declaration(name);
+    }
+
+    /** Collects one entry's description, then {@link #meaning} or {@link #reads} makes the Setting. */
+    private static final class Declaration {
+        private final String name;
+        private String type;
+        private String defaultText;
+        private boolean secret;
+        private String property;
+        private String description;
+        private Function<String, Setting.Reader<?>> rule;
+
+        Declaration(String name) {
+            this.name = name;
+        }
+
+        Declaration type(String type) {
+            this.type = type;
+            return this;
+        }
+
+        Declaration byDefault(String defaultText) {
+            this.defaultText = defaultText;
+            return this;
+        }
+
+        Declaration secret() {
+            this.secret = true;
+            return this;
+        }
+
+        Declaration property(String property) {
+            this.property = property;
+            return this;
+        }
+
+        /** A whole number with no range of its own. */
+        Declaration number(String unit, int def) {
+            return type(unit).byDefault("`" + def + "`").rule(key -> (raw, earlier) -> wholeNumber(key, raw, def));
+        }
+
+        /** A whole number from min to max; out of range fails with "KEY must be {phrase}, got 'V'". */
+        Declaration number(String type, int def, int min, int max, String phrase) {
+            return type(type).byDefault("`" + def + "`").rule(key -> (raw, earlier) -> {
+                int v = wholeNumber(key, raw, def);
+                if (v < min || v > max) {
+                    throw new IllegalArgumentException(key + " must be " + phrase + ", got '" + v + "'");
+                }
+                return v;
+            });
+        }
+
+        Declaration port(int def) {
+            return number("port, 1–65535", def, 1, 65535, "a port number from 1 to 65535");
+        }
+
+        /** Milliseconds from 1 to max. */
+        Declaration millis(int def, int max) {
+            return number(max == Integer.MAX_VALUE ? "ms, at least 1" : "ms, 1–" + max, def, 1, max,
+                    "a number of milliseconds from 1 to " + max);
+        }
+
+        /** Text with a default ("empty" when that is the empty string). */
+        Declaration text(String type, String def) {
+            return type(type).byDefault(def.isEmpty() ? "empty" : "`" + def + "`")
+                    .rule(key -> (raw, earlier) -> raw == null ? def : raw);
+        }
+
+        /** Text that may be unset (null); {@code unset} says what that means. */
+        Declaration optional(String type, String unset) {
+            return type(type).byDefault(unset).rule(key -> (raw, earlier) -> raw);
+        }
+
+        Declaration path(String def) {
+            return type("directory").byDefault("`" + def + "`")
+                    .rule(key -> (raw, earlier) -> Path.of(raw == null ? def : raw));
+        }
+
+        private Declaration rule(Function<String, Setting.Reader<?>> rule) {
+            this.rule = rule;
+            return this;
+        }
+
+        /** The last step for an entry whose reading was given by number/text/optional/path/port/millis. */
+        @SuppressWarnings("unchecked")
+        <T> Setting<T> meaning(String description) {
+            this.description = description;
+            return new Setting<>(name, secret ? type + ", secret" : type, defaultText, secret, property, description,
+                    (Setting.Reader<T>) rule.apply(name));
+        }
+
+        /** The last step for an entry with a rule of its own. */
+        <T> Setting<T> reads(Function<String, Setting.Reader<T>> rule) {
+            this.rule = rule::apply;
+            return meaning(description);
+        }
+
+        Declaration about(String description) {
+            this.description = description;
+            return this;
+        }
+    }
+
+    static int wholeNumber(String key, String raw, int def) {
+        if (raw == null) {
+            return def;
+        }
+        try {
+            return Integer.parseInt(raw);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + raw + "'");
+        }
+    }
+
+    private static HostPort hostPortOf(String v) {
+        Matcher m = HOST_PORT.matcher(v);
+        if (!m.matches() || Integer.parseInt(m.group(3)) < 1 || Integer.parseInt(m.group(3)) > 65535) {
+            throw new IllegalArgumentException("CARELINE_SCHEDULING_MLLP must be host:port of the scheduling system's "
+                    + "MLLP listener (e.g. ehr.example.org:6661), got '" + v + "'");
+        }
+        return new HostPort(m.group(1), Integer.parseInt(m.group(3)));
+    }
+
+    private static String portalUrlOf(String v) {
+        if (!v.matches("https?://[^\\s?#]+")) {
+            throw new IllegalArgumentException("CARELINE_PORTAL_URL must be an http(s) URL without query or fragment, "
+                    + "e.g. https://portal.example.org/results, got '" + v + "'");
+        }
+        return trimSlash(v);
+    }
+
+    private static String httpUrlOf(String key, String v, String example) {
+        if (v == null) {
+            return null;
+        }
+        if (!v.matches("https?://\\S+")) {
+            throw new IllegalArgumentException(key + " must be an http(s) URL such as " + example + ", got '" + v + "'");
+        }
+        return trimSlash(v);
+    }
+
+    private static String regionOf(String v) {
+        String region = v.toUpperCase(Locale.ROOT);
+        if (!com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance().getSupportedRegions().contains(region)) {
+            throw new IllegalArgumentException("CARELINE_PHONE_REGION must be an ISO 3166 region such as US or GB, got '"
+                    + v + "'");
+        }
+        return region;
+    }
+
+    private static ZoneId zoneOf(String v) {
+        if (v == null) {
+            return ZoneId.systemDefault();
+        }
+        try {
+            return ZoneId.of(v);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("CARELINE_TIMEZONE is not a known time zone: '" + v + "'");
+        }
+    }
+
+    private static String trimSlash(String s) {
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+}

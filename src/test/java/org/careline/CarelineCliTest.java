@@ -1,0 +1,146 @@
+package org.careline;
+
+import org.careline.config.Setting;
+import org.careline.config.SettingsCatalog;
+import org.careline.support.TestMappings;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command line as an operator meets it: help, the effective settings, and validating a configuration. */
+class CarelineCliTest {
+
+    /** One run of the command line over {@code env}: its exit code and what it printed. */
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(Map<String, String> env, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Careline.commandLine(env);
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static Map<String, String> repoDirs() {
+        Map<String, String> env = new HashMap<>();
+        env.put("CARELINE_ROUTES_DIR", Path.of("routes").toAbsolutePath().toString());
+        env.put("CARELINE_MAPPINGS_DIR", Path.of("mappings").toAbsolutePath().toString());
+        return env;
+    }
+
+    @Test
+    void helpListsEveryCommandWithOneLineEach() {
+        Run help = run(Map.of(), "--help");
+        assertThat(help.exitCode()).isZero();
+        for (String command : List.of("run", "send-hl7", "bench", "config", "validate")) {
+            assertThat(help.out()).containsPattern("(?m)^  " + command + " +\\S");
+        }
+        assertThat(help.out()).contains("default");
+    }
+
+    @Test
+    void sendHl7HelpShowsItsUsage() {
+        Run help = run(Map.of(), "send-hl7", "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("Usage: careline send-hl7").contains("FILE").contains("[HOST[:PORT]]");
+    }
+
+    @Test
+    void sendHl7WithoutAFileIsAUsageError() {
+        Run run = run(Map.of(), "send-hl7");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("FILE");
+    }
+
+    @Test
+    void configShowsEverySettingItsSourceAndValueButNoSecret() {
+        Map<String, String> env = new HashMap<>();
+        for (Setting<?> s : SettingsCatalog.ALL) {
+            if (s.secret()) {
+                env.put(s.name(), "s3cret-value-of-" + s.name());
+            }
+        }
+        env.put("CARELINE_HTTP_PORT", "9091");
+        Run config = run(env, "config");
+        assertThat(config.exitCode()).as(config.err()).isZero();
+        assertThat(config.out() + config.err()).doesNotContain("s3cret-value-of-");
+        List<String> lines = config.out().lines().toList();
+        assertThat(lines).hasSize(SettingsCatalog.ALL.size());
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("WHATSAPP_ACCESS_TOKEN +environment +\\*\\*\\*\\*"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("CARELINE_HTTP_PORT +environment +9091"));
+        assertThat(lines).anySatisfy(l -> assertThat(l).matches("CARELINE_MLLP_PORT +default +2575"));
+    }
+
+    @Test
+    void configSaysUnsetForASecretThatIsNotSet() {
+        Run config = run(Map.of(), "config");
+        assertThat(config.out().lines()).anySatisfy(l -> assertThat(l).matches("WHATSAPP_APP_SECRET +default +\\(unset\\)"));
+    }
+
+    @Test
+    void configMarkdownIsTheDocumentationTable() {
+        Run markdown = run(Map.of(), "config", "--markdown");
+        assertThat(markdown.exitCode()).isZero();
+        assertThat(markdown.out()).isEqualTo(org.careline.config.SettingsDocs.table());
+    }
+
+    @Test
+    void validateAcceptsTheProjectsOwnRoutesAndMappings() {
+        Run validate = run(repoDirs(), "validate");
+        assertThat(validate.exitCode()).as(validate.err()).isZero();
+        assertThat(validate.err()).isEmpty();
+        assertThat(validate.out()).contains("valid");
+    }
+
+    @Test
+    void validateReportsEveryBrokenFileAndVariableWithFileAndKey() throws IOException {
+        Path mappings = TestMappings.copy();
+        TestMappings.edit(mappings, "sites.yaml", text -> text.replace("    name: GH Clinic\n",
+                "    name: GH Clinic\n    adress: x\n"));
+        TestMappings.edit(mappings, "siu.yaml", text -> text.replace("  S15: cancel\n", "  S15: cancelled\n"));
+        Path routes = Files.createTempDirectory("careline-routes");
+        Files.writeString(routes.resolve("broken.yaml"), "- route:\n    from:\n  uri: [unclosed\n");
+        Map<String, String> env = new HashMap<>();
+        env.put("CARELINE_MAPPINGS_DIR", mappings.toString());
+        env.put("CARELINE_ROUTES_DIR", routes.toString());
+        env.put("CARELINE_HTTP_PORT", "70000");
+
+        Run validate = run(env, "validate");
+
+        assertThat(validate.exitCode()).isEqualTo(2);
+        List<String> problems = validate.err().lines().toList();
+        assertThat(problems).hasSize(4);
+        assertThat(problems).anySatisfy(l -> assertThat(l)
+                .isEqualTo("careline: CARELINE_HTTP_PORT must be a port number from 1 to 65535, got '70000'"));
+        assertThat(problems).anySatisfy(l -> assertThat(l)
+                .startsWith("careline: " + routes.resolve("broken.yaml") + ", line ").contains("not valid YAML"));
+        assertThat(problems).anySatisfy(l -> assertThat(l)
+                .startsWith("careline: " + mappings.resolve("sites.yaml") + ", line ")
+                .contains("key 'sites.gh-clinic.adress'"));
+        assertThat(problems).anySatisfy(l -> assertThat(l)
+                .startsWith("careline: " + mappings.resolve("siu.yaml")).contains("key 'triggers.S15'"));
+        assertThat(validate.out()).isEmpty();
+    }
+
+    @Test
+    void validateNamesAMissingRoutesDirectory() {
+        Map<String, String> env = repoDirs();
+        env.put("CARELINE_ROUTES_DIR", "/nonexistent/careline-routes");
+        Run validate = run(env, "validate");
+        assertThat(validate.exitCode()).isEqualTo(2);
+        assertThat(validate.err()).contains("routes directory not found: /nonexistent/careline-routes");
+    }
+}
