@@ -228,7 +228,8 @@ public final class Engine implements AutoCloseable {
         NotificationParser fhirParser = new NotificationParser();
         main.bind("fhirIntake", new FhirIntake(db, fhirWork, fhirState, fhirParser, s.fhir(), clock));
         main.bind("fhirSync", new FhirSync(db, fhirWork, fhirState, fhirClient, fhirParser,
-                new FhirAppointmentMapper(sites), new FhirReportMapper(sites), scheduler, new AppointmentStore(),
+                new FhirAppointmentMapper(sites, fhirMapping), new FhirReportMapper(sites, fhirMapping), scheduler,
+                new AppointmentStore(),
                 resultNotices, alerts, clock, dispatcher::nudge));
         main.bind("fhirSubscriptions", new FhirSubscriptions(fhirClient, fhirMapping, s.fhir()));
 
