@@ -130,8 +130,8 @@ public final class Engine implements AutoCloseable {
         ResultRules resultRules = ResultsMapping.load(s.mappingsDir());
         FhirMapping fhirMapping = FhirMapping.load(s.mappingsDir());
         if (!resultRules.documentAttachPdf().isEmpty() && templates.template(MessageKind.DOCUMENT_ATTACHED) == null) {
-            throw new MappingException(s.mappingsDir().resolve("results.yaml") + ", key 'documents.attachPdf': "
-                    + "lists document types, but " + s.mappingsDir().resolve("templates.yaml")
+            throw MappingException.at(s.mappingsDir().resolve("results.yaml"), "documents.attachPdf",
+                    "lists document types, but " + s.mappingsDir().resolve("templates.yaml")
                     + " has no 'templates.document_attached' (the template with the document header)");
         }
         LOG.info("starting Careline: {}", s);

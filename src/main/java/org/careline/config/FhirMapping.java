@@ -44,6 +44,16 @@ public final class FhirMapping {
                           List<String> fallbackUses) {
     }
 
+    /**
+     * What a fhir.yaml written before these keys existed gets: the meanings Careline has always given (the shipped
+     * file spells the same out).
+     */
+    static final Map<String, String> DEFAULT_STATUSES = Map.of("proposed", "none", "pending", "none",
+            "booked", "book", "arrived", "none", "fulfilled", "none", "cancelled", "cancel", "noshow", "no-show",
+            "entered-in-error", "delete", "checked-in", "none", "waitlist", "none");
+    static final Telecom DEFAULT_TELECOM = new Telecom(Map.of("phone", "PH", "sms", "CP"),
+            Map.of("mobile", "MOBILE", "home", "PRN", "work", "WPN", "temp", "ORN"), List.of("old"), List.of("work"));
+
     record File(List<Subscription> subscriptions, Map<String, String> appointmentStatuses, Telecom telecom) {
     }
 
@@ -83,8 +93,11 @@ public final class FhirMapping {
     }
 
     private static Map<String, String> statuses(Path path, Map<String, String> statuses) {
-        if (statuses == null || statuses.isEmpty()) {
-            throw YamlFiles.problem(path, "appointmentStatuses", "missing: what each Appointment.status means");
+        if (statuses == null) {
+            return DEFAULT_STATUSES;
+        }
+        if (statuses.isEmpty()) {
+            throw YamlFiles.problem(path, "appointmentStatuses", "empty: leave it out for the defaults");
         }
         statuses.forEach((status, meaning) -> {
             String key = "appointmentStatuses." + status;
@@ -102,7 +115,7 @@ public final class FhirMapping {
 
     private static Telecom telecom(Path path, Telecom t) {
         if (t == null) {
-            throw YamlFiles.problem(path, "telecom", "missing: which ContactPoints may get a message");
+            return DEFAULT_TELECOM;
         }
         if (t.systems() == null || t.systems().isEmpty()) {
             throw YamlFiles.problem(path, "telecom.systems", "at least one system is required (e.g. phone: PH)");

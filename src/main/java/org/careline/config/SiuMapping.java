@@ -31,20 +31,20 @@ public record SiuMapping(Map<String, String> triggers, Map<String, List<Hl7Sourc
         Path file = dir.resolve("siu.yaml");
         File m = YamlFiles.read(file, File.class);
         if (m.triggers() == null || m.triggers().isEmpty()) {
-            throw new MappingException(file + ", key 'triggers': at least one trigger event is required");
+            throw YamlFiles.problem(file, "triggers", "at least one trigger event is required");
         }
         m.triggers().forEach((trigger, event) -> {
             if (!EVENTS.contains(event)) {
-                throw new MappingException(file + ", key 'triggers." + trigger + "': '" + event
+                throw YamlFiles.withoutLine(file, "triggers." + trigger, "'" + event
                         + "' is not one of " + EVENTS);
             }
         });
         if (m.fields() == null) {
-            throw new MappingException(file + ", key 'fields': missing");
+            throw YamlFiles.problem(file, "fields", "missing");
         }
         m.fields().forEach((name, sources) -> {
             if (!FIELDS.contains(name)) {
-                throw new MappingException(file + ", key 'fields." + name + "': unknown field; known: " + FIELDS);
+                throw YamlFiles.withoutLine(file, "fields." + name, "unknown field; known: " + FIELDS);
             }
             Hl7Pieces.checkSources(file, "fields." + name, name, sources);
         });

@@ -64,7 +64,7 @@ record PatientDetails(String givenName, String familyName, String phoneE164, Str
             String value = clean(c.getValue());
             String use = c.getUse() == null || c.getUse() == ContactPoint.ContactPointUse.NULL ? null
                     : c.getUse().toCode();
-            if (value == null || rules.skipUses().contains(use)) {
+            if (value == null || use != null && rules.skipUses().contains(use)) {
                 continue;
             }
             String system = c.getSystem() == null || c.getSystem() == ContactPoint.ContactPointSystem.NULL ? null
