@@ -217,7 +217,8 @@ public final class Engine implements AutoCloseable {
         NotificationParser fhirParser = new NotificationParser();
         main.bind("fhirIntake", new FhirIntake(db, fhirWork, fhirState, fhirParser, s.fhir(), clock));
         main.bind("fhirSync", new FhirSync(db, fhirWork, fhirState, fhirClient, fhirParser,
-                new FhirAppointmentMapper(sites), new FhirReportMapper(sites), scheduler, new AppointmentStore(),
+                new FhirAppointmentMapper(sites, fhirMapping), new FhirReportMapper(sites, fhirMapping), scheduler,
+                new AppointmentStore(),
                 resultNotices, alerts, clock, dispatcher::nudge));
         main.bind("fhirSubscriptions", new FhirSubscriptions(fhirClient, fhirMapping, s.fhir()));
 
@@ -279,8 +280,8 @@ public final class Engine implements AutoCloseable {
     static void requireDocumentTemplate(java.nio.file.Path mappingsDir, ResultRules resultRules,
                                         TemplateCatalog templates) {
         if (!resultRules.documentAttachPdf().isEmpty() && templates.template(MessageKind.DOCUMENT_ATTACHED) == null) {
-            throw new MappingException(mappingsDir.resolve("results.yaml") + ", key 'documents.attachPdf': "
-                    + "lists document types, but " + mappingsDir.resolve("templates.yaml")
+            throw MappingException.at(mappingsDir.resolve("results.yaml"), "documents.attachPdf",
+                    "lists document types, but " + mappingsDir.resolve("templates.yaml")
                     + " has no 'templates.document_attached' (the template with the document header)");
         }
     }

@@ -1,12 +1,29 @@
 package org.careline.config;
 
+import org.careline.model.AppointmentAction;
+
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
-/** mappings/fhir.yaml: the Subscriptions Careline keeps on the FHIR server. */
+/**
+ * mappings/fhir.yaml: the Subscriptions Careline keeps on the FHIR server, what each Appointment.status means, and
+ * which of a Patient's telecom entries may get a message.
+ */
 public final class FhirMapping {
+
+    /** R4 Appointment.status codes. */
+    public static final Set<String> APPOINTMENT_STATUSES = Set.of("proposed", "pending", "booked", "arrived",
+            "fulfilled", "cancelled", "noshow", "entered-in-error", "checked-in", "waitlist");
+    /** What a status may mean: an action, or none (no messaging effect). */
+    public static final Set<String> STATUS_MEANINGS = Set.of("book", "reschedule", "modify", "cancel", "delete",
+            "no-show", "none");
+    /** R4 ContactPoint.system and ContactPoint.use codes. */
+    public static final Set<String> CONTACT_SYSTEMS = Set.of("phone", "fax", "email", "pager", "url", "sms", "other");
+    public static final Set<String> CONTACT_USES = Set.of("home", "work", "temp", "old", "mobile");
 
     /** One Subscription: its name (how Careline finds it again), search criteria and payload. */
     public record Subscription(String name, String criteria, String payload) {
@@ -15,13 +32,39 @@ public final class FhirMapping {
         }
     }
 
-    record File(List<Subscription> subscriptions) {
+    /**
+     * How a Patient's ContactPoints become the telecom entries the number picker reads, as PID-13 and PID-14 are.
+     *
+     * @param systems      system code → the HL7 equipment type (XTN-3) it is read as; other systems never take part
+     * @param uses         use code → the HL7 use code (XTN-2) it is read as; unlisted uses carry none
+     * @param skipUses     uses never tried
+     * @param fallbackUses uses tried only when no other entry has a usable number
+     */
+    public record Telecom(Map<String, String> systems, Map<String, String> uses, List<String> skipUses,
+                          List<String> fallbackUses) {
+    }
+
+    /**
+     * What a fhir.yaml written before these keys existed gets: the meanings Careline has always given (the shipped
+     * file spells the same out).
+     */
+    static final Map<String, String> DEFAULT_STATUSES = Map.of("proposed", "none", "pending", "none",
+            "booked", "book", "arrived", "none", "fulfilled", "none", "cancelled", "cancel", "noshow", "no-show",
+            "entered-in-error", "delete", "checked-in", "none", "waitlist", "none");
+    static final Telecom DEFAULT_TELECOM = new Telecom(Map.of("phone", "PH", "sms", "CP"),
+            Map.of("mobile", "MOBILE", "home", "PRN", "work", "WPN", "temp", "ORN"), List.of("old"), List.of("work"));
+
+    record File(List<Subscription> subscriptions, Map<String, String> appointmentStatuses, Telecom telecom) {
     }
 
     private final List<Subscription> subscriptions;
+    private final Map<String, String> appointmentStatuses;
+    private final Telecom telecom;
 
-    private FhirMapping(List<Subscription> subscriptions) {
+    private FhirMapping(List<Subscription> subscriptions, Map<String, String> appointmentStatuses, Telecom telecom) {
         this.subscriptions = subscriptions;
+        this.appointmentStatuses = appointmentStatuses;
+        this.telecom = telecom;
     }
 
     public static FhirMapping load(Path dir) {
@@ -46,7 +89,67 @@ public final class FhirMapping {
                 throw YamlFiles.problem(path, key + ".payload", "must be full-resource or empty");
             }
         }
-        return new FhirMapping(List.copyOf(subs));
+        return new FhirMapping(List.copyOf(subs), statuses(path, f.appointmentStatuses()), telecom(path, f.telecom()));
+    }
+
+    private static Map<String, String> statuses(Path path, Map<String, String> statuses) {
+        if (statuses == null) {
+            return DEFAULT_STATUSES;
+        }
+        if (statuses.isEmpty()) {
+            throw YamlFiles.problem(path, "appointmentStatuses", "empty: leave it out for the defaults");
+        }
+        statuses.forEach((status, meaning) -> {
+            String key = "appointmentStatuses." + status;
+            if (!APPOINTMENT_STATUSES.contains(status)) {
+                throw YamlFiles.problem(path, key, "not an R4 Appointment.status; known: "
+                        + new java.util.TreeSet<>(APPOINTMENT_STATUSES));
+            }
+            if (!STATUS_MEANINGS.contains(meaning)) {
+                throw YamlFiles.problem(path, key, "'" + meaning + "' is not one of "
+                        + new java.util.TreeSet<>(STATUS_MEANINGS));
+            }
+        });
+        return Map.copyOf(statuses);
+    }
+
+    private static Telecom telecom(Path path, Telecom t) {
+        if (t == null) {
+            return DEFAULT_TELECOM;
+        }
+        if (t.systems() == null || t.systems().isEmpty()) {
+            throw YamlFiles.problem(path, "telecom.systems", "at least one system is required (e.g. phone: PH)");
+        }
+        codes(path, "telecom.systems", t.systems().keySet(), CONTACT_SYSTEMS);
+        Map<String, String> uses = t.uses() == null ? Map.of() : t.uses();
+        codes(path, "telecom.uses", uses.keySet(), CONTACT_USES);
+        List<String> skip = t.skipUses() == null ? List.of() : t.skipUses();
+        codes(path, "telecom.skipUses", skip, CONTACT_USES);
+        List<String> fallback = t.fallbackUses() == null ? List.of() : t.fallbackUses();
+        codes(path, "telecom.fallbackUses", fallback, CONTACT_USES);
+        return new Telecom(Map.copyOf(t.systems()), Map.copyOf(uses), List.copyOf(skip), List.copyOf(fallback));
+    }
+
+    private static void codes(Path path, String key, java.util.Collection<String> codes, Set<String> known) {
+        int i = 0;
+        for (String code : codes) {
+            if (!known.contains(code)) {
+                String at = codes instanceof List ? key + "[" + i + "]" : key + "." + code;
+                throw YamlFiles.problem(path, at, "'" + code + "' is not one of " + new java.util.TreeSet<>(known));
+            }
+            i++;
+        }
+    }
+
+    /** The action an Appointment.status code stands for; empty for statuses that change nothing for the patient. */
+    public Optional<AppointmentAction> actionFor(String status) {
+        String meaning = status == null ? null : appointmentStatuses.get(status);
+        return meaning == null || meaning.equals("none") ? Optional.empty()
+                : Optional.of(AppointmentAction.fromWord(meaning));
+    }
+
+    public Telecom telecom() {
+        return telecom;
     }
 
     public List<Subscription> subscriptions() {

@@ -1,16 +1,20 @@
 package org.careline.config;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** mappings/oru.yaml: where the ORU and MDM mappers read patient, order and document fields from. */
-public record OruMapping(List<String> triggers, Map<String, List<String>> patient, Map<String, List<String>> order,
-                         Documents documents, Map<String, SiuMapping.PhoneField> phones) {
+/**
+ * mappings/oru.yaml: where the ORU and MDM mappers read order and document fields from; the patient and their
+ * phones come from the pieces (mappings/pieces.yaml) the file names.
+ *
+ * @param patient the patient's fields and phones, as composed from the pieces
+ */
+public record OruMapping(List<String> triggers, Map<String, List<Hl7Source>> patient, Map<String, List<String>> order,
+                         Documents documents) {
 
-    public static final Set<String> PATIENT_FIELDS = Set.of("patientId", "patientIdAuthority", "givenName",
-            "familyName", "language", "site");
     public static final Set<String> ORDER_FIELDS = Set.of("placerOrderNumber", "fillerOrderNumber", "resultStatus",
             "observationStatus", "orderCode", "section", "producer");
     /** Segment-relative path inside an order group: SEG-field[-component[-subcomponent]]. */
@@ -20,7 +24,11 @@ public record OruMapping(List<String> triggers, Map<String, List<String>> patien
                             List<String> completionStatus, List<String> availabilityStatus) {
     }
 
-    public List<String> patient(String field) {
+    record File(List<String> triggers, PieceUse patient, Map<String, List<String>> order, Documents documents,
+                PieceUse phones) {
+    }
+
+    public List<Hl7Source> patient(String field) {
         return patient.getOrDefault(field, List.of());
     }
 
@@ -30,20 +38,9 @@ public record OruMapping(List<String> triggers, Map<String, List<String>> patien
 
     public static OruMapping load(Path dir) {
         Path file = dir.resolve("oru.yaml");
-        OruMapping m = YamlFiles.read(file, OruMapping.class);
+        File m = YamlFiles.read(file, File.class);
         if (m.triggers() == null || m.triggers().isEmpty()) {
             throw YamlFiles.problem(file, "triggers", "at least one trigger event is required (e.g. R01)");
-        }
-        if (m.patient() == null) {
-            throw YamlFiles.problem(file, "patient", "missing");
-        }
-        m.patient().forEach((k, v) -> {
-            if (!PATIENT_FIELDS.contains(k)) {
-                throw YamlFiles.problem(file, "patient." + k, "unknown field; known: " + PATIENT_FIELDS);
-            }
-        });
-        if (m.patient("patientId").isEmpty()) {
-            throw YamlFiles.problem(file, "patient.patientId", "at least one path is required");
         }
         if (m.order() == null) {
             throw YamlFiles.problem(file, "order", "missing");
@@ -59,16 +56,21 @@ public record OruMapping(List<String> triggers, Map<String, List<String>> patien
                 }
             }
         });
-        if (m.order("placerOrderNumber").isEmpty() && m.order("fillerOrderNumber").isEmpty()) {
+        if (m.order().getOrDefault("placerOrderNumber", List.of()).isEmpty()
+                && m.order().getOrDefault("fillerOrderNumber", List.of()).isEmpty()) {
             throw YamlFiles.problem(file, "order.fillerOrderNumber", "an order number path is required");
         }
         if (m.documents() == null || m.documents().triggers() == null || m.documents().documentId() == null
                 || m.documents().documentId().isEmpty()) {
             throw YamlFiles.problem(file, "documents", "triggers and documentId are required");
         }
-        if (m.phones() == null || m.phones().get("primary") == null) {
-            throw YamlFiles.problem(file, "phones.primary", "missing");
+        Hl7Pieces pieces = Hl7Pieces.load(dir);
+        Map<String, List<Hl7Source>> patient = new HashMap<>(
+                pieces.compose(file, "patient", m.patient(), Hl7Pieces.PATIENT_FIELDS));
+        if (!patient.containsKey("patientId")) {
+            throw YamlFiles.problem(file, "patient", "no source for patientId; at least one is required");
         }
-        return m;
+        patient.putAll(pieces.compose(file, "phones", m.phones(), Set.of(Hl7Pieces.PHONES)));
+        return new OruMapping(m.triggers(), Map.copyOf(patient), m.order(), m.documents());
     }
 }

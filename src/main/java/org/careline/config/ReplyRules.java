@@ -23,10 +23,10 @@ public record ReplyRules(String defaultLanguage, Map<String, String> payloads, M
         Path file = dir.resolve("replies.yaml");
         ReplyRules r = YamlFiles.read(file, ReplyRules.class);
         if (r.languages() == null || r.languages().isEmpty()) {
-            throw new MappingException(file + ", key 'languages': at least one language is required");
+            throw YamlFiles.problem(file, "languages", "at least one language is required");
         }
         if (r.defaultLanguage() == null || !r.languages().containsKey(r.defaultLanguage())) {
-            throw new MappingException(file + ", key 'defaultLanguage': must name one of " + r.languages().keySet());
+            throw YamlFiles.problem(file, "defaultLanguage", "must name one of " + r.languages().keySet());
         }
         checkIntents(file, "payloads", r.payloads());
         checkIntents(file, "menu", r.menu());
@@ -35,14 +35,14 @@ public record ReplyRules(String defaultLanguage, Map<String, String> payloads, M
             if (l.keywords() != null) {
                 l.keywords().keySet().forEach(intent -> {
                     if (!INTENTS.contains(intent)) {
-                        throw new MappingException(file + ", key '" + key + ".keywords." + intent
-                                + "': not an intent; known: " + INTENTS);
+                        throw YamlFiles.problem(file, key + ".keywords." + intent,
+                                "not an intent; known: " + INTENTS);
                     }
                 });
             }
             for (String text : TEXTS) {
                 if (l.texts() == null || l.texts().get(text) == null || l.texts().get(text).isBlank()) {
-                    throw new MappingException(file + ", key '" + key + ".texts." + text + "': missing");
+                    throw YamlFiles.problem(file, key + ".texts." + text, "missing");
                 }
             }
         });
@@ -56,7 +56,7 @@ public record ReplyRules(String defaultLanguage, Map<String, String> payloads, M
         }
         map.forEach((k, intent) -> {
             if (intent == null || !INTENTS.contains(intent)) {
-                throw new MappingException(file + ", key '" + section + "." + k + "': '" + intent
+                throw YamlFiles.problem(file, section + "." + k, "'" + intent
                         + "' is not an intent; known: " + INTENTS);
             }
         });

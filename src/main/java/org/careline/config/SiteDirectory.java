@@ -55,27 +55,27 @@ public final class SiteDirectory {
         Path path = dir.resolve("sites.yaml");
         File f = YamlFiles.read(path, File.class);
         if (f.sites() == null || f.sites().isEmpty()) {
-            throw new MappingException(path + ", key 'sites': at least one site is required");
+            throw YamlFiles.problem(path, "sites", "at least one site is required");
         }
         ReminderPolicy base = merge(ReminderPolicy.defaults(), f.defaultPolicy(), path, "defaultPolicy");
         Map<String, Site> sites = new LinkedHashMap<>();
         f.sites().forEach((code, s) -> {
             String key = "sites." + code;
             if (s.name() == null || s.name().isBlank()) {
-                throw new MappingException(path + ", key '" + key + ".name': missing");
+                throw YamlFiles.problem(path, key + ".name", "missing");
             }
             ZoneId zone;
             try {
                 zone = s.zone() == null || s.zone().equals("default") ? defaultZone : ZoneId.of(s.zone());
             } catch (RuntimeException e) {
-                throw new MappingException(path + ", key '" + key + ".zone': '" + s.zone() + "' is not a time zone");
+                throw YamlFiles.withoutLine(path, key + ".zone", "'" + s.zone() + "' is not a time zone");
             }
             if ((s.latitude() == null) != (s.longitude() == null)) {
-                throw new MappingException(path + ", key '" + key + "': latitude and longitude go together");
+                throw YamlFiles.problem(path, key, "latitude and longitude go together");
             }
             String region = s.phoneRegion() == null ? defaultRegion : s.phoneRegion().trim().toUpperCase(Locale.ROOT);
             if (!com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance().getSupportedRegions().contains(region)) {
-                throw new MappingException(path + ", key '" + key + ".phoneRegion': '" + region
+                throw YamlFiles.withoutLine(path, key + ".phoneRegion", "'" + region
                         + "' is not an ISO 3166 region libphonenumber knows");
             }
             ReminderPolicy policy = merge(base, s.policy(), path, key + ".policy");
@@ -94,7 +94,7 @@ public final class SiteDirectory {
         String def = f.defaultSite() == null ? sites.keySet().iterator().next() : f.defaultSite();
         Site defaultSite = sites.get(def);
         if (defaultSite == null) {
-            throw new MappingException(path + ", key 'defaultSite': no site named '" + def + "'");
+            throw YamlFiles.withoutLine(path, "defaultSite", "no site named '" + def + "'");
         }
         return new SiteDirectory(sites, defaultSite);
     }
@@ -145,7 +145,7 @@ public final class SiteDirectory {
         try {
             return DurationText.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new MappingException(path + ", key '" + key + "': " + e.getMessage());
+            throw YamlFiles.withoutLine(path, key, e.getMessage());
         }
     }
 
@@ -153,7 +153,7 @@ public final class SiteDirectory {
         try {
             return LocalTime.parse(text);
         } catch (DateTimeParseException | NullPointerException e) {
-            throw new MappingException(path + ", key '" + key + "': '" + text + "' is not a time like 21:00");
+            throw YamlFiles.problem(path, key, "'" + text + "' is not a time like 21:00");
         }
     }
 

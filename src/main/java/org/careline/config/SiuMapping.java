@@ -1,77 +1,63 @@
 package org.careline.config;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** mappings/siu.yaml: where each appointment field is read from, with fallbacks in order. */
-public record SiuMapping(Map<String, String> triggers, Map<String, List<Source>> fields, Map<String, PhoneField> phones) {
+/**
+ * mappings/siu.yaml: where each appointment field is read from, with fallbacks in order; the patient and their
+ * phones come from the pieces (mappings/pieces.yaml) the file names.
+ *
+ * @param fields every field the SIU mapper reads, the pieces' fields included
+ */
+public record SiuMapping(Map<String, String> triggers, Map<String, List<Hl7Source>> fields) {
 
-    /** Fields the SIU mapper reads; any other key in the file is a typo worth failing on. */
-    public static final Set<String> FIELDS = Set.of("appointmentId", "placerId", "fillerId", "start", "end", "duration", "patientId",
-            "patientIdAuthority", "familyName", "givenName", "language", "provider", "location", "site",
-            "serviceCode", "serviceName", "instructions");
+    /** The appointment's own fields siu.yaml lists; any other key there is a typo worth failing on. */
+    public static final Set<String> FIELDS = Set.of("appointmentId", "placerId", "fillerId", "start", "end",
+            "duration", "provider", "location", "serviceCode", "serviceName", "instructions");
     public static final Set<String> EVENTS = Set.of("book", "reschedule", "modify", "cancel", "delete", "no-show");
-    public static final Set<String> FORMATS = Set.of("text", "person", "place");
 
-    /** One place a value may be read from. */
-    public record Source(String path, String as, String units, Boolean all) {
-        public String format() {
-            return as == null ? "text" : as;
-        }
-
-        public boolean allRepetitions() {
-            return Boolean.TRUE.equals(all);
-        }
+    record File(Map<String, String> triggers, PieceUse patient, Map<String, List<Hl7Source>> fields,
+                PieceUse phones) {
     }
 
-    /** A repeating XTN field holding phone numbers. */
-    public record PhoneField(String segment, int field) {
-    }
-
-    public List<Source> sources(String field) {
+    public List<Hl7Source> sources(String field) {
         return fields.getOrDefault(field, List.of());
     }
 
     public static SiuMapping load(Path dir) {
         Path file = dir.resolve("siu.yaml");
-        SiuMapping m = YamlFiles.read(file, SiuMapping.class);
+        File m = YamlFiles.read(file, File.class);
         if (m.triggers() == null || m.triggers().isEmpty()) {
-            throw new MappingException(file + ", key 'triggers': at least one trigger event is required");
+            throw YamlFiles.problem(file, "triggers", "at least one trigger event is required");
         }
         m.triggers().forEach((trigger, event) -> {
             if (!EVENTS.contains(event)) {
-                throw new MappingException(file + ", key 'triggers." + trigger + "': '" + event
+                throw YamlFiles.withoutLine(file, "triggers." + trigger, "'" + event
                         + "' is not one of " + EVENTS);
             }
         });
         if (m.fields() == null) {
-            throw new MappingException(file + ", key 'fields': missing");
+            throw YamlFiles.problem(file, "fields", "missing");
         }
         m.fields().forEach((name, sources) -> {
             if (!FIELDS.contains(name)) {
-                throw new MappingException(file + ", key 'fields." + name + "': unknown field; known: " + FIELDS);
+                throw YamlFiles.withoutLine(file, "fields." + name, "unknown field; known: " + FIELDS);
             }
-            for (int i = 0; i < sources.size(); i++) {
-                Source s = sources.get(i);
-                String key = "fields." + name + "[" + i + "]";
-                if (s.path() == null || s.path().isBlank()) {
-                    throw new MappingException(file + ", key '" + key + ".path': missing");
-                }
-                if (!FORMATS.contains(s.format())) {
-                    throw new MappingException(file + ", key '" + key + ".as': '" + s.as() + "' is not one of " + FORMATS);
-                }
-            }
+            Hl7Pieces.checkSources(file, "fields." + name, name, sources);
         });
+        Hl7Pieces pieces = Hl7Pieces.load(dir);
+        Map<String, List<Hl7Source>> all = new HashMap<>(m.fields());
+        all.putAll(pieces.compose(file, "patient", m.patient(), Hl7Pieces.PATIENT_FIELDS));
+        all.putAll(pieces.compose(file, "phones", m.phones(), Set.of(Hl7Pieces.PHONES)));
         for (String required : List.of("appointmentId", "start", "patientId")) {
-            if (m.sources(required).isEmpty()) {
-                throw new MappingException(file + ", key 'fields." + required + "': at least one source is required");
+            if (!all.containsKey(required)) {
+                throw YamlFiles.problem(file, required.equals("patientId") ? "patient" : "fields." + required,
+                        "no source for " + required + "; at least one is required");
             }
         }
-        if (m.phones() == null || m.phones().get("primary") == null) {
-            throw new MappingException(file + ", key 'phones.primary': missing");
-        }
-        return m;
+        return new SiuMapping(java.util.Collections.unmodifiableMap(m.triggers()), Map.copyOf(all));
     }
 }

@@ -51,7 +51,7 @@ public final class TemplateCatalog {
                     known |= kind.isTemplate() && kind.key().equals(k);
                 }
                 if (!known) {
-                    throw new MappingException(path + ", key 'templates." + k + "': not a message kind (known: "
+                    throw YamlFiles.withoutLine(path, "templates." + k, "not a message kind (known: "
                             + java.util.Arrays.stream(MessageKind.values()).filter(MessageKind::isTemplate)
                             .map(MessageKind::key).toList() + ")");
                 }
@@ -68,19 +68,19 @@ public final class TemplateCatalog {
                 continue; // optional: needed only when results.yaml lists documents.attachPdf (checked at start)
             }
             if (e == null) {
-                throw new MappingException(path + ", key '" + key + "': missing");
+                throw YamlFiles.withoutLine(path, key, "missing");
             }
             List<String> body = e.body() == null ? List.of() : e.body();
             for (int i = 0; i < body.size(); i++) {
                 if (!VARIABLES.contains(body.get(i))) {
-                    throw new MappingException(path + ", key '" + key + ".body[" + i + "]': unknown variable '"
+                    throw YamlFiles.withoutLine(path, key + ".body[" + i + "]", "unknown variable '"
                             + body.get(i) + "'; known: " + VARIABLES);
                 }
             }
             try {
                 templates.put(kind, new TemplateSpec(e.name(), e.defaultLanguage(), e.languages(), body, e.buttons()));
             } catch (IllegalArgumentException ex) {
-                throw new MappingException(path + ", key '" + key + "': " + ex.getMessage());
+                throw YamlFiles.problem(path, key, ex.getMessage());
             }
         }
         Map<String, Formats> formats = new java.util.HashMap<>();
@@ -91,7 +91,7 @@ public final class TemplateCatalog {
                 formats.put(lang.toLowerCase(Locale.ROOT), new Formats(
                         DateTimeFormatter.ofPattern(spec.date(), locale), DateTimeFormatter.ofPattern(spec.time(), locale)));
             } catch (IllegalArgumentException | NullPointerException ex) {
-                throw new MappingException(path + ", key 'formats." + lang + "': bad date/time pattern");
+                throw YamlFiles.problem(path, "formats." + lang, "bad date/time pattern");
             }
         });
         formats.putIfAbsent("default", new Formats(DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", Locale.ENGLISH),

@@ -42,24 +42,24 @@ final class YamlFiles {
 
     static <T> T read(Path file, Class<T> type) {
         if (!Files.isRegularFile(file)) {
-            throw new MappingException(file + ": file not found");
+            throw new MappingException(file, 0, null, "file not found", null);
         }
         try {
             T value = YAML.readValue(file.toFile(), type);
             if (value == null) {
-                throw new MappingException(file + ": file is empty");
+                throw new MappingException(file, 0, null, "file is empty", null);
             }
             return value;
         } catch (JsonProcessingException e) {
             List<JsonMappingException.Reference> path = e instanceof JsonMappingException m ? m.getPath() : List.of();
-            String key = path.isEmpty() ? "" : ", key '" + key(path) + "'";
+            String key = key(path);
             MarkedYAMLException syntax = syntaxError(e);
             if (syntax != null) {
                 // Not YAML: SnakeYAML's message spans several lines with a caret drawing; keep it to one line.
                 String context = syntax.getContext() == null || syntax.getContextMark() == null ? ""
                         : " (" + syntax.getContext() + " at line " + (syntax.getContextMark().getLine() + 1) + ")";
-                throw new MappingException(file + ", line " + (syntax.getProblemMark().getLine() + 1) + key
-                        + ": not valid YAML: " + syntax.getProblem() + context, e);
+                throw new MappingException(file, syntax.getProblemMark().getLine() + 1, key,
+                        "not valid YAML: " + syntax.getProblem() + context, e);
             }
             // Jackson reports where its parser was when it noticed; for records that is after the whole object,
             // so find the line of the key itself.
@@ -68,9 +68,9 @@ final class YamlFiles {
                 line = e.getLocation().getLineNr();
             }
             String problem = e instanceof InvalidNullException ? "no value given" : e.getOriginalMessage();
-            throw new MappingException(file + (line > 0 ? ", line " + line : "") + key + ": " + problem, e);
+            throw new MappingException(file, line, key, problem, e);
         } catch (IOException e) {
-            throw new MappingException(file + ": " + e.getMessage(), e);
+            throw new MappingException(file, 0, null, e.getMessage(), e);
         }
     }
 
@@ -86,7 +86,15 @@ final class YamlFiles {
                     : new JsonMappingException.Reference(null, Integer.parseInt(m.group(2))));
         }
         int line = lineOf(file, path);
-        return new MappingException(file + (line > 0 ? ", line " + line : "") + ", key '" + key + "': " + problem);
+        return new MappingException(file, line, key, problem, null);
+    }
+
+    /**
+     * As {@link #problem}, but without looking up the line: for the checks whose messages MappingFilesTest matches
+     * word for word from the file name on, written before the line was looked up for every problem.
+     */
+    static MappingException withoutLine(Path file, String key, String problem) {
+        return new MappingException(file, 0, key, problem, null);
     }
 
     /** A Jackson path as analysts read it: sites.main.policy.reminders[0]. */

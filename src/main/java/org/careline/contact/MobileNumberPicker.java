@@ -54,9 +54,22 @@ public final class MobileNumberPicker {
      * @return the chosen number in E.164 form, or empty when no entry can take a WhatsApp message
      */
     public Optional<String> pick(List<PhoneCandidate> primary, List<PhoneCandidate> fallback) {
-        List<Parsed> fromPrimary = usable(primary);
-        List<Parsed> chosenFrom = fromPrimary.isEmpty() ? usable(fallback) : fromPrimary;
-        return best(chosenFrom).map(p -> phones.format(p.number, PhoneNumberFormat.E164));
+        return pick(java.util.Arrays.asList(primary, fallback));
+    }
+
+    /**
+     * @param lists telecom lists in order of preference (e.g. PID-13, PID-14); a later list is looked at only when
+     *              every earlier one has no usable number. Lists may be null
+     * @return the chosen number in E.164 form, or empty when no entry can take a WhatsApp message
+     */
+    public Optional<String> pick(List<List<PhoneCandidate>> lists) {
+        for (List<PhoneCandidate> list : lists) {
+            List<Parsed> usable = usable(list);
+            if (!usable.isEmpty()) {
+                return best(usable).map(p -> phones.format(p.number, PhoneNumberFormat.E164));
+            }
+        }
+        return Optional.empty();
     }
 
     private Optional<Parsed> best(List<Parsed> entries) {

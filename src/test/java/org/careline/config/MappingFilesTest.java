@@ -35,7 +35,7 @@ class MappingFilesTest {
 
     @BeforeEach
     void copyProjectMappings() throws IOException {
-        for (String f : List.of("sites.yaml", "siu.yaml", "templates.yaml")) {
+        for (String f : List.of("sites.yaml", "siu.yaml", "pieces.yaml", "templates.yaml")) {
             Files.copy(Path.of("mappings", f), dir.resolve(f));
         }
     }
@@ -282,7 +282,8 @@ class MappingFilesTest {
 
     @Test
     void fieldWithNoSourcesNamesLineAndKey() throws IOException {
-        int line = edit("siu.yaml", "  language:\n    - path: /.PID-15-1\n", "  language:\n");
+        // The patient's language comes from pieces.yaml; a "language:" written here with nothing after it is a slip.
+        int line = edit("siu.yaml", "\nfields:\n", "\nfields:\n  language:\n") + 2;
         assertThatThrownBy(() -> SiuMapping.load(dir))
                 .isInstanceOf(MappingException.class)
                 .hasMessage(dir.resolve("siu.yaml") + ", line " + line + ", key 'fields.language': no value given");

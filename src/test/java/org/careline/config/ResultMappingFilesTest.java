@@ -22,7 +22,7 @@ class ResultMappingFilesTest {
 
     @BeforeEach
     void copy() throws IOException {
-        for (String f : List.of("oru.yaml", "results.yaml")) {
+        for (String f : List.of("oru.yaml", "pieces.yaml", "results.yaml")) {
             Files.copy(Path.of("mappings", f), dir.resolve(f));
         }
     }

@@ -199,7 +199,7 @@ class WritebackConfigTest {
 
     @Test
     void theEngineDoesNotStartWithABrokenMapping() throws IOException {
-        for (String f : List.of("sites.yaml", "siu.yaml", "templates.yaml", "replies.yaml")) {
+        for (String f : List.of("sites.yaml", "siu.yaml", "pieces.yaml", "templates.yaml", "replies.yaml")) {
             Files.copy(Path.of("mappings", f), dir.resolve(f));
         }
         edit("    value: patientId\n", "    value: mrn\n");

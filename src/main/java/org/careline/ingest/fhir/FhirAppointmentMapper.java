@@ -1,5 +1,6 @@
 package org.careline.ingest.fhir;
 
+import org.careline.config.FhirMapping;
 import org.careline.model.Site;
 import org.careline.config.SiteDirectory;
 import org.careline.contact.MobileNumberPicker;
@@ -31,10 +32,10 @@ import static org.careline.ingest.fhir.PatientDetails.referencedId;
  * Reads a FHIR R4 Appointment (with the Patient, Location and Practitioners it references, as the caller fetched
  * them) into the same {@link AppointmentEvent} the SIU feed produces, plus a map pin for the location.
  *
- * <p>Status decides the action: booked → BOOK (the scheduler treats a changed start of a stored appointment as a
- * reschedule), cancelled → CANCEL, entered-in-error → DELETE, noshow → NO_SHOW. Every other status (proposed,
- * pending, waitlist, arrived, checked-in, fulfilled) has no messaging effect: empty. Only patientInstruction is read
- * for instructions: comment is staff-facing.
+ * <p>Status decides the action as mappings/fhir.yaml's appointmentStatuses says (as shipped: booked → BOOK, the
+ * scheduler treating a changed start of a stored appointment as a reschedule; cancelled → CANCEL; entered-in-error
+ * → DELETE; noshow → NO_SHOW; every other status has no messaging effect: empty). The patient's numbers are chosen
+ * as its telecom says. Only patientInstruction is read for instructions: comment is staff-facing.
  */
 public final class FhirAppointmentMapper {
 
@@ -52,25 +53,21 @@ public final class FhirAppointmentMapper {
     }
 
     private final SiteDirectory sites;
+    private final FhirMapping mapping;
     /** One picker per phone region: a site abroad reads its patients' national numbers in its own region. */
     private final Map<String, MobileNumberPicker> pickers = new ConcurrentHashMap<>();
 
-    public FhirAppointmentMapper(SiteDirectory sites) {
+    public FhirAppointmentMapper(SiteDirectory sites, FhirMapping mapping) {
         this.sites = sites;
+        this.mapping = mapping;
     }
 
     /** The action an Appointment.status stands for; empty for statuses that change nothing for the patient. */
-    public static Optional<AppointmentAction> actionFor(Appointment.AppointmentStatus status) {
-        if (status == null) {
+    public Optional<AppointmentAction> actionFor(Appointment.AppointmentStatus status) {
+        if (status == null || status == Appointment.AppointmentStatus.NULL) {
             return Optional.empty();
         }
-        return switch (status) {
-            case BOOKED -> Optional.of(AppointmentAction.BOOK);
-            case CANCELLED -> Optional.of(AppointmentAction.CANCEL);
-            case ENTEREDINERROR -> Optional.of(AppointmentAction.DELETE);
-            case NOSHOW -> Optional.of(AppointmentAction.NO_SHOW);
-            default -> Optional.empty();
-        };
+        return mapping.actionFor(status.toCode());
     }
 
     /**
@@ -109,7 +106,7 @@ public final class FhirAppointmentMapper {
         AppointmentParticipantComponent where = participant(a, "Location");
         Site site = sites.resolve(siteKeys(loc, where));
         MobileNumberPicker phones = pickers.computeIfAbsent(site.phoneRegion(), MobileNumberPicker::new);
-        PatientDetails patient = PatientDetails.read(p, phones);
+        PatientDetails patient = PatientDetails.read(p, phones, mapping.telecom());
 
         Coding service = service(a);
         String serviceName = service == null ? null : clean(service.getDisplay());

@@ -2,9 +2,9 @@ package org.careline.ingest.fhir;
 
 import org.careline.model.PatientFacts;
 import org.careline.model.Site;
+import org.careline.config.FhirMapping;
 import org.careline.config.SiteDirectory;
 import org.careline.contact.MobileNumberPicker;
-import org.careline.ingest.hl7.OruMapper;
 import org.careline.model.OrderFacts;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -38,10 +38,13 @@ public final class FhirReportMapper {
     }
 
     private final SiteDirectory sites;
+    /** How the subject's telecom entries are read (mappings/fhir.yaml). */
+    private final FhirMapping.Telecom telecom;
     private final Map<String, MobileNumberPicker> pickers = new ConcurrentHashMap<>();
 
-    public FhirReportMapper(SiteDirectory sites) {
+    public FhirReportMapper(SiteDirectory sites, FhirMapping mapping) {
         this.sites = sites;
+        this.telecom = mapping.telecom();
     }
 
     /** The OBR-25-style status letter for a report status; empty when unknown. */
@@ -92,7 +95,7 @@ public final class FhirReportMapper {
 
         Site site = sites.resolve(siteKeys(r));
         MobileNumberPicker phones = pickers.computeIfAbsent(site.phoneRegion(), MobileNumberPicker::new);
-        PatientDetails details = PatientDetails.read(p, phones);
+        PatientDetails details = PatientDetails.read(p, phones, telecom);
         PatientFacts patient = new PatientFacts("FHIR|Patient/" + patientId, patientId, null,
                 details.givenName(), details.familyName(), details.phoneE164(), details.language(), site.code());
 

@@ -1,8 +1,9 @@
 package org.careline.ingest.fhir;
 
+import org.careline.config.FhirMapping;
+import org.careline.contact.LanguageCodes;
 import org.careline.contact.MobileNumberPicker;
 import org.careline.model.PhoneCandidate;
-import org.careline.ingest.hl7.SiuMapper;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.HumanName;
@@ -22,12 +23,12 @@ record PatientDetails(String givenName, String familyName, String phoneE164, Str
 
     static final PatientDetails NONE = new PatientDetails(null, null, null, null);
 
-    static PatientDetails read(Patient p, MobileNumberPicker phones) {
+    static PatientDetails read(Patient p, MobileNumberPicker phones, FhirMapping.Telecom telecom) {
         if (p == null) {
             return NONE;
         }
         HumanName name = name(p.getName());
-        List<List<PhoneCandidate>> lists = candidates(p.getTelecom());
+        List<List<PhoneCandidate>> lists = candidates(p.getTelecom(), telecom);
         return new PatientDetails(name == null || name.getGiven().isEmpty() ? null : clean(name.getGiven().get(0)),
                 name == null ? null : clean(name.getFamily()),
                 phones.pick(lists.get(0), lists.get(1)).orElse(null), language(p));
@@ -49,39 +50,34 @@ record PatientDetails(String givenName, String familyName, String phoneE164, Str
     }
 
     /**
-     * Telecom entries as the picker reads them: [own numbers, work numbers]. FHIR's use mobile and system sms
-     * become the markers the picker trusts (MOBILE, CP); old numbers, fax, pager, e-mail and URLs never take part.
-     * Ranked entries come first, lowest rank first, as FHIR means rank.
+     * Telecom entries as the picker reads them: [own numbers, fallback numbers], as fhir.yaml's telecom says: each
+     * system and use read as the HL7 code it stands for (so sms and use mobile become the markers the picker
+     * trusts, CP and MOBILE); unlisted systems and skipped uses never take part. Ranked entries come first, lowest
+     * rank first, as FHIR means rank.
      */
-    static List<List<PhoneCandidate>> candidates(List<ContactPoint> telecom) {
+    static List<List<PhoneCandidate>> candidates(List<ContactPoint> telecom, FhirMapping.Telecom rules) {
         List<ContactPoint> sorted = new ArrayList<>(telecom);
         sorted.sort(Comparator.comparingInt(c -> c.hasRank() ? c.getRank() : Integer.MAX_VALUE));
         List<PhoneCandidate> own = new ArrayList<>();
-        List<PhoneCandidate> work = new ArrayList<>();
+        List<PhoneCandidate> fallback = new ArrayList<>();
         for (ContactPoint c : sorted) {
             String value = clean(c.getValue());
-            if (value == null || c.getUse() == ContactPoint.ContactPointUse.OLD) {
+            String use = c.getUse() == null || c.getUse() == ContactPoint.ContactPointUse.NULL ? null
+                    : c.getUse().toCode();
+            if (value == null || use != null && rules.skipUses().contains(use)) {
                 continue;
             }
-            String equipment = switch (c.getSystem() == null ? ContactPoint.ContactPointSystem.NULL : c.getSystem()) {
-                case PHONE -> "PH";
-                case SMS -> "CP";
-                default -> null; // fax, pager, email, url, other: not for WhatsApp
-            };
+            String system = c.getSystem() == null || c.getSystem() == ContactPoint.ContactPointSystem.NULL ? null
+                    : c.getSystem().toCode();
+            String equipment = system == null ? null : rules.systems().get(system);
             if (equipment == null) {
-                continue;
+                continue; // not a number WhatsApp can reach (fax, pager, email, url, other)
             }
-            String use = c.getUse() == null ? null : switch (c.getUse()) {
-                case MOBILE -> "MOBILE";
-                case HOME -> "PRN";
-                case WORK -> "WPN";
-                case TEMP -> "ORN";
-                default -> null;
-            };
-            PhoneCandidate pc = new PhoneCandidate(value, use, equipment, null, null, null, null, null);
-            (c.getUse() == ContactPoint.ContactPointUse.WORK ? work : own).add(pc);
+            PhoneCandidate pc = new PhoneCandidate(value, use == null ? null : rules.uses().get(use), equipment,
+                    null, null, null, null, null);
+            (use != null && rules.fallbackUses().contains(use) ? fallback : own).add(pc);
         }
-        return List.of(own, work);
+        return List.of(own, fallback);
     }
 
     /** The preferred communication language, else the first; its first coding's code, else its text. */
@@ -101,7 +97,7 @@ record PatientDetails(String givenName, String familyName, String phoneE164, Str
         }
         CodeableConcept lang = chosen.getLanguage();
         String raw = lang.hasCoding() ? clean(lang.getCodingFirstRep().getCode()) : null;
-        return SiuMapper.language(raw != null ? raw : clean(lang.getText()));
+        return LanguageCodes.iso639(raw != null ? raw : clean(lang.getText()));
     }
 
     /** "Given Family" as people read it: the name's text, else prefix, given names and family. */

@@ -7,9 +7,7 @@ import ca.uhn.hl7v2.model.Segment;
 import ca.uhn.hl7v2.model.Structure;
 import ca.uhn.hl7v2.util.Terser;
 import org.careline.config.OruMapping;
-import org.careline.model.Site;
 import org.careline.config.SiteDirectory;
-import org.careline.contact.MobileNumberPicker;
 import org.careline.model.OrderFacts;
 
 import java.util.ArrayList;
@@ -18,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads an ORU^R01 (or an MDM) into who the patient is and, per order, the order key, effective-status inputs and
@@ -32,12 +29,11 @@ public final class OruMapper {
     }
 
     private final OruMapping mapping;
-    private final SiteDirectory sites;
-    private final Map<String, MobileNumberPicker> pickers = new ConcurrentHashMap<>();
+    private final PatientReader patients;
 
     public OruMapper(OruMapping mapping, SiteDirectory sites) {
         this.mapping = mapping;
-        this.sites = sites;
+        this.patients = new PatientReader(new Hl7Fields(mapping::patient), sites);
     }
 
     public Set<String> triggers() {
@@ -79,47 +75,30 @@ public final class OruMapper {
         return new Mapped(patient, orders);
     }
 
-    /** The patient, site and mobile number, read from the message-level paths of oru.yaml. */
+    /** The patient, site and mobile number, read as the pieces composed into oru.yaml say. */
     public PatientFacts patient(ReceivedHl7 received) throws ApplicationErrorException {
-        SegmentReads t = new SegmentReads(received.message());
-        String patientId = first(t, mapping.patient("patientId"));
-        if (patientId == null) {
+        PatientReader.Patient p = patients.read(new SegmentReads(received.message()));
+        if (p.id() == null) {
             throw new ApplicationErrorException("Required patient id missing (looked in PID-3, PID-2)", 101, "PID", 3);
         }
-        String authority = first(t, mapping.patient("patientIdAuthority"));
-        List<String> siteKeys = new ArrayList<>();
-        for (String p : mapping.patient("site")) {
-            String v = read(t, p);
-            if (v != null) {
-                siteKeys.add(v);
-            }
-        }
-        Site site = sites.resolve(siteKeys);
-        MobileNumberPicker phones = pickers.computeIfAbsent(site.phoneRegion(), MobileNumberPicker::new);
-        String phone = phones.pick(SiuMapper.candidates(t, mapping.phones().get("primary")),
-                SiuMapper.candidates(t, mapping.phones().get("fallback"))).orElse(null);
         String source = received.header().sender();
-        return new PatientFacts(source + "|" + (authority == null ? "" : authority) + "|" + patientId, patientId, authority,
-                first(t, mapping.patient("givenName")), first(t, mapping.patient("familyName")), phone,
-                SiuMapper.language(first(t, mapping.patient("language"))), site.code());
+        return new PatientFacts(source + "|" + (p.authority() == null ? "" : p.authority()) + "|" + p.id(), p.id(),
+                p.authority(), p.givenName(), p.familyName(), p.phone(), p.language(), p.site().code());
     }
 
+    /** The first non-empty value of message-level paths (the documents block of oru.yaml). */
     static String first(SegmentReads t, List<String> paths) {
         for (String p : paths) {
-            String v = read(t, p);
-            if (v != null) {
-                return v;
+            try {
+                String v = Hl7Fields.clean(t.get(p));
+                if (v != null) {
+                    return v;
+                }
+            } catch (HL7Exception | RuntimeException e) {
+                // the path does not exist in this structure
             }
         }
         return null;
-    }
-
-    private static String read(SegmentReads t, String path) {
-        try {
-            return SiuMapper.clean(t.get(path));
-        } catch (HL7Exception | RuntimeException e) {
-            return null; // the path does not exist in this structure
-        }
     }
 
     /** Order groups: a new group starts at an ORC, or at an OBR when the current group already has one. */
@@ -214,7 +193,7 @@ public final class OruMapper {
                 if (field > s.numFields()) {
                     continue;
                 }
-                String v = SiuMapper.clean(Terser.get(s, field, 0, comp, sub));
+                String v = Hl7Fields.clean(Terser.get(s, field, 0, comp, sub));
                 if (v != null) {
                     out.add(v);
                     if (firstOnly) {

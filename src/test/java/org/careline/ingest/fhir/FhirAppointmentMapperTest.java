@@ -1,5 +1,6 @@
 package org.careline.ingest.fhir;
 
+import org.careline.config.FhirMapping;
 import org.careline.config.SiteDirectory;
 import org.careline.ingest.fhir.FhirAppointmentMapper.Mapped;
 import org.careline.ingest.fhir.FhirAppointmentMapper.Pin;
@@ -41,7 +42,7 @@ class FhirAppointmentMapperTest {
     @BeforeAll
     static void load() {
         sites = FhirFixtures.sites(dir);
-        mapper = new FhirAppointmentMapper(sites);
+        mapper = new FhirAppointmentMapper(sites, FhirMapping.load(Path.of("mappings")));
     }
 
     private static final Instant START = Instant.parse("2030-03-05T14:00:00Z");
@@ -314,7 +315,8 @@ class FhirAppointmentMapperTest {
         FhirFixtures.assumeCorpus();
         Patient p = FhirFixtures.r4("Patient-example");
         for (String region : List.of("AU", "NL", "US", "GB")) {
-            assertThat(PatientDetails.read(p, new org.careline.contact.MobileNumberPicker(region)).phoneE164())
+            assertThat(PatientDetails.read(p, new org.careline.contact.MobileNumberPicker(region),
+                    FhirMapping.load(Path.of("mappings")).telecom()).phoneE164())
                     .as(region).isNull();
         }
     }

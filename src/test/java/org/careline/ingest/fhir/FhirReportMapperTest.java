@@ -1,8 +1,8 @@
 package org.careline.ingest.fhir;
 
+import org.careline.config.FhirMapping;
 import org.careline.model.PatientFacts;
 import org.careline.ingest.fhir.FhirReportMapper.Mapped;
-import org.careline.ingest.hl7.OruMapper;
 import org.careline.model.OrderFacts;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -32,7 +32,7 @@ class FhirReportMapperTest {
 
     @BeforeAll
     static void load() {
-        mapper = new FhirReportMapper(FhirFixtures.sites(dir));
+        mapper = new FhirReportMapper(FhirFixtures.sites(dir), FhirMapping.load(Path.of("mappings")));
     }
 
     private static DiagnosticReport report(DiagnosticReportStatus status) {

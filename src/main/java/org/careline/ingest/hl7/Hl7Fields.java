@@ -1,0 +1,151 @@
+package org.careline.ingest.hl7;
+
+import ca.uhn.hl7v2.HL7Exception;
+import ca.uhn.hl7v2.model.Segment;
+import ca.uhn.hl7v2.util.Terser;
+import org.careline.config.Hl7Source;
+
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the sources a mapping lists for a field (siu.yaml, oru.yaml, pieces.yaml) from one message: text, a
+ * person's or patient's name (XCN/XPN), a place (PL), or every repetition of a segment. Shared by the SIU, ORU and
+ * MDM mappers, so a path means the same wherever it is written.
+ */
+final class Hl7Fields {
+
+    /** "/.PID-13", "/.AIL(1)-3(2)": the segment spec, field number and optional field repetition. */
+    static final Pattern FIELD_PATH = Pattern.compile("(.*?[A-Z][A-Z0-9]{2}(?:\\(\\d+\\))?)-(\\d+)(?:\\((\\d+)\\))?$");
+
+    private final Function<String, List<Hl7Source>> sources;
+
+    /** @param sources a field's sources in order, empty when the mapping lists none */
+    Hl7Fields(Function<String, List<Hl7Source>> sources) {
+        this.sources = sources;
+    }
+
+    List<Hl7Source> sources(String field) {
+        return sources.apply(field);
+    }
+
+    /** The first non-empty value among the field's sources. */
+    String first(SegmentReads t, String field) {
+        for (Hl7Source s : sources(field)) {
+            String v = read(t, s);
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** Every non-empty value among the field's sources, in order. */
+    List<String> all(SegmentReads t, String field) {
+        List<String> values = new java.util.ArrayList<>();
+        for (Hl7Source s : sources(field)) {
+            String v = read(t, s);
+            if (v != null) {
+                values.add(v);
+            }
+        }
+        return values;
+    }
+
+    /** Reads one source, rendered as the source's format says. Absent or unreadable → null. */
+    static String read(SegmentReads t, Hl7Source s) {
+        try {
+            String value = switch (s.format()) {
+                case "person" -> composite(t, s.path(), 6, 3, 2);
+                case "place" -> place(t, s.path());
+                default -> s.allRepetitions() ? repetitions(t, s.path()) : t.get(s.path());
+            };
+            return clean(value);
+        } catch (HL7Exception | RuntimeException e) {
+            // The path does not exist in this message's structure: not an error, just no value here.
+            return null;
+        }
+    }
+
+    /** Joins the given components (prefix, given, family) of an XCN/XPN-like field. */
+    private static String composite(SegmentReads t, String path, int... components) throws HL7Exception {
+        Field f = field(t, path);
+        if (f == null) {
+            return null;
+        }
+        StringJoiner j = new StringJoiner(" ");
+        for (int c : components) {
+            String part = clean(Terser.get(f.segment, f.number, f.rep, c, 1));
+            if (part != null) {
+                j.add(part);
+            }
+        }
+        return j.length() == 0 ? null : j.toString();
+    }
+
+    /** A PL field as "point of care room, facility". */
+    private static String place(SegmentReads t, String path) throws HL7Exception {
+        Field f = field(t, path);
+        if (f == null) {
+            return null;
+        }
+        String poc = clean(Terser.get(f.segment, f.number, f.rep, 1, 1));
+        String room = clean(Terser.get(f.segment, f.number, f.rep, 2, 1));
+        String facility = clean(Terser.get(f.segment, f.number, f.rep, 4, 1));
+        StringJoiner j = new StringJoiner(", ");
+        String unit = poc == null ? room : room == null ? poc : poc + " " + room;
+        if (unit != null) j.add(unit);
+        if (facility != null) j.add(facility);
+        return j.length() == 0 ? null : j.toString();
+    }
+
+    /** The path read from every repetition of its segment ("/NTE-3" → NTE(0)-3, NTE(1)-3, ...), joined. */
+    private static String repetitions(SegmentReads t, String path) {
+        int dash = path.indexOf('-');
+        if (dash < 0) {
+            return null;
+        }
+        String segPath = path.substring(0, dash);
+        String rest = path.substring(dash);
+        StringJoiner j = new StringJoiner(" ");
+        for (int i = 0; i < 50; i++) {
+            try {
+                String v = clean(t.get(segPath + "(" + i + ")" + rest));
+                if (v == null) {
+                    break;
+                }
+                j.add(v);
+            } catch (HL7Exception | RuntimeException e) {
+                break;
+            }
+        }
+        return j.length() > 0 ? j.toString() : null;
+    }
+
+    /** A field of a located segment: where composite values and telecom repetitions are read from. */
+    record Field(Segment segment, int number, int rep) {
+    }
+
+    /** The segment and field a path names, located through the message's reads; null for a path that is not one. */
+    static Field field(SegmentReads t, String path) throws HL7Exception {
+        Matcher m = FIELD_PATH.matcher(path);
+        if (!m.matches()) {
+            return null;
+        }
+        Segment seg = t.segment(m.group(1));
+        int rep = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
+        return new Field(seg, Integer.parseInt(m.group(2)), rep);
+    }
+
+    /** Text as Careline keeps it: HL7 escapes resolved, trimmed; empty and HL7's explicit null ("") are no value. */
+    static String clean(String s) {
+        if (s == null) {
+            return null;
+        }
+        String v = Hl7Text.plain(s).trim();
+        return v.isEmpty() || v.equals("\"\"") ? null : v;
+    }
+}
