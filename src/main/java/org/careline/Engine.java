@@ -36,6 +36,7 @@ import org.careline.results.PortalLink;
 import org.careline.results.ResultNotices;
 import org.careline.model.ResultRules;
 import org.careline.store.ResultStore;
+import org.careline.store.RetryPolicy;
 import org.careline.ingest.hl7.SiuIngest;
 import org.careline.ingest.hl7.SiuMapper;
 import org.careline.ingest.hl7.mllp.PipeliningMllpComponent;
@@ -190,8 +191,8 @@ public final class Engine implements AutoCloseable {
 
         Dispatcher dispatcher = new Dispatcher(db, outbox, alerts, sites, templates,
                 new CloudApiClient(main::getCamelContext), new SendRateCap(s.sendRatePerSecond(), InstantSource.system()),
-                clock, s.maxSendAttempts(), Duration.ofMillis(s.retryBaseMillis()),
-                Duration.ofMillis(s.retryMaxMillis()), s.sendParallelism(), Duration.ofMillis(s.sendLeaseMillis()),
+                clock, new RetryPolicy(Duration.ofMillis(s.retryBaseMillis()), Duration.ofMillis(s.retryMaxMillis()),
+                        s.maxSendAttempts(), 0.5), s.sendParallelism(), Duration.ofMillis(s.sendLeaseMillis()),
                 portalLinks);
 
         main.bind("mllp", new PipeliningMllpComponent());
