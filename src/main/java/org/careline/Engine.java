@@ -37,6 +37,7 @@ import org.careline.results.ResultNotices;
 import org.careline.model.ResultRules;
 import org.careline.store.ResultStore;
 import org.careline.store.RetryPolicy;
+import org.careline.store.WritebackRequests;
 import org.careline.ingest.hl7.SiuIngest;
 import org.careline.ingest.hl7.SiuMapper;
 import org.careline.ingest.hl7.mllp.PipeliningMllpComponent;
@@ -65,9 +66,7 @@ import org.careline.writeback.FhirSchedulingWriter;
 import org.careline.writeback.FhirWritebackBuilder;
 import org.careline.writeback.SchedulingLink;
 import org.careline.writeback.SrmBuilder;
-import org.careline.writeback.WritebackQueue;
 import org.careline.writeback.WritebackSender;
-import org.careline.writeback.WritebackStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,14 +214,14 @@ public final class Engine implements AutoCloseable {
         main.bind("health", new HealthCheck(dispatcher));
         main.bind("sandboxCloudApi", new SandboxCloudApi());
         FhirClient fhirClient = new FhirClient(main::getCamelContext, s.fhir().baseUrl());
-        main.bind("writebackSender", new WritebackSender(db, new WritebackStore(), alerts,
+        main.bind("writebackSender", new WritebackSender(db, new WritebackRequests(), alerts,
                 new WritebackSender.Channels(srmBuilder, new SchedulingLink(main::getCamelContext),
                         s.writebackEnabled(), new FhirWritebackBuilder(),
                         new FhirSchedulingWriter(fhirClient), s.fhir().enabled()),
                 sites, clock));
         // Where patients' messages go once stored (the processor looks the bean up by name for every message).
         main.bind("inboundMessageSink", new ReplyHandler(replies, sites, new ConversationStore(), outbox,
-                new WritebackQueue()));
+                new WritebackRequests()));
 
         FhirWorkQueue fhirWork = new FhirWorkQueue();
         FhirSyncState fhirState = new FhirSyncState();
