@@ -36,6 +36,8 @@ import org.careline.results.PortalLink;
 import org.careline.results.ResultNotices;
 import org.careline.model.ResultRules;
 import org.careline.store.ResultStore;
+import org.careline.store.RetryPolicy;
+import org.careline.store.WritebackRequests;
 import org.careline.ingest.hl7.SiuIngest;
 import org.careline.ingest.hl7.SiuMapper;
 import org.careline.ingest.hl7.mllp.PipeliningMllpComponent;
@@ -64,9 +66,7 @@ import org.careline.writeback.FhirSchedulingWriter;
 import org.careline.writeback.FhirWritebackBuilder;
 import org.careline.writeback.SchedulingLink;
 import org.careline.writeback.SrmBuilder;
-import org.careline.writeback.WritebackQueue;
 import org.careline.writeback.WritebackSender;
-import org.careline.writeback.WritebackStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -179,8 +179,8 @@ public final class Engine implements AutoCloseable {
 
         Dispatcher dispatcher = new Dispatcher(db, outbox, alerts, sites, templates,
                 new CloudApiClient(main::getCamelContext), new SendRateCap(s.sendRatePerSecond(), InstantSource.system()),
-                clock, s.maxSendAttempts(), Duration.ofMillis(s.retryBaseMillis()),
-                Duration.ofMillis(s.retryMaxMillis()), s.sendParallelism(), Duration.ofMillis(s.sendLeaseMillis()),
+                clock, new RetryPolicy(Duration.ofMillis(s.retryBaseMillis()), Duration.ofMillis(s.retryMaxMillis()),
+                        s.maxSendAttempts(), 0.5), s.sendParallelism(), Duration.ofMillis(s.sendLeaseMillis()),
                 portalLinks);
 
         main.bind("mllp", new PipeliningMllpComponent());
@@ -203,14 +203,14 @@ public final class Engine implements AutoCloseable {
         main.bind("health", new HealthCheck(dispatcher));
         main.bind("sandboxCloudApi", new SandboxCloudApi());
         FhirClient fhirClient = new FhirClient(main::getCamelContext, s.fhir().baseUrl());
-        main.bind("writebackSender", new WritebackSender(db, new WritebackStore(), alerts,
+        main.bind("writebackSender", new WritebackSender(db, new WritebackRequests(), alerts,
                 new WritebackSender.Channels(srmBuilder, new SchedulingLink(main::getCamelContext),
                         s.writebackEnabled(), new FhirWritebackBuilder(),
                         new FhirSchedulingWriter(fhirClient), s.fhir().enabled()),
                 sites, clock));
         // Where patients' messages go once stored (the processor looks the bean up by name for every message).
         main.bind("inboundMessageSink", new ReplyHandler(replies, sites, new ConversationStore(), outbox,
-                new WritebackQueue()));
+                new WritebackRequests()));
 
         FhirWorkQueue fhirWork = new FhirWorkQueue();
         FhirSyncState fhirState = new FhirSyncState();

@@ -8,12 +8,12 @@ import org.careline.model.InboundMessage;
 import org.careline.ingest.whatsapp.InboundMessageSink;
 import org.careline.model.MessageKind;
 import org.careline.send.ReplyRenderer;
+import org.careline.store.WritebackRequests;
 import org.careline.store.ConversationStore;
 import org.careline.store.ConversationStore.AppointmentRef;
 import org.careline.store.Outbox;
 import org.careline.model.WritebackAction;
 import org.careline.model.WritebackChannel;
-import org.careline.writeback.WritebackQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,10 +41,10 @@ public final class ReplyHandler implements InboundMessageSink {
     private final SiteDirectory sites;
     private final ConversationStore conversations;
     private final Outbox outbox;
-    private final WritebackQueue writebacks;
+    private final WritebackRequests writebacks;
 
     public ReplyHandler(ReplyRules rules, SiteDirectory sites, ConversationStore conversations, Outbox outbox,
-                        WritebackQueue writebacks) {
+                        WritebackRequests writebacks) {
         this.rules = rules;
         this.classifier = new ReplyClassifier(rules);
         this.sites = sites;

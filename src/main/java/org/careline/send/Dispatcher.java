@@ -11,6 +11,7 @@ import org.careline.store.AlertLog;
 import org.careline.store.Database;
 import org.careline.store.Outbox;
 import org.careline.store.ResultStore;
+import org.careline.store.RetryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +41,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Dispatcher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-    /** The longest a Retry-After header can hold a message back. */
-    private static final Duration RETRY_AFTER_MAX = Duration.ofHours(1);
     /** How often a round waiting for its sends in flight checks for a nudge. */
     private static final long NUDGE_CHECK_MS = 2;
     private static final int BATCH = 500;
@@ -58,9 +57,8 @@ public final class Dispatcher implements AutoCloseable {
     private final CloudApiClient client;
     private final SendRateCap rateCap;
     private final Clock clock;
-    private final int maxAttempts;
-    private final Duration backoffBase;
-    private final Duration backoffMax;
+    /** When a retryable failure is tried again, and after how many attempts it is dead-lettered instead. */
+    private final RetryPolicy retries;
     /** How long a claim holds; a row its engine died with goes out again once this has passed. */
     private final Duration lease;
     private final String owner = "careline-" + UUID.randomUUID();
@@ -85,8 +83,8 @@ public final class Dispatcher implements AutoCloseable {
     private final ResultStore results = new ResultStore();
 
     public Dispatcher(Database db, Outbox outbox, AlertLog alerts, SiteDirectory sites, TemplateCatalog templates,
-                      CloudApiClient client, SendRateCap rateCap, Clock clock, int maxAttempts, Duration backoffBase,
-                      Duration backoffMax, int parallelism, Duration lease, PortalLink portalLinks) {
+                      CloudApiClient client, SendRateCap rateCap, Clock clock, RetryPolicy retries, int parallelism,
+                      Duration lease, PortalLink portalLinks) {
         this.portalLinks = portalLinks;
         this.db = db;
         this.outbox = outbox;
@@ -96,9 +94,7 @@ public final class Dispatcher implements AutoCloseable {
         this.client = client;
         this.rateCap = rateCap;
         this.clock = clock;
-        this.maxAttempts = maxAttempts;
-        this.backoffBase = backoffBase;
-        this.backoffMax = backoffMax;
+        this.retries = retries;
         this.startedAt = clock.instant();
         this.parallelism = parallelism;
         this.lease = lease;
@@ -367,17 +363,13 @@ public final class Dispatcher implements AutoCloseable {
     public void applyFailure(Connection c, long outboxId, int attempts, CloudApiOutcome outcome, Instant now)
             throws SQLException {
         if (outcome instanceof CloudApiOutcome.Retryable r) {
-            if (attempts >= maxAttempts) {
+            if (retries.exhausted(attempts)) {
                 outbox.markFinal(c, outboxId, Outbox.DEAD, attempts, r.errorCode(),
                         "retries exhausted after " + attempts + " attempts: " + r.reason(), now);
                 LOG.warn("outbox={} dead after {} attempts ({})", outboxId, attempts, r.errorCode());
             } else {
-                Duration delay = Backoff.delay(attempts, backoffBase, backoffMax, 0.5, random);
-                if (r.retryAfter() != null && r.retryAfter().compareTo(delay) > 0) {
-                    // The answer said when to come back: sooner would only be refused again (and count against us).
-                    delay = r.retryAfter().compareTo(RETRY_AFTER_MAX) > 0 ? RETRY_AFTER_MAX : r.retryAfter();
-                }
-                Instant retryAt = now.plus(delay);
+                // The answer may say when to come back: sooner would only be refused again (and count against us).
+                Instant retryAt = now.plus(retries.delay(attempts, r.retryAfter(), random));
                 outbox.markRetry(c, outboxId, attempts, r.errorCode(), r.reason(), retryAt, now);
                 LOG.info("outbox={} retry {} at {} ({})", outboxId, attempts, retryAt, r.errorCode());
             }

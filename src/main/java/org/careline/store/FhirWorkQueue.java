@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,6 +14,14 @@ import java.util.List;
  * the fhir-sync route. Statuses: PENDING, WORKING (claimed), DONE.
  */
 public final class FhirWorkQueue {
+
+    public static final String PENDING = "PENDING";
+    public static final String WORKING = "WORKING";
+    public static final String DONE = "DONE";
+
+    /** fhir_work as a work queue: claimed under a lease by whichever engine, no owner kept. */
+    private static final WorkQueue QUEUE = new WorkQueue(WorkTable.withStatus("fhir_work", "status", PENDING, WORKING,
+            "due_at", "attempts", null, "claimed_until", "last_error", 200, "status, due_at, id"));
 
     /** One claimed piece of work. */
     public record Work(long id, String focus, String subscription, Long sinceEvent, int attempts) {
@@ -57,34 +64,13 @@ public final class FhirWorkQueue {
 
     /** Ids of work that may be done now, oldest first: due PENDING rows and WORKING rows whose claim lapsed. */
     public List<Long> due(Connection c, Instant now, int limit) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM fhir_work WHERE (status = 'PENDING' AND "
-                + "due_at <= ?) OR (status = 'WORKING' AND claimed_until < ?) ORDER BY id FETCH FIRST " + limit
-                + " ROWS ONLY")) {
-            Sql.setInstant(ps, 1, now);
-            Sql.setInstant(ps, 2, now);
-            List<Long> ids = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-            return ids;
-        }
+        return QUEUE.claimable(c, now, limit, "");
     }
 
     /** Takes a due row for {@code lease}; null when another engine has it or it is no longer due. */
     public Work claim(Connection c, long id, Instant now, Duration lease) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE fhir_work SET status = 'WORKING', claimed_until = ?, "
-                + "updated_at = ? WHERE id = ? AND ((status = 'PENDING' AND due_at <= ?) OR (status = 'WORKING' "
-                + "AND claimed_until < ?))")) {
-            Sql.setInstant(ps, 1, now.plus(lease));
-            Sql.setInstant(ps, 2, now);
-            ps.setLong(3, id);
-            Sql.setInstant(ps, 4, now);
-            Sql.setInstant(ps, 5, now);
-            if (ps.executeUpdate() != 1) {
-                return null;
-            }
+        if (!QUEUE.claim(c, id, null, now, lease)) {
+            return null;
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT focus, subscription, since_event, attempts "
                 + "FROM fhir_work WHERE id = ?")) {
@@ -100,26 +86,13 @@ public final class FhirWorkQueue {
     }
 
     public void done(Connection c, long id, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE fhir_work SET status = 'DONE', claimed_until = NULL, "
-                + "last_error = NULL, updated_at = ? WHERE id = ?")) {
-            Sql.setInstant(ps, 1, now);
-            ps.setLong(2, id);
-            ps.executeUpdate();
-        }
+        QUEUE.finish(c, id, DONE, null, null, now);
     }
 
     /** Not done (the server could not be reached, or refused): PENDING again, due at {@code retryAt}. */
     public void retry(Connection c, long id, int attempts, Instant retryAt, String reason, Instant now)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE fhir_work SET status = 'PENDING', attempts = ?, "
-                + "due_at = ?, last_error = ?, claimed_until = NULL, updated_at = ? WHERE id = ?")) {
-            ps.setInt(1, attempts);
-            Sql.setInstant(ps, 2, retryAt);
-            ps.setString(3, Sql.cap(reason, 200));
-            Sql.setInstant(ps, 4, now);
-            ps.setLong(5, id);
-            ps.executeUpdate();
-        }
+        QUEUE.retry(c, id, attempts, retryAt, reason, now);
     }
 
     private static void insert(Connection c, String focus, String dedupeKey, String subscription, Long sinceEvent,
@@ -130,11 +103,7 @@ public final class FhirWorkQueue {
             ps.setString(1, Sql.cap(dedupeKey, 500));
             ps.setString(2, focus);
             ps.setString(3, Sql.cap(subscription, 300));
-            if (sinceEvent == null) {
-                ps.setNull(4, java.sql.Types.BIGINT);
-            } else {
-                ps.setLong(4, sinceEvent);
-            }
+            Sql.setLong(ps, 4, sinceEvent);
             Sql.setInstant(ps, 5, now);
             Sql.setInstant(ps, 6, now);
             Sql.setInstant(ps, 7, now);

@@ -2,6 +2,7 @@ package org.careline.store;
 
 import org.careline.model.MessageKind;
 import org.careline.model.PlannedMessage;
+import org.careline.store.WorkQueue.Assignment;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -25,6 +26,10 @@ public final class Outbox {
     public static final String DEAD = "DEAD";
     public static final String SKIPPED = "SKIPPED";
     public static final String CANCELLED = "CANCELLED";
+
+    /** The outbox as a work queue: claimed by one dispatcher under a lease, its last error in error_reason. */
+    static final WorkQueue QUEUE = new WorkQueue(WorkTable.withStatus("outbox", "status", PENDING, SENDING, "due_at",
+            "attempts", "claimed_by", "claimed_until", "error_reason", 600, "status, due_at, id"));
 
     /**
      * What the dispatcher needs to render and send one message. Holds PHI: never log it.
@@ -166,8 +171,7 @@ public final class Outbox {
      * {@code limit} rows, where {@code ORDER BY due_at, id} made it read and sort every due row.
      */
     public static String claimDueSql(int limit) {
-        return "SELECT id FROM outbox WHERE status = 'PENDING' AND due_at <= ? ORDER BY status, due_at, id "
-                + "FETCH FIRST " + limit + " ROWS ONLY";
+        return QUEUE.waitingDueSql("id", limit);
     }
 
     /**
@@ -176,56 +180,7 @@ public final class Outbox {
      * engine left behind become claimable again once their lease ends.
      */
     public List<Long> claimDue(DataSource ds, String owner, Instant now, Duration lease, int limit) throws SQLException {
-        List<Long> candidates = new ArrayList<>();
-        try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement(claimDueSql(limit))) {
-            Sql.setInstant(ps, 1, now);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    candidates.add(rs.getLong(1));
-                }
-            }
-            try (PreparedStatement stale = c.prepareStatement("SELECT id FROM outbox WHERE status = 'SENDING' "
-                    + "AND claimed_until < ? ORDER BY claimed_until FETCH FIRST " + limit + " ROWS ONLY")) {
-                Sql.setInstant(stale, 1, now);
-                try (ResultSet rs = stale.executeQuery()) {
-                    while (rs.next()) {
-                        candidates.add(rs.getLong(1));
-                    }
-                }
-            }
-            List<Long> claimed = new ArrayList<>();
-            // One commit for the whole batch (not one per row: with H2's WRITE_DELAY=0 each commit is a file write),
-            // each row's compare-and-set in a savepoint of its own, so a row another engine holds is skipped alone.
-            c.setAutoCommit(false);
-            try (PreparedStatement upd = c.prepareStatement("UPDATE outbox SET status = 'SENDING', claimed_by = ?, "
-                    + "claimed_until = ?, updated_at = ? WHERE id = ? AND (status = 'PENDING' "
-                    + "OR (status = 'SENDING' AND claimed_until < ?))")) {
-                for (long id : candidates) {
-                    upd.setString(1, owner);
-                    Sql.setInstant(upd, 2, now.plus(lease));
-                    Sql.setInstant(upd, 3, now);
-                    upd.setLong(4, id);
-                    Sql.setInstant(upd, 5, now);
-                    java.sql.Savepoint row = c.setSavepoint();
-                    try {
-                        if (upd.executeUpdate() == 1) {
-                            claimed.add(id);
-                        }
-                    } catch (SQLException e) {
-                        // Another engine holds the row (lock timeout / serialization failure): it is theirs.
-                        c.rollback(row);
-                    }
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-            return claimed;
-        }
+        return QUEUE.claimBatch(ds, owner, now, lease, limit);
     }
 
     public Due load(Connection c, long id) throws SQLException {
@@ -272,15 +227,9 @@ public final class Outbox {
      * of an earlier wamid of this row (a failed status that led to this re-send) is not about this one.
      */
     public void markSent(Connection c, long id, String wamid, int attempts, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET status = 'SENT', wamid = ?, attempts = ?, "
-                + "claimed_by = NULL, claimed_until = NULL, error_code = NULL, error_reason = NULL, "
-                + "delivery_status = NULL, delivery_at = NULL, updated_at = ? WHERE id = ?")) {
-            ps.setString(1, Sql.cap(wamid, 200));
-            ps.setInt(2, attempts);
-            Sql.setInstant(ps, 3, now);
-            ps.setLong(4, id);
-            ps.executeUpdate();
-        }
+        QUEUE.finish(c, id, SENT, attempts, null, now, Assignment.text("wamid", wamid, 200),
+                Assignment.toNull("error_code"), Assignment.toNull("delivery_status"),
+                Assignment.toNull("delivery_at"));
         logEvent(c, id, "sent", wamid, now);
         catchUpDeliveryStatus(c, id, wamid);
     }
@@ -318,33 +267,14 @@ public final class Outbox {
     /** Back to PENDING, due again at {@code retryAt}. */
     public void markRetry(Connection c, long id, int attempts, Integer code, String reason, Instant retryAt,
                           Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET status = 'PENDING', attempts = ?, "
-                + "due_at = ?, error_code = ?, error_reason = ?, claimed_by = NULL, claimed_until = NULL, "
-                + "updated_at = ? WHERE id = ?")) {
-            ps.setInt(1, attempts);
-            Sql.setInstant(ps, 2, retryAt);
-            Sql.setInteger(ps, 3, code);
-            ps.setString(4, Sql.cap(reason, 600));
-            Sql.setInstant(ps, 5, now);
-            ps.setLong(6, id);
-            ps.executeUpdate();
-        }
+        QUEUE.retry(c, id, attempts, retryAt, reason, now, Assignment.integer("error_code", code));
         logEvent(c, id, "retry", reason, now);
     }
 
     /** Ends the message in {@code status} (DEAD or SKIPPED) with its reason. */
     public void markFinal(Connection c, long id, String status, int attempts, Integer code, String reason,
                           Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET status = ?, attempts = ?, error_code = ?, "
-                + "error_reason = ?, claimed_by = NULL, claimed_until = NULL, updated_at = ? WHERE id = ?")) {
-            ps.setString(1, status);
-            ps.setInt(2, attempts);
-            Sql.setInteger(ps, 3, code);
-            ps.setString(4, Sql.cap(reason, 600));
-            Sql.setInstant(ps, 5, now);
-            ps.setLong(6, id);
-            ps.executeUpdate();
-        }
+        QUEUE.finish(c, id, status, attempts, reason, now, Assignment.integer("error_code", code));
         logEvent(c, id, status.toLowerCase(java.util.Locale.ROOT), reason, now);
     }
 
@@ -353,12 +283,7 @@ public final class Outbox {
      * message is a claimed one, or a sent one that a failed status webhook says must go again.
      */
     public void release(Connection c, long id, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET status = 'PENDING', claimed_by = NULL, "
-                + "claimed_until = NULL, updated_at = ? WHERE id = ? AND status IN ('SENDING', 'SENT')")) {
-            Sql.setInstant(ps, 1, now);
-            ps.setLong(2, id);
-            ps.executeUpdate();
-        }
+        QUEUE.release(c, id, null, null, now, List.of(SENDING, SENT));
         logEvent(c, id, "released", "sending paused", now);
     }
 

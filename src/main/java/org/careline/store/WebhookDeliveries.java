@@ -14,6 +14,14 @@ import java.util.List;
  */
 public final class WebhookDeliveries {
 
+    /**
+     * webhook_delivery as a work queue: no status and no lease (a batch is processed in the transaction that read
+     * it); processed_at stamps it done, next_attempt_at holds it back for a retry. ORDER BY processed_at (NULL
+     * here), id: the columns of ix_webhook_delivery_pending, so the database reads that index in order.
+     */
+    private static final WorkQueue QUEUE = new WorkQueue(WorkTable.withDoneStamp("webhook_delivery", "processed_at",
+            "next_attempt_at", "attempts", "error", 600, "processed_at, id"));
+
     /** A delivery not processed yet, with how often processing it has failed so far. */
     public record Pending(long id, int attempts) {
     }
@@ -38,19 +46,11 @@ public final class WebhookDeliveries {
      * their bodies, which may be large: {@link #body} reads one at a time.
      */
     public List<Pending> pending(Connection c, Instant now, int limit) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, attempts FROM webhook_delivery "
-                + "WHERE processed_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?) "
-                // processed_at (NULL here) leads the ORDER BY so H2 reads ix_webhook_delivery_pending in order.
-                + "ORDER BY processed_at, id FETCH FIRST " + limit + " ROWS ONLY")) {
-            Sql.setInstant(ps, 1, now);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<Pending> out = new ArrayList<>();
-                while (rs.next()) {
-                    out.add(new Pending(rs.getLong(1), rs.getInt(2)));
-                }
-                return out;
-            }
+        List<Pending> out = new ArrayList<>();
+        for (WorkQueue.Waiting w : QUEUE.waitingDue(c, now, limit)) {
+            out.add(new Pending(w.id(), w.attempts()));
         }
+        return out;
     }
 
     /** The body of a delivery as received. */
@@ -68,25 +68,12 @@ public final class WebhookDeliveries {
 
     /** Done (for good): {@code error} says what could not be used, or is null. */
     public void markProcessed(Connection c, long id, int attempts, String error, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE webhook_delivery SET processed_at = ?, attempts = ?, "
-                + "next_attempt_at = NULL, error = ? WHERE id = ?")) {
-            Sql.setInstant(ps, 1, now);
-            ps.setInt(2, attempts);
-            ps.setString(3, Sql.cap(error, 600));
-            ps.setLong(4, id);
-            ps.executeUpdate();
-        }
+        QUEUE.finish(c, id, null, attempts, error, now);
     }
 
     /** Not done: to be tried again from {@code nextAttempt}. */
-    public void markRetry(Connection c, long id, int attempts, String error, Instant nextAttempt) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE webhook_delivery SET attempts = ?, next_attempt_at = ?, "
-                + "error = ? WHERE id = ? AND processed_at IS NULL")) {
-            ps.setInt(1, attempts);
-            Sql.setInstant(ps, 2, nextAttempt);
-            ps.setString(3, Sql.cap(error, 600));
-            ps.setLong(4, id);
-            ps.executeUpdate();
-        }
+    public void markRetry(Connection c, long id, int attempts, String error, Instant nextAttempt, Instant now)
+            throws SQLException {
+        QUEUE.retry(c, id, attempts, nextAttempt, error, now);
     }
 }

@@ -4,9 +4,10 @@ import org.careline.model.WritebackChannel;
 import org.careline.config.SiteDirectory;
 import org.careline.fhir.FhirRejectedException;
 import org.careline.fhir.FhirUnavailableException;
-import org.careline.send.Backoff;
 import org.careline.store.AlertLog;
 import org.careline.store.Database;
+import org.careline.store.RetryPolicy;
+import org.careline.store.WritebackRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +31,8 @@ import java.util.random.RandomGenerator;
 public final class WritebackSender {
 
     private static final Logger LOG = LoggerFactory.getLogger(WritebackSender.class);
-    public static final Duration BACKOFF_BASE = Duration.ofSeconds(5);
-    public static final Duration BACKOFF_MAX = Duration.ofMinutes(5);
+    /** Retried until the scheduling system answers: a patient's request is never dropped for want of one. */
+    public static final RetryPolicy RETRIES = RetryPolicy.untilDone(Duration.ofSeconds(5), Duration.ofMinutes(5));
     /** How long a request whose channel is not configured is left alone before it is looked at again. */
     static final Duration UNCONFIGURED_RECHECK = Duration.ofMinutes(5);
     /** Longer than any one send can take (connect + ACK timeouts); a claim older than this was an engine's crash. */
@@ -50,7 +51,7 @@ public final class WritebackSender {
     }
 
     private final Database db;
-    private final WritebackStore store;
+    private final WritebackRequests store;
     private final AlertLog alerts;
     private final Channels channels;
     private final SiteDirectory sites;
@@ -59,12 +60,12 @@ public final class WritebackSender {
     private final String owner = "careline-" + UUID.randomUUID();
     private final java.util.Set<WritebackChannel> waitingSaid = java.util.EnumSet.noneOf(WritebackChannel.class);
 
-    public WritebackSender(Database db, WritebackStore store, AlertLog alerts, Channels channels, SiteDirectory sites,
+    public WritebackSender(Database db, WritebackRequests store, AlertLog alerts, Channels channels, SiteDirectory sites,
                            Clock clock) {
         this(db, store, alerts, channels, sites, clock, new Random());
     }
 
-    WritebackSender(Database db, WritebackStore store, AlertLog alerts, Channels channels, SiteDirectory sites,
+    WritebackSender(Database db, WritebackRequests store, AlertLog alerts, Channels channels, SiteDirectory sites,
                     Clock clock, RandomGenerator random) {
         this.db = db;
         this.store = store;
@@ -100,7 +101,7 @@ public final class WritebackSender {
             List<Long> due = db.inTransaction(c -> store.due(c, clock.instant(), BATCH));
             boolean tookAny = false;
             for (long id : due) {
-                WritebackStore.Due request = db.inTransaction(c -> store.load(c, id));
+                WritebackRequests.Due request = db.inTransaction(c -> store.load(c, id));
                 WritebackChannel channel = channelOf(request);
                 if (!channels.enabled(channel)) {
                     waitUnconfigured(request, channel);
@@ -126,11 +127,11 @@ public final class WritebackSender {
         return sent;
     }
 
-    private WritebackChannel channelOf(WritebackStore.Due due) {
+    private WritebackChannel channelOf(WritebackRequests.Due due) {
         return WritebackChannel.of(due.action(), sites.site(due.siteCode()).scheduling(), due.subject().source());
     }
 
-    private void waitUnconfigured(WritebackStore.Due due, WritebackChannel channel) {
+    private void waitUnconfigured(WritebackRequests.Due due, WritebackChannel channel) {
         String missing = channel == WritebackChannel.FHIR ? "CARELINE_FHIR_BASE_URL" : "CARELINE_SCHEDULING_MLLP";
         Instant now = clock.instant();
         db.inTransaction(c -> {
@@ -158,7 +159,7 @@ public final class WritebackSender {
 
     /** Sends one claimed request as an HL7 message and records the outcome; false if it got no answer. */
     private boolean sendHl7(long id) {
-        WritebackStore.Due due = db.inTransaction(c -> store.load(c, id));
+        WritebackRequests.Due due = db.inTransaction(c -> store.load(c, id));
         int attempts = due.attempts() + 1;
         String message;
         try {
@@ -177,7 +178,7 @@ public final class WritebackSender {
         Instant now = clock.instant();
         if (outcome instanceof AckOutcome.Accepted a) {
             db.inTransaction(c -> {
-                store.answered(c, id, WritebackStore.DONE, attempts, a.code(), a.text(), now);
+                store.answered(c, id, WritebackRequests.DONE, attempts, a.code(), a.text(), now);
                 return null;
             });
             LOG.info("writeback={} appointment={} action={} control={} accepted ({})", id, due.appointmentId(),
@@ -186,7 +187,7 @@ public final class WritebackSender {
         }
         if (outcome instanceof AckOutcome.Rejected r) {
             db.inTransaction(c -> {
-                store.answered(c, id, WritebackStore.REJECTED, attempts, r.code(), r.text(), now);
+                store.answered(c, id, WritebackRequests.REJECTED, attempts, r.code(), r.text(), now);
                 alerts.raise(c, ALERT_REJECTED, null, "writeback=" + id + " appointment=" + due.appointmentId()
                         + " action=" + due.action() + " ack=" + r.code(), now);
                 return null;
@@ -201,7 +202,7 @@ public final class WritebackSender {
 
     /** Makes one claimed request's FHIR writes and records the outcome; false if the server could not answer. */
     private boolean sendFhir(long id) {
-        WritebackStore.Due due = db.inTransaction(c -> store.load(c, id));
+        WritebackRequests.Due due = db.inTransaction(c -> store.load(c, id));
         int attempts = due.attempts() + 1;
         List<FhirWrite> writes;
         try {
@@ -241,7 +242,7 @@ public final class WritebackSender {
         }
     }
 
-    private void failed(WritebackStore.Due due, String reason, String what) {
+    private void failed(WritebackRequests.Due due, String reason, String what) {
         Instant now = clock.instant();
         db.inTransaction(c -> {
             store.failed(c, due.id(), due.attempts(), reason, now);
@@ -253,9 +254,9 @@ public final class WritebackSender {
                 what, reason);
     }
 
-    private void retry(WritebackStore.Due due, int attempts, String reason, String what) {
+    private void retry(WritebackRequests.Due due, int attempts, String reason, String what) {
         Instant now = clock.instant();
-        Instant retryAt = now.plus(Backoff.delay(attempts, BACKOFF_BASE, BACKOFF_MAX, 0.5, random));
+        Instant retryAt = now.plus(RETRIES.delay(attempts, random));
         db.inTransaction(c -> {
             store.retry(c, due.id(), attempts, retryAt, reason, now);
             return null;

@@ -1,5 +1,6 @@
 package org.careline.writeback;
 
+import org.careline.store.WritebackRequests;
 import org.careline.model.WritebackAction;
 import org.careline.support.EngineFixture;
 import org.careline.support.Flow;
@@ -109,10 +110,10 @@ final class Requests {
         }
     }
 
-    /** Queues a request as the reply handler does: through WritebackQueue, in a transaction of the caller's. */
+    /** Queues a request as the reply handler does: through WritebackRequests, in a transaction of the caller's. */
     static long enqueue(EngineFixture fx, long appointmentId, WritebackAction action) {
         return fx.engine.database().inTransaction(c ->
-                new WritebackQueue().enqueue(c, appointmentId, action, null, fx.clock.instant()));
+                new WritebackRequests().enqueue(c, appointmentId, action, null, fx.clock.instant()));
     }
 
     static Map<String, Object> request(EngineFixture fx, long id) throws SQLException {

@@ -6,12 +6,12 @@ import org.careline.fhir.FhirRejectedException;
 import org.careline.fhir.FhirUnavailableException;
 import org.careline.results.ResultNotices;
 import org.careline.schedule.AppointmentScheduler;
-import org.careline.send.Backoff;
 import org.careline.store.AlertLog;
 import org.careline.store.AppointmentStore;
 import org.careline.store.Database;
 import org.careline.store.FhirSyncState;
 import org.careline.store.FhirWorkQueue;
+import org.careline.store.RetryPolicy;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
@@ -47,8 +47,8 @@ public final class FhirSync {
     private static final Logger LOG = LoggerFactory.getLogger(FhirSync.class);
     public static final String SOURCE = "FHIR";
     public static final String ALERT_REJECTED = "fhir-read-rejected";
-    static final Duration BACKOFF_BASE = Duration.ofSeconds(5);
-    static final Duration BACKOFF_MAX = Duration.ofMinutes(5);
+    /** Retried until done: a notified change must not be lost, and a refusal needs a person (alerted), not a drop. */
+    static final RetryPolicy RETRIES = RetryPolicy.untilDone(Duration.ofSeconds(5), Duration.ofMinutes(5));
     private static final Duration LEASE = Duration.ofMinutes(5);
     /** How far back the very first catch-up looks, before any search has been made. */
     static final Duration FIRST_CATCH_UP = Duration.ofHours(24);
@@ -150,7 +150,7 @@ public final class FhirSync {
     private void retry(FhirWorkQueue.Work w, String reason, boolean rejected) {
         int attempts = w.attempts() + 1;
         Instant now = clock.instant();
-        Instant at = now.plus(Backoff.delay(attempts, BACKOFF_BASE, BACKOFF_MAX, 0.5, random));
+        Instant at = now.plus(RETRIES.delay(attempts, random));
         db.inTransaction(c -> {
             work.retry(c, w.id(), attempts, at, reason, now);
             if (rejected && attempts == 3) {

@@ -1,11 +1,11 @@
 package org.careline.ingest.whatsapp;
 
 import org.careline.model.InboundMessage;
-import org.careline.send.Backoff;
 import org.careline.send.DeliveryStatuses;
 import org.careline.store.Database;
 import org.careline.store.DuplicateMessageException;
 import org.careline.store.InboundReplies;
+import org.careline.store.RetryPolicy;
 import org.careline.store.WebhookDeliveries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +40,8 @@ public final class WebhookProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookProcessor.class);
     static final int MAX_ATTEMPTS = 10;
     private static final int BATCH = 100;
-    private static final Duration RETRY_BASE = Duration.ofSeconds(1);
-    private static final Duration RETRY_MAX = Duration.ofMinutes(10);
+    static final RetryPolicy RETRIES = new RetryPolicy(Duration.ofSeconds(1), Duration.ofMinutes(10), MAX_ATTEMPTS,
+            0.5);
 
     /** What one round did, for tests and the log. */
     public record Round(int deliveries, int messages, int statuses, int duplicates, int failures) {
@@ -144,16 +144,16 @@ public final class WebhookProcessor {
             if (problems != null) {
                 LOG.warn("webhook delivery={} processed; {}", delivery.id(), problems);
             }
-        } else if (attempts >= MAX_ATTEMPTS) {
+        } else if (RETRIES.exhausted(attempts)) {
             String error = "gave up after " + attempts + " attempts: " + String.join(", ", failed)
                     + (problems == null ? "" : "; " + problems);
             deliveries.markProcessed(c, delivery.id(), attempts, error, now);
             LOG.error("webhook delivery={} gave up after {} attempts; set its processed_at to NULL to replay it",
                     delivery.id(), attempts);
         } else {
-            Instant next = now.plus(Backoff.delay(attempts, RETRY_BASE, RETRY_MAX, 0.5, random));
+            Instant next = now.plus(RETRIES.delay(attempts, random));
             String error = "attempt " + attempts + " failed: " + String.join(", ", failed);
-            deliveries.markRetry(c, delivery.id(), attempts, error, next);
+            deliveries.markRetry(c, delivery.id(), attempts, error, next, now);
         }
         total.deliveries++;
     }
