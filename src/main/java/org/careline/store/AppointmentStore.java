@@ -107,20 +107,31 @@ public final class AppointmentStore {
             ps.setString(4, status);
             Sql.setInstant(ps, 5, e.start());
             Sql.setInteger(ps, 6, e.durationMinutes());
-            ps.setString(7, Sql.cap(e.siteCode(), 100));
-            ps.setString(8, Sql.cap(e.serviceCode(), 100));
-            ps.setString(9, Sql.cap(e.serviceName(), 300));
-            ps.setString(10, Sql.cap(e.provider(), 300));
-            ps.setString(11, Sql.cap(e.location(), 300));
-            ps.setString(12, Sql.cap(e.instructions(), 2000));
+            setDetails(ps, 7, e);
             ps.setBoolean(13, reachable);
             Sql.setInstant(ps, 14, now);
             Sql.setInstant(ps, 15, now);
-            ps.setString(16, Sql.cap(e.feed().placerId(), 200));
-            ps.setString(17, Sql.cap(e.feed().fillerId(), 200));
-            ps.setString(18, Sql.cap(e.feed().version(), 20));
+            setFeed(ps, 16, e);
             return Sql.executeForId(ps);
         }
+    }
+
+    /** The event's six detail columns (site, service code and name, provider, location, instructions) from
+     *  parameter {@code first} on, capped to their column sizes; insert and update list them in the same order. */
+    private static void setDetails(PreparedStatement ps, int first, AppointmentEvent e) throws SQLException {
+        ps.setString(first, Sql.cap(e.siteCode(), 100));
+        ps.setString(first + 1, Sql.cap(e.serviceCode(), 100));
+        ps.setString(first + 2, Sql.cap(e.serviceName(), 300));
+        ps.setString(first + 3, Sql.cap(e.provider(), 300));
+        ps.setString(first + 4, Sql.cap(e.location(), 300));
+        ps.setString(first + 5, Sql.cap(e.instructions(), 2000));
+    }
+
+    /** The feed's placer id, filler id and version from parameter {@code first} on. */
+    private static void setFeed(PreparedStatement ps, int first, AppointmentEvent e) throws SQLException {
+        ps.setString(first, Sql.cap(e.feed().placerId(), 200));
+        ps.setString(first + 1, Sql.cap(e.feed().fillerId(), 200));
+        ps.setString(first + 2, Sql.cap(e.feed().version(), 20));
     }
 
     /** Current state from the event; a detail the event lacks keeps the stored value. */
@@ -137,17 +148,10 @@ public final class AppointmentStore {
             ps.setString(2, status);
             Sql.setInstant(ps, 3, e.start());
             Sql.setInteger(ps, 4, e.durationMinutes());
-            ps.setString(5, Sql.cap(e.siteCode(), 100));
-            ps.setString(6, Sql.cap(e.serviceCode(), 100));
-            ps.setString(7, Sql.cap(e.serviceName(), 300));
-            ps.setString(8, Sql.cap(e.provider(), 300));
-            ps.setString(9, Sql.cap(e.location(), 300));
-            ps.setString(10, Sql.cap(e.instructions(), 2000));
+            setDetails(ps, 5, e);
             ps.setBoolean(11, reachable);
             Sql.setInstant(ps, 12, now);
-            ps.setString(13, Sql.cap(e.feed().placerId(), 200));
-            ps.setString(14, Sql.cap(e.feed().fillerId(), 200));
-            ps.setString(15, Sql.cap(e.feed().version(), 20));
+            setFeed(ps, 13, e);
             ps.setLong(16, id);
             ps.executeUpdate();
         }

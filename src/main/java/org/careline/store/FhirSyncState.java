@@ -56,22 +56,18 @@ public final class FhirSyncState {
     }
 
     public void setSyncedUntil(Connection c, String resourceType, Instant until, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE fhir_sync_state SET synced_until = ?, updated_at = ? "
-                + "WHERE resource_type = ?")) {
-            Sql.setInstant(ps, 1, until);
-            Sql.setInstant(ps, 2, now);
-            ps.setString(3, resourceType);
-            if (ps.executeUpdate() == 1) {
-                return;
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO fhir_sync_state (resource_type, synced_until, "
-                + "updated_at) VALUES (?, ?, ?)")) {
-            ps.setString(1, resourceType);
-            Sql.setInstant(ps, 2, until);
-            Sql.setInstant(ps, 3, now);
-            ps.executeUpdate();
-        }
+        Sql.updateElseInsert(c, "UPDATE fhir_sync_state SET synced_until = ?, updated_at = ? WHERE resource_type = ?",
+                ps -> {
+                    Sql.setInstant(ps, 1, until);
+                    Sql.setInstant(ps, 2, now);
+                    ps.setString(3, resourceType);
+                },
+                "INSERT INTO fhir_sync_state (resource_type, synced_until, updated_at) VALUES (?, ?, ?)",
+                ps -> {
+                    ps.setString(1, resourceType);
+                    Sql.setInstant(ps, 2, until);
+                    Sql.setInstant(ps, 3, now);
+                });
     }
 
     /** The version of {@code type/id} last acted on, when there was one. */

@@ -50,26 +50,23 @@ public final class InboundReplies {
      * processed out of order). Creates the number's row when it has none.
      */
     public void touchLastInbound(Connection c, String phone, Instant inboundAt, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE contact_preference SET last_inbound_at = CASE "
-                + "WHEN last_inbound_at IS NULL OR last_inbound_at < ? THEN ? ELSE last_inbound_at END, updated_at = ? "
-                + "WHERE phone_e164 = ?")) {
-            Sql.setInstant(ps, 1, inboundAt);
-            Sql.setInstant(ps, 2, inboundAt);
-            Sql.setInstant(ps, 3, now);
-            ps.setString(4, phone);
-            if (ps.executeUpdate() == 1) {
-                return;
-            }
-        }
-        // No row yet. Two transactions may both get here for one number; the loser fails on the primary key, its
+        // No row yet: two transactions may both insert one for a number; the loser fails on the primary key, its
         // transaction rolls back, and the message is processed again later, finding the row.
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO contact_preference (phone_e164, opted_out, "
-                + "last_inbound_at, updated_at) VALUES (?, FALSE, ?, ?)")) {
-            ps.setString(1, phone);
-            Sql.setInstant(ps, 2, inboundAt);
-            Sql.setInstant(ps, 3, now);
-            ps.executeUpdate();
-        }
+        Sql.updateElseInsert(c, "UPDATE contact_preference SET last_inbound_at = CASE WHEN last_inbound_at IS NULL "
+                        + "OR last_inbound_at < ? THEN ? ELSE last_inbound_at END, updated_at = ? WHERE phone_e164 = ?",
+                ps -> {
+                    Sql.setInstant(ps, 1, inboundAt);
+                    Sql.setInstant(ps, 2, inboundAt);
+                    Sql.setInstant(ps, 3, now);
+                    ps.setString(4, phone);
+                },
+                "INSERT INTO contact_preference (phone_e164, opted_out, last_inbound_at, updated_at) "
+                        + "VALUES (?, FALSE, ?, ?)",
+                ps -> {
+                    ps.setString(1, phone);
+                    Sql.setInstant(ps, 2, inboundAt);
+                    Sql.setInstant(ps, 3, now);
+                });
     }
 
     private static void setDouble(PreparedStatement ps, int i, Double value) throws SQLException {

@@ -14,6 +14,31 @@ final class Sql {
     private Sql() {
     }
 
+    /** Sets a statement's parameters. */
+    @FunctionalInterface
+    interface Parameters {
+        void set(PreparedStatement ps) throws SQLException;
+    }
+
+    /**
+     * Runs {@code update}; when it changed no row, runs {@code insert} — a portable upsert (H2 and PostgreSQL
+     * spell MERGE / ON CONFLICT differently). Two transactions racing to insert the same key: the loser fails on
+     * the key and its caller's transaction rolls back, to be retried.
+     */
+    static void updateElseInsert(java.sql.Connection c, String update, Parameters updateParameters, String insert,
+                                 Parameters insertParameters) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(update)) {
+            updateParameters.set(ps);
+            if (ps.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(insert)) {
+            insertParameters.set(ps);
+            ps.executeUpdate();
+        }
+    }
+
     static void setInstant(PreparedStatement ps, int i, Instant instant) throws SQLException {
         if (instant == null) {
             ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);

@@ -22,6 +22,18 @@ public final class InboundCommit {
         void apply(Connection c, long inboundId, Instant now) throws Exception;
     }
 
+    /** Reads what a new message says; AE and AR outcomes are thrown as their exceptions. */
+    @FunctionalInterface
+    public interface Mapping<T> {
+        T map() throws ApplicationErrorException, ApplicationRejectException;
+    }
+
+    /** What a mapped message does, inside the transaction that records it as row {@code inboundId}. */
+    @FunctionalInterface
+    public interface MappedEffect<T> {
+        void apply(Connection c, T mapped, long inboundId, Instant now) throws Exception;
+    }
+
     private final Database db;
     private final InboundLog inbound;
     private final Clock clock;
@@ -35,6 +47,20 @@ public final class InboundCommit {
     /** The ACK a message already answered got, or empty when it is new. */
     public Optional<String> earlierAnswer(MshHeader h) {
         return Acknowledger.replay(db, inbound, h);
+    }
+
+    /**
+     * A message handled once: a resend gets the first copy's answer without being mapped again; a new message is
+     * mapped outside the transaction (an AE/AR needs no database) and its effect committed with its receipt.
+     */
+    public <T> String once(MshHeader h, Mapping<T> mapping, MappedEffect<T> effect)
+            throws ApplicationErrorException, ApplicationRejectException {
+        Optional<String> earlier = earlierAnswer(h);
+        if (earlier.isPresent()) {
+            return earlier.get();
+        }
+        T mapped = mapping.map();
+        return commit(h, (c, inboundId, now) -> effect.apply(c, mapped, inboundId, now));
     }
 
     /** Records the message, applies its effect and returns the AA — or the first copy's answer to a resend. */

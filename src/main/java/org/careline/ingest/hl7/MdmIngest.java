@@ -39,12 +39,21 @@ public final class MdmIngest {
         this.notices = notices;
     }
 
+    /** A mapped document message: its patient, the document as an order, and the PDF to attach (or null). */
+    private record Mapped(PatientFacts patient, OrderFacts doc, DocumentPdf pdf) {
+    }
+
     public String apply(ReceivedHl7 received) throws ApplicationErrorException, ApplicationRejectException {
         MshHeader h = received.header();
-        Optional<String> earlier = inbound.earlierAnswer(h);
-        if (earlier.isPresent()) {
-            return earlier.get();
-        }
+        return inbound.once(h, () -> map(received), (c, m, inboundId, now) -> {
+            ResultNotices.Result r = notices.apply(c, h.sender(), m.patient(), List.of(m.doc()), true, m.pdf(), now);
+            LOG.info("MDM^{} inbound={} patient={} reachable={} queued={} folded={} withdrawn={} held={} pdf={}",
+                    h.triggerEvent(), inboundId, r.patientId(), r.reachable(), r.queued(), r.folded(),
+                    r.withdrawn(), r.held(), m.pdf() != null);
+        });
+    }
+
+    private Mapped map(ReceivedHl7 received) throws ApplicationErrorException, ApplicationRejectException {
         OruMapping.Documents d = mapper.mapping().documents();
         if (!d.triggers().contains(received.triggerEvent())) {
             throw new ApplicationRejectException("MDM trigger event '" + received.triggerEvent()
@@ -65,12 +74,7 @@ public final class MdmIngest {
                 null, Set.of(), documentType);
         DocumentPdf pdf = notices.rules().attachesPdf(documentType) ? pdfOf(received.message(), documentType)
                 .orElse(null) : null;
-        return inbound.commit(h, (c, inboundId, now) -> {
-            ResultNotices.Result r = notices.apply(c, h.sender(), patient, List.of(doc), true, pdf, now);
-            LOG.info("MDM^{} inbound={} patient={} reachable={} queued={} folded={} withdrawn={} held={} pdf={}",
-                    h.triggerEvent(), inboundId, r.patientId(), r.reachable(), r.queued(), r.folded(),
-                    r.withdrawn(), r.held(), pdf != null);
-        });
+        return new Mapped(patient, doc, pdf);
     }
 
     /**

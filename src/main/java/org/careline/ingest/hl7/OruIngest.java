@@ -4,8 +4,6 @@ import org.careline.results.ResultNotices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Optional;
-
 /**
  * The effect of one ORU^R01, committed in one transaction with the record of its receipt (as {@link SiuIngest}):
  * a resend (same sender and MSH-10) changes nothing and gets the same ACK.
@@ -26,12 +24,7 @@ public final class OruIngest {
 
     public String apply(ReceivedHl7 received) throws ApplicationErrorException, ApplicationRejectException {
         MshHeader h = received.header();
-        Optional<String> earlier = inbound.earlierAnswer(h);
-        if (earlier.isPresent()) {
-            return earlier.get();
-        }
-        OruMapper.Mapped m = mapper.map(received);
-        return inbound.commit(h, (c, inboundId, now) -> {
+        return inbound.once(h, () -> mapper.map(received), (c, m, inboundId, now) -> {
             ResultNotices.Result r = notices.apply(c, h.sender(), m.patient(), m.orders(), false, now);
             LOG.info("ORU^{} inbound={} patient={} orders={} reachable={} queued={} folded={} withdrawn={} held={}",
                     h.triggerEvent(), inboundId, r.patientId(), m.orders().size(), r.reachable(), r.queued(),

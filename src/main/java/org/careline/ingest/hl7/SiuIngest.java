@@ -5,7 +5,6 @@ import org.careline.schedule.AppointmentScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Optional;
 
 /**
  * The effect of one SIU message, committed in a single transaction with the record of its receipt, so an AA is
@@ -31,13 +30,8 @@ public final class SiuIngest {
     /** Applies the message; returns the ACK to send. AE/AR outcomes are thrown as typed exceptions. */
     public String apply(ReceivedHl7 received) throws ApplicationErrorException, ApplicationRejectException {
         MshHeader h = received.header();
-        Optional<String> earlier = inbound.earlierAnswer(h);
-        if (earlier.isPresent()) {
-            return earlier.get();
-        }
-        AppointmentEvent event = mapper.map(received);
         boolean[] queued = {false};
-        String ack = inbound.commit(h, (c, inboundId, now) -> {
+        String ack = inbound.once(h, () -> mapper.map(received), (c, event, inboundId, now) -> {
             AppointmentScheduler.Result r = scheduler.apply(c, event, inboundId, now);
             queued[0] = r.messagesQueued() > 0;
             LOG.info("SIU^{} inbound={} appointment={} reachable={} queued={} cancelled={}", h.triggerEvent(),
