@@ -5,7 +5,6 @@ import org.careline.model.Site;
 import org.careline.config.SiteDirectory;
 import org.careline.config.TemplateCatalog;
 import org.careline.results.PortalLink;
-import org.careline.schedule.AppointmentScheduler;
 import org.careline.model.MessageKind;
 import org.careline.store.AlertLog;
 import org.careline.store.Database;
@@ -44,8 +43,6 @@ public final class Dispatcher implements AutoCloseable {
     /** How often a round waiting for its sends in flight checks for a nudge. */
     private static final long NUDGE_CHECK_MS = 2;
     private static final int BATCH = 500;
-    /** Meta's customer-service window: free-form messages only this long after the patient's last message. */
-    static final Duration WINDOW = Duration.ofHours(24);
 
     private final Database db;
     private final Outbox outbox;
@@ -207,8 +204,9 @@ public final class Dispatcher implements AutoCloseable {
                 db.inTransaction(c -> { outbox.release(c, id, clock.instant()); return null; });
                 return;
             }
-            String skip = skipReason(due, clock.instant());
-            if (skip != null) {
+            SendDecision decision = SendDecision.of(due, clock.instant());
+            if (!decision.sends()) {
+                String skip = decision.reasonText();
                 db.inTransaction(c -> { outbox.markFinal(c, id, Outbox.SKIPPED, due.attempts(), null, skip, clock.instant()); return null; });
                 LOG.info("outbox={} skipped: {}", id, skip);
                 return;
@@ -298,36 +296,6 @@ public final class Dispatcher implements AutoCloseable {
                         TemplateVariables.of(due, site, templates.formats(due.language()), portalLink), document);
             }
         };
-    }
-
-    /** Why a claimed message must not go out, or null. */
-    static String skipReason(Outbox.Due due, Instant now) {
-        if (due.phone() == null) {
-            return "patient unreachable: no mobile number";
-        }
-        if (due.optedOut() && due.kind() != MessageKind.SERVICE_TEXT) {
-            return "patient opted out";
-        }
-        if (!due.kind().isTemplate()) {
-            // Meta allows free-form messages only within 24 hours of the patient's last message.
-            boolean windowOpen = due.lastInboundAt() != null && now.isBefore(due.lastInboundAt().plus(WINDOW));
-            return windowOpen ? null : "outside the 24-hour customer-service window";
-        }
-        if (due.resultNoticeId() != null) {
-            // A result/document notice: no appointment rules; a link that would no longer verify is not sent.
-            return due.portalExpiresAt() != null && !now.isBefore(due.portalExpiresAt()) ? "portal link expired" : null;
-        }
-        if (due.kind() == MessageKind.CANCELLED || due.appointmentId() == null) {
-            return null;
-        }
-        // A message claimed (or retried) while the appointment was cancelled must not go out after all.
-        if (!AppointmentScheduler.BOOKED.equals(due.appointmentStatus())) {
-            return "appointment " + due.appointmentStatus().toLowerCase(java.util.Locale.ROOT);
-        }
-        if (due.start() != null && !due.start().isAfter(now)) {
-            return "appointment already started";
-        }
-        return null;
     }
 
     private void record(Outbox.Due due, CloudApiOutcome outcome) {

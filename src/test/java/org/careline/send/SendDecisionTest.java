@@ -10,7 +10,7 @@ import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Whether a claimed message may still go out, decided from the data at send time. */
-class SkipReasonTest {
+class SendDecisionTest {
 
     private static final Instant NOW = Instant.parse("2030-03-05T15:00:00Z");
 
@@ -30,7 +30,7 @@ class SkipReasonTest {
         Outbox.Due due = new Outbox.Due(1, 1L, kind, "x", 0, NOW, Outbox.SENDING, appointmentStatus,
                 NOW.plusSeconds(startInSeconds), 30, "main", null, null, null, null, "Jane", phone, "en", optedOut,
                 null, null);
-        assertThat(Dispatcher.skipReason(due, NOW)).isEqualTo(expected);
+        assertThat(SendDecision.of(due, NOW).reasonText()).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0} last message {1}s ago, optedOut={2} → {3}")
@@ -49,6 +49,6 @@ class SkipReasonTest {
         Outbox.Due due = new Outbox.Due(1, null, kind, "x", 0, NOW, Outbox.SENDING, null, null, null, null, null,
                 null, null, null, null, "+16082719000", null, optedOut, "Thank you",
                 secondsAgo == null ? null : NOW.minusSeconds(secondsAgo));
-        assertThat(Dispatcher.skipReason(due, NOW)).isEqualTo(expected);
+        assertThat(SendDecision.of(due, NOW).reasonText()).isEqualTo(expected);
     }
 }

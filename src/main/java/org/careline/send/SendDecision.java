@@ -1,0 +1,66 @@
+package org.careline.send;
+
+import org.careline.model.MessageKind;
+import org.careline.schedule.AppointmentScheduler;
+import org.careline.store.Outbox;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Whether a claimed message may still go out, decided from the data loaded at send time: send, or skip with a
+ * reason. Pure: no clock, no database.
+ *
+ * @param skip              why it must not go out, or null to send it
+ * @param appointmentStatus the appointment's status, which completes an APPOINTMENT_NOT_BOOKED reason
+ */
+public record SendDecision(SkipReason skip, String appointmentStatus) {
+
+    /** Meta's customer-service window: free-form messages only this long after the patient's last message. */
+    static final Duration WINDOW = Duration.ofHours(24);
+
+    private static final SendDecision SEND = new SendDecision(null, null);
+
+    public static SendDecision of(Outbox.Due due, Instant now) {
+        if (due.phone() == null) {
+            return skip(SkipReason.NO_MOBILE);
+        }
+        if (due.optedOut() && due.kind() != MessageKind.SERVICE_TEXT) {
+            return skip(SkipReason.OPTED_OUT);
+        }
+        if (!due.kind().isTemplate()) {
+            // Meta allows free-form messages only within 24 hours of the patient's last message.
+            boolean windowOpen = due.lastInboundAt() != null && now.isBefore(due.lastInboundAt().plus(WINDOW));
+            return windowOpen ? SEND : skip(SkipReason.WINDOW_CLOSED);
+        }
+        if (due.resultNoticeId() != null) {
+            // A result/document notice: no appointment rules; a link that would no longer verify is not sent.
+            return due.portalExpiresAt() != null && !now.isBefore(due.portalExpiresAt())
+                    ? skip(SkipReason.PORTAL_LINK_EXPIRED) : SEND;
+        }
+        if (due.kind() == MessageKind.CANCELLED || due.appointmentId() == null) {
+            return SEND;
+        }
+        // A message claimed (or retried) while the appointment was cancelled must not go out after all.
+        if (!AppointmentScheduler.BOOKED.equals(due.appointmentStatus())) {
+            return new SendDecision(SkipReason.APPOINTMENT_NOT_BOOKED, due.appointmentStatus());
+        }
+        if (due.start() != null && !due.start().isAfter(now)) {
+            return skip(SkipReason.APPOINTMENT_STARTED);
+        }
+        return SEND;
+    }
+
+    private static SendDecision skip(SkipReason reason) {
+        return new SendDecision(reason, null);
+    }
+
+    public boolean sends() {
+        return skip == null;
+    }
+
+    /** The text stored and logged for a skip, or null when the message goes out. */
+    public String reasonText() {
+        return skip == null ? null : skip.text(appointmentStatus);
+    }
+}
