@@ -24,7 +24,7 @@ import java.util.Locale;
  * message_event row, so the history shows each status even when it did not move delivery_status.
  *
  * <p>A failed status stores errors[0].code and title on the row and then follows the same rules as a failed send
- * ({@link Dispatcher#applyFailure}): retryable codes put the row back in the queue with backoff (dead letter once
+ * ({@link SendFailures}): retryable codes put the row back in the queue with backoff (dead letter once
  * the attempts are used up), permanent ones (and unknown codes) end it as a dead letter, 190/368/104 pause all
  * sending with the row back in the queue. Those rules apply only while the row is SENT with delivery_status
  * null or sent: a message that was delivered or read is never sent again, whatever comes after.
@@ -55,12 +55,12 @@ public final class DeliveryStatuses {
 
     private final Outbox outbox;
     private final MessageStatusLog log;
-    private final Dispatcher dispatcher;
+    private final SendFailures failures;
 
-    public DeliveryStatuses(Outbox outbox, MessageStatusLog log, Dispatcher dispatcher) {
+    public DeliveryStatuses(Outbox outbox, MessageStatusLog log, SendFailures failures) {
         this.outbox = outbox;
         this.log = log;
-        this.dispatcher = dispatcher;
+        this.failures = failures;
     }
 
     /**
@@ -101,8 +101,7 @@ public final class DeliveryStatuses {
             return;
         }
         LOG.warn("outbox={} wamid={} failed status ({})", row.id(), u.wamid(), u.errorCode());
-        dispatcher.applyFailure(c, row.id(), row.attempts(), CloudApiResponses.classifyFailedStatus(u.errorCode(), reason),
-                now);
+        failures.apply(c, row.id(), row.attempts(), CloudApiResponses.classifyFailedStatus(u.errorCode(), reason), now);
     }
 
     /** sent 1, delivered 2, read 3; anything else (null, failed, unknown) 0. */

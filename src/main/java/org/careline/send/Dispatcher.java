@@ -6,23 +6,17 @@ import org.careline.config.SiteDirectory;
 import org.careline.config.TemplateCatalog;
 import org.careline.results.PortalLink;
 import org.careline.model.MessageKind;
-import org.careline.store.AlertLog;
 import org.careline.store.Database;
 import org.careline.store.Outbox;
 import org.careline.store.ResultStore;
-import org.careline.store.RetryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -31,7 +25,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sends what is due. Called by the dispatch route's quartz timer: claims due outbox rows, renders each from the
@@ -46,7 +39,6 @@ public final class Dispatcher implements AutoCloseable {
 
     private final Database db;
     private final Outbox outbox;
-    private final AlertLog alerts;
     private final SiteDirectory sites;
     private final TemplateCatalog templates;
     private final TemplateRenderer renderer = new TemplateRenderer();
@@ -54,8 +46,6 @@ public final class Dispatcher implements AutoCloseable {
     private final CloudApiClient client;
     private final SendRateCap rateCap;
     private final Clock clock;
-    /** When a retryable failure is tried again, and after how many attempts it is dead-lettered instead. */
-    private final RetryPolicy retries;
     /** How long a claim holds; a row its engine died with goes out again once this has passed. */
     private final Duration lease;
     private final String owner = "careline-" + UUID.randomUUID();
@@ -70,29 +60,24 @@ public final class Dispatcher implements AutoCloseable {
     private final AtomicBoolean nudgePending = new AtomicBoolean();
     private final ReentrantLock round = new ReentrantLock();
     private final AtomicBoolean again = new AtomicBoolean();
-    private final Random random = new Random();
-    private final AtomicReference<String> pausedReason = new AtomicReference<>();
-    /** When this engine started; a pause alert raised before it belongs to an earlier life. */
-    private final Instant startedAt;
-    /** Set by the first send that goes through: the check for an earlier life's pause alert is done once. */
-    private final AtomicBoolean sentSinceStart = new AtomicBoolean();
+    private final SendingPause pause;
+    private final SendFailures failures;
     private final PortalLink portalLinks;
     private final ResultStore results = new ResultStore();
 
-    public Dispatcher(Database db, Outbox outbox, AlertLog alerts, SiteDirectory sites, TemplateCatalog templates,
-                      CloudApiClient client, SendRateCap rateCap, Clock clock, RetryPolicy retries, int parallelism,
-                      Duration lease, PortalLink portalLinks) {
+    public Dispatcher(Database db, Outbox outbox, SiteDirectory sites, TemplateCatalog templates,
+                      CloudApiClient client, SendRateCap rateCap, Clock clock, SendingPause pause,
+                      SendFailures failures, int parallelism, Duration lease, PortalLink portalLinks) {
         this.portalLinks = portalLinks;
         this.db = db;
         this.outbox = outbox;
-        this.alerts = alerts;
         this.sites = sites;
         this.templates = templates;
         this.client = client;
         this.rateCap = rateCap;
         this.clock = clock;
-        this.retries = retries;
-        this.startedAt = clock.instant();
+        this.pause = pause;
+        this.failures = failures;
         this.parallelism = parallelism;
         this.lease = lease;
         this.senders = Executors.newFixedThreadPool(parallelism, r -> {
@@ -118,7 +103,7 @@ public final class Dispatcher implements AutoCloseable {
             do {
                 again.set(false);
                 handled += flow();
-            } while (again.get() && pausedReason.get() == null);
+            } while (again.get() && !pause.paused());
             return handled;
         } finally {
             round.unlock();
@@ -131,7 +116,7 @@ public final class Dispatcher implements AutoCloseable {
         int outstanding = 0;
         int handled = 0;
         try {
-            while (pausedReason.get() == null) {
+            while (!pause.paused()) {
                 int room = capacity - outstanding;
                 if (room < capacity / 2 && outstanding > 0) {
                     // Claim in chunks, not one row per finished send: each claim is a few queries.
@@ -200,7 +185,7 @@ public final class Dispatcher implements AutoCloseable {
     private void sendOne(long id) {
         try {
             Outbox.Due due = db.inTransaction(c -> outbox.load(c, id));
-            if (pausedReason.get() != null) {
+            if (pause.paused()) {
                 db.inTransaction(c -> { outbox.release(c, id, clock.instant()); return null; });
                 return;
             }
@@ -231,7 +216,7 @@ public final class Dispatcher implements AutoCloseable {
             rateCap.acquire();
             CloudApiOutcome outcome;
             try {
-                if (pausedReason.get() != null) {
+                if (pause.paused()) {
                     // Paused while this one waited for its slot: it waits for the resume like the rest.
                     db.inTransaction(c -> { outbox.release(c, id, clock.instant()); return null; });
                     return;
@@ -269,7 +254,7 @@ public final class Dispatcher implements AutoCloseable {
         if (a.mediaId() != null) {
             return new TemplateRenderer.DocumentHeader(a.mediaId(), a.filename());
         }
-        if (pausedReason.get() != null) {
+        if (pause.paused()) {
             db.inTransaction(c -> { outbox.release(c, id, clock.instant()); return null; });
             return null;
         }
@@ -305,80 +290,14 @@ public final class Dispatcher implements AutoCloseable {
         db.inSharedTransaction(c -> {
             if (outcome instanceof CloudApiOutcome.Sent s) {
                 outbox.markSent(c, due.id(), s.wamid(), attempts, now);
-                // A pause ends with a restart (new token, account restored): once a send goes through again, the
-                // alert an earlier life raised is over. Alerts of this life (raised after start) stay.
-                if (sentSinceStart.compareAndSet(false, true)
-                        && alerts.clearRaisedBefore(c, "sending-paused", startedAt, now) > 0) {
-                    LOG.info("sends go through again: the sending-paused alert from before the restart is cleared");
-                }
+                pause.sendWentThrough(c, now);
                 LOG.info("outbox={} appointment={} kind={} sent wamid={}", due.id(), due.appointmentId(),
                         due.kind(), s.wamid());
             } else {
-                applyFailure(c, due.id(), attempts, outcome, now);
+                failures.apply(c, due.id(), attempts, outcome, now);
             }
             return null;
         });
-    }
-
-    /**
-     * What a failed send means for its outbox row, in the caller's transaction: retryable → back to PENDING after
-     * a backoff, or DEAD once {@code attempts} reaches the maximum; permanent → DEAD with code and reason; pause →
-     * all sending paused, an alert raised, the row back in the queue untouched. Used for the Cloud API's answer to
-     * a send and for failed status webhooks (DeliveryStatuses), so both follow the same rules.
-     *
-     * @param attempts the attempts made, counting the one that failed
-     */
-    public void applyFailure(Connection c, long outboxId, int attempts, CloudApiOutcome outcome, Instant now)
-            throws SQLException {
-        if (outcome instanceof CloudApiOutcome.Retryable r) {
-            if (retries.exhausted(attempts)) {
-                outbox.markFinal(c, outboxId, Outbox.DEAD, attempts, r.errorCode(),
-                        "retries exhausted after " + attempts + " attempts: " + r.reason(), now);
-                LOG.warn("outbox={} dead after {} attempts ({})", outboxId, attempts, r.errorCode());
-            } else {
-                // The answer may say when to come back: sooner would only be refused again (and count against us).
-                Instant retryAt = now.plus(retries.delay(attempts, r.retryAfter(), random));
-                outbox.markRetry(c, outboxId, attempts, r.errorCode(), r.reason(), retryAt, now);
-                LOG.info("outbox={} retry {} at {} ({})", outboxId, attempts, retryAt, r.errorCode());
-            }
-        } else if (outcome instanceof CloudApiOutcome.Permanent p) {
-            outbox.markFinal(c, outboxId, Outbox.DEAD, attempts, p.errorCode(), p.reason(), now);
-            LOG.warn("outbox={} dead-lettered ({})", outboxId, p.errorCode());
-        } else if (outcome instanceof CloudApiOutcome.PauseSending p) {
-            // One alert per pause: the other sends under way when it began get the same answer.
-            if (pause(p.errorCode(), p.reason())) {
-                alerts.raise(c, "sending-paused", p.errorCode(), p.reason(), now);
-            }
-            outbox.release(c, outboxId, now);
-        } else {
-            throw new IllegalArgumentException("not a failure: " + outcome.getClass().getSimpleName());
-        }
-    }
-
-    /**
-     * Stops all sending until restart: the token or the account needs a person (also used for failed statuses).
-     * True when this call paused sending, false when it was paused already.
-     */
-    public boolean pause(Integer code, String reason) {
-        if (pausedReason.compareAndSet(null, code + ": " + reason)) {
-            LOG.error("ALERT: all sending paused by Cloud API error {}; fix the WhatsApp account or token, then "
-                    + "restart Careline (queued messages wait, none are dropped)", code);
-            return true;
-        }
-        return false;
-    }
-
-    /** Why sending is paused, or null when it is not. */
-    public String pausedReason() {
-        return pausedReason.get();
-    }
-
-    /** Resumes after a pause (the token was replaced, the account restored). */
-    public void resume() {
-        if (pausedReason.getAndSet(null) != null) {
-            db.inTransaction(c -> alerts.clear(c, "sending-paused", clock.instant()));
-            LOG.info("sending resumed");
-        }
     }
 
     /**
