@@ -1,5 +1,6 @@
 package org.careline.send;
 
+import org.careline.model.OutboxStatus;
 import org.careline.store.MessageStatusLog;
 import org.careline.store.Outbox;
 import org.slf4j.Logger;
@@ -95,7 +96,7 @@ public final class DeliveryStatuses {
         outbox.setDeliveryFailed(c, row.id(), at, u.errorCode(), reason, now);
         outbox.logEvent(c, row.id(), FAILED, reason, now);
         boolean reachedPhone = rank(row.deliveryStatus()) >= rank(DELIVERED);
-        if (!Outbox.SENT.equals(row.status()) || reachedPhone) {
+        if (row.status() != OutboxStatus.SENT || reachedPhone) {
             LOG.warn("outbox={} wamid={} failed status ({}) after {}; recorded only", row.id(), u.wamid(),
                     u.errorCode(), reachedPhone ? row.deliveryStatus() : row.status());
             return;

@@ -1,5 +1,6 @@
 package org.careline.send;
 
+import org.careline.model.OutboxStatus;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.careline.model.Site;
 import org.careline.config.SiteDirectory;
@@ -192,7 +193,8 @@ public final class Dispatcher implements AutoCloseable {
             SendDecision decision = SendDecision.of(due, clock.instant());
             if (!decision.sends()) {
                 String skip = decision.reasonText();
-                db.inTransaction(c -> { outbox.markFinal(c, id, Outbox.SKIPPED, due.attempts(), null, skip, clock.instant()); return null; });
+                db.inTransaction(c -> { outbox.markFinal(c, id, OutboxStatus.SKIPPED, due.attempts(), null, skip,
+                        clock.instant()); return null; });
                 LOG.info("outbox={} skipped: {}", id, skip);
                 return;
             }
@@ -208,7 +210,7 @@ public final class Dispatcher implements AutoCloseable {
                 message = render(due, document);
             } catch (IllegalArgumentException e) {
                 // Data no send can fix (e.g. a stored number that is not E.164): dead-letter it, don't loop.
-                db.inTransaction(c -> { outbox.markFinal(c, id, Outbox.DEAD, due.attempts(), null,
+                db.inTransaction(c -> { outbox.markFinal(c, id, OutboxStatus.DEAD, due.attempts(), null,
                         "could not render: " + e.getMessage(), clock.instant()); return null; });
                 LOG.warn("outbox={} dead-lettered: could not render", id);
                 return;
@@ -245,7 +247,7 @@ public final class Dispatcher implements AutoCloseable {
         Optional<ResultStore.Attachment> attachment = due.resultNoticeId() == null ? Optional.empty()
                 : db.inTransaction(c -> results.attachment(c, due.resultNoticeId()));
         if (attachment.isEmpty()) {
-            db.inTransaction(c -> { outbox.markFinal(c, id, Outbox.DEAD, due.attempts(), null,
+            db.inTransaction(c -> { outbox.markFinal(c, id, OutboxStatus.DEAD, due.attempts(), null,
                     "could not render: the document's PDF is missing", clock.instant()); return null; });
             LOG.warn("outbox={} dead-lettered: document PDF missing", id);
             return null;

@@ -1,7 +1,7 @@
 package org.careline.send;
 
+import org.careline.model.AppointmentStatus;
 import org.careline.model.MessageKind;
-import org.careline.schedule.AppointmentScheduler;
 import org.careline.store.Outbox;
 
 import java.time.Duration;
@@ -14,7 +14,7 @@ import java.time.Instant;
  * @param skip              why it must not go out, or null to send it
  * @param appointmentStatus the appointment's status, which completes an APPOINTMENT_NOT_BOOKED reason
  */
-public record SendDecision(SkipReason skip, String appointmentStatus) {
+public record SendDecision(SkipReason skip, AppointmentStatus appointmentStatus) {
 
     /** Meta's customer-service window: free-form messages only this long after the patient's last message. */
     static final Duration WINDOW = Duration.ofHours(24);
@@ -42,7 +42,7 @@ public record SendDecision(SkipReason skip, String appointmentStatus) {
             return SEND;
         }
         // A message claimed (or retried) while the appointment was cancelled must not go out after all.
-        if (!AppointmentScheduler.BOOKED.equals(due.appointmentStatus())) {
+        if (due.appointmentStatus() != AppointmentStatus.BOOKED) {
             return new SendDecision(SkipReason.APPOINTMENT_NOT_BOOKED, due.appointmentStatus());
         }
         if (due.start() != null && !due.start().isAfter(now)) {

@@ -1,5 +1,6 @@
 package org.careline.send;
 
+import org.careline.model.OutboxStatus;
 import org.careline.store.Outbox;
 import org.careline.store.RetryPolicy;
 import org.slf4j.Logger;
@@ -42,7 +43,7 @@ public final class SendFailures {
             throws SQLException {
         if (outcome instanceof CloudApiOutcome.Retryable r) {
             if (retries.exhausted(attempts)) {
-                outbox.markFinal(c, outboxId, Outbox.DEAD, attempts, r.errorCode(),
+                outbox.markFinal(c, outboxId, OutboxStatus.DEAD, attempts, r.errorCode(),
                         "retries exhausted after " + attempts + " attempts: " + r.reason(), now);
                 LOG.warn("outbox={} dead after {} attempts ({})", outboxId, attempts, r.errorCode());
             } else {
@@ -52,7 +53,7 @@ public final class SendFailures {
                 LOG.info("outbox={} retry {} at {} ({})", outboxId, attempts, retryAt, r.errorCode());
             }
         } else if (outcome instanceof CloudApiOutcome.Permanent p) {
-            outbox.markFinal(c, outboxId, Outbox.DEAD, attempts, p.errorCode(), p.reason(), now);
+            outbox.markFinal(c, outboxId, OutboxStatus.DEAD, attempts, p.errorCode(), p.reason(), now);
             LOG.warn("outbox={} dead-lettered ({})", outboxId, p.errorCode());
         } else if (outcome instanceof CloudApiOutcome.PauseSending p) {
             pause.begin(c, p.errorCode(), p.reason(), now);

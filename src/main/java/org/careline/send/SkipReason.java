@@ -1,5 +1,6 @@
 package org.careline.send;
 
+import org.careline.model.AppointmentStatus;
 import java.util.Locale;
 
 /**
@@ -22,7 +23,7 @@ public enum SkipReason {
     }
 
     /** The stored text; {@code appointmentStatus} completes APPOINTMENT_NOT_BOOKED and is ignored otherwise. */
-    public String text(String appointmentStatus) {
-        return this == APPOINTMENT_NOT_BOOKED ? text + appointmentStatus.toLowerCase(Locale.ROOT) : text;
+    public String text(AppointmentStatus appointmentStatus) {
+        return this == APPOINTMENT_NOT_BOOKED ? text + appointmentStatus.dbValue().toLowerCase(Locale.ROOT) : text;
     }
 }

@@ -1,5 +1,7 @@
 package org.careline.send;
 
+import org.careline.model.AppointmentStatus;
+import org.careline.model.OutboxStatus;
 import org.careline.model.MessageKind;
 import org.careline.store.Outbox;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,9 +27,10 @@ class SendDecisionTest {
             CANCELLED,    CANCELLED, 3600,  +16082719000, false, -
             CANCELLED,    CANCELLED, 3600,  +16082719000, true,  patient opted out
             """)
-    void decidesFromCurrentData(MessageKind kind, String appointmentStatus, long startInSeconds, String phone,
+    void decidesFromCurrentData(MessageKind kind, AppointmentStatus appointmentStatus, long startInSeconds,
+                                String phone,
                                 boolean optedOut, String expected) {
-        Outbox.Due due = new Outbox.Due(1, 1L, kind, "x", 0, NOW, Outbox.SENDING, appointmentStatus,
+        Outbox.Due due = new Outbox.Due(1, 1L, kind, "x", 0, NOW, OutboxStatus.SENDING, appointmentStatus,
                 NOW.plusSeconds(startInSeconds), 30, "main", null, null, null, null, "Jane", phone, "en", optedOut,
                 null, null);
         assertThat(SendDecision.of(due, NOW).reasonText()).isEqualTo(expected);
@@ -46,7 +49,7 @@ class SendDecisionTest {
             """)
     void freeFormRepliesOnlyInsideTheWindowAndServiceTextsEvenToOptedOutNumbers(MessageKind kind, Long secondsAgo,
                                                                                 boolean optedOut, String expected) {
-        Outbox.Due due = new Outbox.Due(1, null, kind, "x", 0, NOW, Outbox.SENDING, null, null, null, null, null,
+        Outbox.Due due = new Outbox.Due(1, null, kind, "x", 0, NOW, OutboxStatus.SENDING, null, null, null, null, null,
                 null, null, null, null, "+16082719000", null, optedOut, "Thank you",
                 secondsAgo == null ? null : NOW.minusSeconds(secondsAgo));
         assertThat(SendDecision.of(due, NOW).reasonText()).isEqualTo(expected);
