@@ -1,23 +1,19 @@
 package org.careline.send;
 
-import org.careline.model.OutboxStatus;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.careline.model.Site;
 import org.careline.config.SiteDirectory;
 import org.careline.config.TemplateCatalog;
 import org.careline.results.PortalLink;
+import org.careline.model.DueMessage;
 import org.careline.model.MessageKind;
 import org.careline.store.Database;
 import org.careline.store.Outbox;
-import org.careline.store.ResultStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -40,10 +36,7 @@ public final class Dispatcher implements AutoCloseable {
 
     private final Database db;
     private final Outbox outbox;
-    private final SiteDirectory sites;
-    private final TemplateCatalog templates;
-    private final TemplateRenderer renderer = new TemplateRenderer();
-    private final ReplyRenderer replies = new ReplyRenderer();
+    private final MessageRenderer renderer;
     private final CloudApiClient client;
     private final SendRateCap rateCap;
     private final Clock clock;
@@ -62,23 +55,21 @@ public final class Dispatcher implements AutoCloseable {
     private final ReentrantLock round = new ReentrantLock();
     private final AtomicBoolean again = new AtomicBoolean();
     private final SendingPause pause;
-    private final SendFailures failures;
-    private final PortalLink portalLinks;
-    private final ResultStore results = new ResultStore();
+    private final SendRecorder recorder;
+    private final DocumentUpload documents;
 
     public Dispatcher(Database db, Outbox outbox, SiteDirectory sites, TemplateCatalog templates,
                       CloudApiClient client, SendRateCap rateCap, Clock clock, SendingPause pause,
                       SendFailures failures, int parallelism, Duration lease, PortalLink portalLinks) {
-        this.portalLinks = portalLinks;
         this.db = db;
         this.outbox = outbox;
-        this.sites = sites;
-        this.templates = templates;
+        this.renderer = new MessageRenderer(sites, templates, portalLinks);
         this.client = client;
         this.rateCap = rateCap;
         this.clock = clock;
         this.pause = pause;
-        this.failures = failures;
+        this.recorder = new SendRecorder(db, outbox, pause, failures, clock);
+        this.documents = new DocumentUpload(db, client, pause, recorder, clock);
         this.parallelism = parallelism;
         this.lease = lease;
         this.senders = Executors.newFixedThreadPool(parallelism, r -> {
@@ -185,34 +176,29 @@ public final class Dispatcher implements AutoCloseable {
 
     private void sendOne(long id) {
         try {
-            Outbox.Due due = db.inTransaction(c -> outbox.load(c, id));
+            DueMessage due = db.inTransaction(c -> outbox.load(c, id));
             if (pause.paused()) {
-                db.inTransaction(c -> { outbox.release(c, id, clock.instant()); return null; });
+                recorder.release(id);
                 return;
             }
             SendDecision decision = SendDecision.of(due, clock.instant());
             if (!decision.sends()) {
-                String skip = decision.reasonText();
-                db.inTransaction(c -> { outbox.markFinal(c, id, OutboxStatus.SKIPPED, due.attempts(), null, skip,
-                        clock.instant()); return null; });
-                LOG.info("outbox={} skipped: {}", id, skip);
+                recorder.skipped(due, decision.reasonText());
                 return;
             }
             TemplateRenderer.DocumentHeader document = null;
             if (due.kind() == MessageKind.DOCUMENT_ATTACHED) {
-                document = documentHeader(due);
+                document = documents.header(due);
                 if (document == null) {
                     return; // dead-lettered, retried or paused: recorded there
                 }
             }
             ObjectNode message;
             try {
-                message = render(due, document);
+                message = renderer.render(due, document);
             } catch (IllegalArgumentException e) {
                 // Data no send can fix (e.g. a stored number that is not E.164): dead-letter it, don't loop.
-                db.inTransaction(c -> { outbox.markFinal(c, id, OutboxStatus.DEAD, due.attempts(), null,
-                        "could not render: " + e.getMessage(), clock.instant()); return null; });
-                LOG.warn("outbox={} dead-lettered: could not render", id);
+                recorder.deadLetter(due, "could not render: " + e.getMessage(), "could not render");
                 return;
             }
             rateCap.acquire();
@@ -220,14 +206,14 @@ public final class Dispatcher implements AutoCloseable {
             try {
                 if (pause.paused()) {
                     // Paused while this one waited for its slot: it waits for the resume like the rest.
-                    db.inTransaction(c -> { outbox.release(c, id, clock.instant()); return null; });
+                    recorder.release(id);
                     return;
                 }
                 outcome = client.send(message);
             } finally {
                 rateCap.sent();
             }
-            record(due, outcome);
+            recorder.record(due, outcome);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
@@ -235,71 +221,6 @@ public final class Dispatcher implements AutoCloseable {
             // The class only: a driver's message can quote row values, which may be PHI.
             LOG.error("outbox={} could not be sent: {}", id, e.getClass().getSimpleName());
         }
-    }
-
-    /**
-     * The uploaded PDF of a DOCUMENT_ATTACHED notice: uploads it first (once; the media id is kept on the
-     * attachment row, so a retried send does not upload again). Null when it could not be had now: the upload's
-     * failure was recorded like a failed send (retry, dead letter or pause), or the row was dead-lettered.
-     */
-    private TemplateRenderer.DocumentHeader documentHeader(Outbox.Due due) {
-        long id = due.id();
-        Optional<ResultStore.Attachment> attachment = due.resultNoticeId() == null ? Optional.empty()
-                : db.inTransaction(c -> results.attachment(c, due.resultNoticeId()));
-        if (attachment.isEmpty()) {
-            db.inTransaction(c -> { outbox.markFinal(c, id, OutboxStatus.DEAD, due.attempts(), null,
-                    "could not render: the document's PDF is missing", clock.instant()); return null; });
-            LOG.warn("outbox={} dead-lettered: document PDF missing", id);
-            return null;
-        }
-        ResultStore.Attachment a = attachment.get();
-        if (a.mediaId() != null) {
-            return new TemplateRenderer.DocumentHeader(a.mediaId(), a.filename());
-        }
-        if (pause.paused()) {
-            db.inTransaction(c -> { outbox.release(c, id, clock.instant()); return null; });
-            return null;
-        }
-        CloudApiOutcome uploaded = client.uploadMedia(a.pdf(), a.filename(), a.contentType());
-        if (uploaded instanceof CloudApiOutcome.Uploaded u) {
-            db.inTransaction(c -> { results.setMediaId(c, a.id(), u.mediaId(), clock.instant()); return null; });
-            LOG.info("outbox={} document PDF uploaded ({} bytes) media={}", id, a.pdf().length, u.mediaId());
-            return new TemplateRenderer.DocumentHeader(u.mediaId(), a.filename());
-        }
-        LOG.info("outbox={} document PDF upload failed", id);
-        record(due, uploaded);
-        return null;
-    }
-
-    private ObjectNode render(Outbox.Due due, TemplateRenderer.DocumentHeader document) {
-        return switch (due.kind()) {
-            case TEXT, SERVICE_TEXT -> replies.text(due.phone(), due.body());
-            case LOCATION -> replies.location(due.phone(), due.body());
-            default -> {
-                Site site = sites.site(due.siteCode());
-                String portalLink = due.portalReference() == null ? null
-                        : portalLinks.link(due.portalReference(), due.portalExpiresAt());
-                yield renderer.render(templates.template(due.kind()), due.phone(), due.language(),
-                        TemplateVariables.of(due, site, templates.formats(due.language()), portalLink), document);
-            }
-        };
-    }
-
-    private void record(Outbox.Due due, CloudApiOutcome outcome) {
-        Instant now = clock.instant();
-        int attempts = due.attempts() + 1;
-        // Shared with the other senders recording at the same moment: one commit for all their answers.
-        db.inSharedTransaction(c -> {
-            if (outcome instanceof CloudApiOutcome.Sent s) {
-                outbox.markSent(c, due.id(), s.wamid(), attempts, now);
-                pause.sendWentThrough(c, now);
-                LOG.info("outbox={} appointment={} kind={} sent wamid={}", due.id(), due.appointmentId(),
-                        due.kind(), s.wamid());
-            } else {
-                failures.apply(c, due.id(), attempts, outcome, now);
-            }
-            return null;
-        });
     }
 
     /**

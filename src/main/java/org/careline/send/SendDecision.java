@@ -1,8 +1,9 @@
 package org.careline.send;
 
 import org.careline.model.AppointmentStatus;
+import org.careline.model.DueMessage;
+import org.careline.model.MessageContext;
 import org.careline.model.MessageKind;
-import org.careline.store.Outbox;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,31 +22,32 @@ public record SendDecision(SkipReason skip, AppointmentStatus appointmentStatus)
 
     private static final SendDecision SEND = new SendDecision(null, null);
 
-    public static SendDecision of(Outbox.Due due, Instant now) {
-        if (due.phone() == null) {
+    public static SendDecision of(DueMessage m, Instant now) {
+        if (m.phone() == null) {
             return skip(SkipReason.NO_MOBILE);
         }
-        if (due.optedOut() && due.kind() != MessageKind.SERVICE_TEXT) {
+        if (m.optedOut() && m.kind() != MessageKind.SERVICE_TEXT) {
             return skip(SkipReason.OPTED_OUT);
         }
-        if (!due.kind().isTemplate()) {
+        if (m.context() instanceof MessageContext.Reply) {
             // Meta allows free-form messages only within 24 hours of the patient's last message.
-            boolean windowOpen = due.lastInboundAt() != null && now.isBefore(due.lastInboundAt().plus(WINDOW));
+            boolean windowOpen = m.lastInboundAt() != null && now.isBefore(m.lastInboundAt().plus(WINDOW));
             return windowOpen ? SEND : skip(SkipReason.WINDOW_CLOSED);
         }
-        if (due.resultNoticeId() != null) {
+        if (m.context() instanceof MessageContext.Notice n) {
             // A result/document notice: no appointment rules; a link that would no longer verify is not sent.
-            return due.portalExpiresAt() != null && !now.isBefore(due.portalExpiresAt())
+            return n.portalExpiresAt() != null && !now.isBefore(n.portalExpiresAt())
                     ? skip(SkipReason.PORTAL_LINK_EXPIRED) : SEND;
         }
-        if (due.kind() == MessageKind.CANCELLED || due.appointmentId() == null) {
+        MessageContext.Appointment a = (MessageContext.Appointment) m.context();
+        if (m.kind() == MessageKind.CANCELLED || a.appointmentId() == null) {
             return SEND;
         }
         // A message claimed (or retried) while the appointment was cancelled must not go out after all.
-        if (due.appointmentStatus() != AppointmentStatus.BOOKED) {
-            return new SendDecision(SkipReason.APPOINTMENT_NOT_BOOKED, due.appointmentStatus());
+        if (a.status() != AppointmentStatus.BOOKED) {
+            return new SendDecision(SkipReason.APPOINTMENT_NOT_BOOKED, a.status());
         }
-        if (due.start() != null && !due.start().isAfter(now)) {
+        if (a.start() != null && !a.start().isAfter(now)) {
             return skip(SkipReason.APPOINTMENT_STARTED);
         }
         return SEND;

@@ -1,6 +1,8 @@
 package org.careline.store;
 
 import org.careline.model.AppointmentStatus;
+import org.careline.model.DueMessage;
+import org.careline.model.MessageContext;
 import org.careline.model.OutboxStatus;
 import org.careline.model.MessageKind;
 import org.careline.model.PlannedMessage;
@@ -29,32 +31,6 @@ public final class Outbox {
     static final WorkQueue QUEUE = new WorkQueue(WorkTable.withStatus("outbox", "status", WAITING,
             OutboxStatus.SENDING.dbValue(), "due_at", "attempts", "claimed_by", "claimed_until", "error_reason", 600,
             "status, due_at, id"));
-
-    /**
-     * What the dispatcher needs to render and send one message. Holds PHI: never log it.
-     *
-     * @param appointmentId  the appointment, or null for a reply tied to none
-     * @param phone          where it goes: the row's recipient, else the patient's number
-     * @param body           a free-form message's text (or location JSON), null for templates
-     * @param optedOut       the patient or the number opted out
-     * @param lastInboundAt  when this number last wrote to us (opens the 24-hour window), or null
-     */
-    public record Due(long id, Long appointmentId, MessageKind kind, String label, int attempts, Instant dueAt,
-                      OutboxStatus status, AppointmentStatus appointmentStatus, Instant start, Integer durationMinutes, String siteCode,
-                      String provider, String location, String serviceName, String instructions, String givenName,
-                      String phone, String language, boolean optedOut, String body, Instant lastInboundAt,
-                      Long resultNoticeId, String portalReference, Instant portalExpiresAt) {
-
-        /** A message that is not a result/document notice. */
-        public Due(long id, Long appointmentId, MessageKind kind, String label, int attempts, Instant dueAt,
-                   OutboxStatus status, AppointmentStatus appointmentStatus, Instant start, Integer durationMinutes, String siteCode,
-                   String provider, String location, String serviceName, String instructions, String givenName,
-                   String phone, String language, boolean optedOut, String body, Instant lastInboundAt) {
-            this(id, appointmentId, kind, label, attempts, dueAt, status, appointmentStatus, start, durationMinutes,
-                    siteCode, provider, location, serviceName, instructions, givenName, phone, language, optedOut, body,
-                    lastInboundAt, null, null, null);
-        }
-    }
 
     /** Queues a result/document notice (a template with no appointment), due at {@code dueAt}. */
     public long addNotice(Connection c, long resultNoticeId, MessageKind kind, Instant dueAt, Instant now)
@@ -183,10 +159,14 @@ public final class Outbox {
         return QUEUE.claimBatch(ds, owner, now, lease, limit);
     }
 
-    public Due load(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.appointment_id, o.kind, o.label, o.attempts, "
-                + "o.due_at, o.status, o.body, a.status AS appointment_status, a.start_at, a.duration_min, a.site_code, "
-                + "a.provider_name, a.location_name, a.service_name, a.instructions, p.given_name, p.language, "
+    /**
+     * The message with what deciding, rendering and sending it needs, in one query (a send makes no other reads):
+     * its appointment's current data, or its result notice, and the patient's and the number's contact state.
+     */
+    public DueMessage load(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.appointment_id, o.kind, o.attempts, o.body, "
+                + "a.status AS appointment_status, a.start_at, a.site_code, a.provider_name, a.instructions, "
+                + "p.given_name, p.language, "
                 + "o.result_notice_id, rn.reference AS portal_reference, rn.expires_at AS portal_expires_at, "
                 + "rn.site_code AS notice_site_code, "
                 + "COALESCE(o.recipient_phone, p.phone_e164) AS phone, p.opted_out AS patient_opted_out, "
@@ -201,20 +181,32 @@ public final class Outbox {
                 if (!rs.next()) {
                     throw new StoreException("outbox row " + id + " not found");
                 }
-                long appointment = rs.getLong("appointment_id");
-                Long appointmentId = rs.wasNull() ? null : appointment;
+                MessageKind kind = MessageKind.valueOf(rs.getString("kind"));
                 boolean optedOut = rs.getBoolean("patient_opted_out") | rs.getBoolean("number_opted_out");
-                return new Due(rs.getLong("id"), appointmentId, MessageKind.valueOf(rs.getString("kind")),
-                        rs.getString("label"), rs.getInt("attempts"), Sql.getInstant(rs, "due_at"),
-                        OutboxStatus.fromDb(rs.getString("status")), AppointmentStatus.fromDb(rs.getString("appointment_status")), Sql.getInstant(rs, "start_at"),
-                        Sql.getInteger(rs, "duration_min"), rs.getString("site_code") != null ? rs.getString("site_code")
-                                : rs.getString("notice_site_code"), rs.getString("provider_name"),
-                        rs.getString("location_name"), rs.getString("service_name"), rs.getString("instructions"),
-                        rs.getString("given_name"), rs.getString("phone"), rs.getString("language"), optedOut,
-                        rs.getString("body"), Sql.getInstant(rs, "last_inbound_at"),
-                        resultNotice(rs), rs.getString("portal_reference"), Sql.getInstant(rs, "portal_expires_at"));
+                String site = rs.getString("site_code") != null ? rs.getString("site_code")
+                        : rs.getString("notice_site_code");
+                return new DueMessage(rs.getLong("id"), kind, rs.getInt("attempts"), rs.getString("phone"),
+                        rs.getString("language"), optedOut, Sql.getInstant(rs, "last_inbound_at"), site,
+                        context(rs, kind));
             }
         }
+    }
+
+    /** The context of the loaded row's kind: a reply, a result/document notice, or an appointment template. */
+    private static MessageContext context(ResultSet rs, MessageKind kind) throws SQLException {
+        long appointment = rs.getLong("appointment_id");
+        Long appointmentId = rs.wasNull() ? null : appointment;
+        if (!kind.isTemplate()) {
+            return new MessageContext.Reply(appointmentId, rs.getString("body"));
+        }
+        Long resultNoticeId = resultNotice(rs);
+        if (resultNoticeId != null) {
+            return new MessageContext.Notice(resultNoticeId, rs.getString("portal_reference"),
+                    Sql.getInstant(rs, "portal_expires_at"), rs.getString("given_name"));
+        }
+        return new MessageContext.Appointment(appointmentId,
+                AppointmentStatus.fromDb(rs.getString("appointment_status")), Sql.getInstant(rs, "start_at"),
+                rs.getString("provider_name"), rs.getString("instructions"), rs.getString("given_name"));
     }
 
     private static Long resultNotice(ResultSet rs) throws SQLException {
