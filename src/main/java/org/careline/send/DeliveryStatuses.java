@@ -1,5 +1,6 @@
 package org.careline.send;
 
+import org.careline.model.DeliveryStatus;
 import org.careline.model.OutboxStatus;
 import org.careline.store.MessageStatusLog;
 import org.careline.store.Outbox;
@@ -37,11 +38,6 @@ public final class DeliveryStatuses {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryStatuses.class);
 
-    public static final String SENT = "sent";
-    public static final String DELIVERED = "delivered";
-    public static final String READ = "read";
-    public static final String FAILED = "failed";
-
     /**
      * One entry of a webhook's statuses[], reduced to what Careline uses (no recipient number).
      *
@@ -74,14 +70,15 @@ public final class DeliveryStatuses {
         String title = u.errorTitle() == null ? null : CloudApiResponses.reason(u.errorTitle());
         log.record(c, u.wamid(), status, u.at(), u.errorCode(), title, deliveryId, now);
         Instant at = u.at() != null ? u.at() : now;
+        DeliveryStatus known = DeliveryStatus.fromDb(status);
         for (Outbox.Tracked row : outbox.lockByWamid(c, u.wamid())) {
-            if (FAILED.equals(status)) {
+            if (known == DeliveryStatus.FAILED) {
                 failed(c, row, u, title, at, now);
-            } else if (rank(status) > 0) {
-                if (!FAILED.equals(row.deliveryStatus()) && rank(status) > rank(row.deliveryStatus())) {
-                    outbox.setDeliveryStatus(c, row.id(), status, at, now);
+            } else if (rank(known) > 0) {
+                if (row.deliveryStatus() != DeliveryStatus.FAILED && rank(known) > rank(row.deliveryStatus())) {
+                    outbox.setDeliveryStatus(c, row.id(), known, at, now);
                 }
-                if (!SENT.equals(status)) {
+                if (known != DeliveryStatus.SENT) {
                     outbox.logEvent(c, row.id(), status, u.wamid(), now);
                 }
                 LOG.debug("outbox={} wamid={} {}", row.id(), u.wamid(), status);
@@ -94,11 +91,11 @@ public final class DeliveryStatuses {
         String reason = CloudApiResponses.reason((u.errorCode() == null ? "no error code" : u.errorCode().toString())
                 + ": " + (title == null ? "failed status without details" : title));
         outbox.setDeliveryFailed(c, row.id(), at, u.errorCode(), reason, now);
-        outbox.logEvent(c, row.id(), FAILED, reason, now);
-        boolean reachedPhone = rank(row.deliveryStatus()) >= rank(DELIVERED);
+        outbox.logEvent(c, row.id(), DeliveryStatus.FAILED.dbValue(), reason, now);
+        boolean reachedPhone = rank(row.deliveryStatus()) >= DeliveryStatus.DELIVERED.rank();
         if (row.status() != OutboxStatus.SENT || reachedPhone) {
             LOG.warn("outbox={} wamid={} failed status ({}) after {}; recorded only", row.id(), u.wamid(),
-                    u.errorCode(), reachedPhone ? row.deliveryStatus() : row.status());
+                    u.errorCode(), reachedPhone ? row.deliveryStatus().dbValue() : row.status());
             return;
         }
         LOG.warn("outbox={} wamid={} failed status ({})", row.id(), u.wamid(), u.errorCode());
@@ -106,15 +103,7 @@ public final class DeliveryStatuses {
     }
 
     /** sent 1, delivered 2, read 3; anything else (null, failed, unknown) 0. */
-    static int rank(String status) {
-        if (status == null) {
-            return 0;
-        }
-        return switch (status) {
-            case SENT -> 1;
-            case DELIVERED -> 2;
-            case READ -> 3;
-            default -> 0;
-        };
+    private static int rank(DeliveryStatus status) {
+        return status == null ? 0 : status.rank();
     }
 }

@@ -1,5 +1,6 @@
 package org.careline.store;
 
+import org.careline.model.DeliveryStatus;
 import org.careline.model.AppointmentStatus;
 import org.careline.model.DueMessage;
 import org.careline.model.MessageContext;
@@ -234,11 +235,12 @@ public final class Outbox {
         String best = null;
         Instant at = null;
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT status, occurred_at FROM message_status WHERE wamid = ? AND status IN ('delivered', 'read')")) {
+                "SELECT status, occurred_at FROM message_status WHERE wamid = ? AND status IN ('"
+                        + DeliveryStatus.DELIVERED.dbValue() + "', '" + DeliveryStatus.READ.dbValue() + "')")) {
             ps.setString(1, Sql.cap(wamid, 200));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    if (best == null || "read".equals(rs.getString(1))) {
+                    if (best == null || DeliveryStatus.READ.dbValue().equals(rs.getString(1))) {
                         best = rs.getString(1);
                         at = Sql.getInstant(rs, "occurred_at");
                     }
@@ -281,7 +283,7 @@ public final class Outbox {
     }
 
     /** A sent message as status webhooks see it: its outbox status, attempts so far and last delivery status. */
-    public record Tracked(long id, OutboxStatus status, int attempts, String deliveryStatus) {
+    public record Tracked(long id, OutboxStatus status, int attempts, DeliveryStatus deliveryStatus) {
     }
 
     /**
@@ -296,7 +298,7 @@ public final class Outbox {
                 List<Tracked> rows = new ArrayList<>();
                 while (rs.next()) {
                     rows.add(new Tracked(rs.getLong(1), OutboxStatus.fromDb(rs.getString(2)), rs.getInt(3),
-                            rs.getString(4)));
+                            DeliveryStatus.fromDb(rs.getString(4))));
                 }
                 return rows;
             }
@@ -304,11 +306,11 @@ public final class Outbox {
     }
 
     /** What Meta's status webhooks say of the message now (sent, delivered or read), and since when. */
-    public void setDeliveryStatus(Connection c, long id, String deliveryStatus, Instant at, Instant now)
+    public void setDeliveryStatus(Connection c, long id, DeliveryStatus deliveryStatus, Instant at, Instant now)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE outbox SET delivery_status = ?, delivery_at = ?, updated_at = ? WHERE id = ?")) {
-            ps.setString(1, deliveryStatus);
+            ps.setString(1, deliveryStatus.dbValue());
             Sql.setInstant(ps, 2, at);
             Sql.setInstant(ps, 3, now);
             ps.setLong(4, id);
@@ -319,7 +321,8 @@ public final class Outbox {
     /** A status webhook says the message failed, with Meta's error code and reason. */
     public void setDeliveryFailed(Connection c, long id, Instant at, Integer errorCode, String errorReason, Instant now)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET delivery_status = 'failed', delivery_at = ?, "
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET delivery_status = '"
+                + DeliveryStatus.FAILED.dbValue() + "', delivery_at = ?, "
                 + "error_code = ?, error_reason = ?, updated_at = ? WHERE id = ?")) {
             Sql.setInstant(ps, 1, at);
             Sql.setInteger(ps, 2, errorCode);
