@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,11 +47,7 @@ public final class Dispatcher implements AutoCloseable {
     private final ExecutorService senders;
     private final int parallelism;
     /** Runs the rounds {@link #nudge()} asks for, one at a time. */
-    private final ExecutorService nudger = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "careline-dispatch-nudge");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService nudger = Executors.newSingleThreadExecutor(daemon("careline-dispatch-nudge"));
     private final AtomicBoolean nudgePending = new AtomicBoolean();
     private final ReentrantLock round = new ReentrantLock();
     private final AtomicBoolean again = new AtomicBoolean();
@@ -72,11 +69,15 @@ public final class Dispatcher implements AutoCloseable {
         this.documents = new DocumentUpload(db, client, pause, recorder, clock);
         this.parallelism = parallelism;
         this.lease = lease;
-        this.senders = Executors.newFixedThreadPool(parallelism, r -> {
-            Thread t = new Thread(r, "careline-sender");
+        this.senders = Executors.newFixedThreadPool(parallelism, daemon("careline-sender"));
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        });
+        };
     }
 
     /**
@@ -232,7 +233,7 @@ public final class Dispatcher implements AutoCloseable {
         nudger.shutdown();
         senders.shutdown();
         try {
-            if (!senders.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!senders.awaitTermination(30, TimeUnit.SECONDS)) {
                 senders.shutdownNow();
             }
         } catch (InterruptedException e) {
