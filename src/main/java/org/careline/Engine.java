@@ -50,6 +50,8 @@ import org.careline.model.MessageKind;
 import org.careline.send.CloudApiClient;
 import org.careline.send.DeliveryStatuses;
 import org.careline.send.Dispatcher;
+import org.careline.send.SendFailures;
+import org.careline.send.SendingPause;
 import org.careline.send.SandboxCloudApi;
 import org.careline.send.SendRateCap;
 import org.careline.store.AlertLog;
@@ -177,11 +179,12 @@ public final class Engine implements AutoCloseable {
         main.addInitialProperty("careline.scheduling.port", String.valueOf(s.writebackEnabled() ? s.schedulingPort() : 1));
         configureFhir(main, s.fhir());
 
-        Dispatcher dispatcher = new Dispatcher(db, outbox, alerts, sites, templates,
+        SendingPause pause = new SendingPause(db, alerts, clock);
+        SendFailures sendFailures = new SendFailures(outbox, new RetryPolicy(Duration.ofMillis(s.retryBaseMillis()),
+                Duration.ofMillis(s.retryMaxMillis()), s.maxSendAttempts(), 0.5), pause);
+        Dispatcher dispatcher = new Dispatcher(db, outbox, sites, templates,
                 new CloudApiClient(main::getCamelContext), new SendRateCap(s.sendRatePerSecond(), InstantSource.system()),
-                clock, new RetryPolicy(Duration.ofMillis(s.retryBaseMillis()), Duration.ofMillis(s.retryMaxMillis()),
-                        s.maxSendAttempts(), 0.5), s.sendParallelism(), Duration.ofMillis(s.sendLeaseMillis()),
-                portalLinks);
+                clock, pause, sendFailures, s.sendParallelism(), Duration.ofMillis(s.sendLeaseMillis()), portalLinks);
 
         main.bind("mllp", new PipeliningMllpComponent());
         // camel-mllp must never write message content (PHI) to the log.
@@ -200,7 +203,7 @@ public final class Engine implements AutoCloseable {
         main.bind("oruIngest", new OruIngest(commit, oruMapper, resultNotices));
         main.bind("mdmIngest", new MdmIngest(commit, oruMapper, resultNotices));
         main.bind("dispatcher", dispatcher);
-        main.bind("health", new HealthCheck(dispatcher));
+        main.bind("health", new HealthCheck(pause));
         main.bind("sandboxCloudApi", new SandboxCloudApi());
         FhirClient fhirClient = new FhirClient(main::getCamelContext, s.fhir().baseUrl());
         main.bind("writebackSender", new WritebackSender(db, new WritebackRequests(), alerts,
@@ -232,7 +235,7 @@ public final class Engine implements AutoCloseable {
         main.bind("webhookIntake", new WebhookIntake(db, deliveries, signature, s.whatsappVerifyToken(),
                 s.webhookMaxBytes(), clock));
         main.bind("webhookProcessor", new WebhookProcessor(db, deliveries, new InboundReplies(),
-                new DeliveryStatuses(outbox, new MessageStatusLog(), dispatcher),
+                new DeliveryStatuses(outbox, new MessageStatusLog(), sendFailures),
                 () -> main.getCamelContext().getRegistry().lookupByNameAndType("inboundMessageSink",
                         InboundMessageSink.class),
                 clock));

@@ -4,15 +4,15 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
-import org.careline.send.Dispatcher;
+import org.careline.send.SendingPause;
 
 /** GET /health: 200 once every route that should run has started, 503 until then (or while stopping). */
 public final class HealthCheck {
 
-    private final Dispatcher dispatcher;
+    private final SendingPause pause;
 
-    public HealthCheck(Dispatcher dispatcher) {
-        this.dispatcher = dispatcher;
+    public HealthCheck(SendingPause pause) {
+        this.pause = pause;
     }
 
     public void check(Exchange exchange) {
@@ -30,11 +30,11 @@ public final class HealthCheck {
             }
             routes.append('"').append(route.getRouteId()).append("\":\"").append(status).append('"');
         }
-        String paused = dispatcher.pausedReason();
+        boolean paused = pause.paused();
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, up ? 200 : 503);
         exchange.getMessage().setBody("{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"sending\":\""
-                + (paused == null ? "active" : "paused") + "\",\"routes\":{" + routes + "}}");
+                + (paused ? "paused" : "active") + "\",\"routes\":{" + routes + "}}");
     }
 }

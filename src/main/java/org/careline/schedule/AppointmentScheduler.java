@@ -1,5 +1,6 @@
 package org.careline.schedule;
 
+import org.careline.model.AppointmentStatus;
 import org.careline.model.ReminderPolicy;
 import org.careline.model.PlannedMessage;
 import org.careline.model.AppointmentEvent;
@@ -23,11 +24,6 @@ import java.util.Optional;
  * FHIR Appointment later.
  */
 public final class AppointmentScheduler {
-
-    public static final String BOOKED = "BOOKED";
-    public static final String CANCELLED = "CANCELLED";
-    public static final String DELETED = "DELETED";
-    public static final String NO_SHOW = "NO_SHOW";
 
     /** What applying the event did, for the log (ids only) and tests. */
     public record Result(long appointmentId, boolean reachable, int messagesQueued, int messagesCancelled) {
@@ -53,11 +49,11 @@ public final class AppointmentScheduler {
 
         List<PlannedMessage> plan = new ArrayList<>();
         int cancelled = 0;
-        String status;
+        AppointmentStatus status;
         long id;
         switch (e.action()) {
             case BOOK, RESCHEDULE, MODIFY -> {
-                status = BOOKED;
+                status = AppointmentStatus.BOOKED;
                 if (stored.isEmpty()) {
                     id = appointments.insert(c, e, patientId, status, reachable, now);
                     plan = e.action() == AppointmentAction.RESCHEDULE
@@ -67,7 +63,7 @@ public final class AppointmentScheduler {
                     StoredAppointment s = stored.get();
                     id = s.id();
                     appointments.update(c, id, e, patientId, status, reachable, now);
-                    boolean wasLive = BOOKED.equals(s.status());
+                    boolean wasLive = s.status() == AppointmentStatus.BOOKED;
                     boolean moved = e.start() != null && !e.start().equals(s.start());
                     if (!wasLive) {
                         // Re-booked after a cancellation: a fresh set of messages.
@@ -83,15 +79,15 @@ public final class AppointmentScheduler {
             }
             case CANCEL, DELETE, NO_SHOW -> {
                 status = switch (e.action()) {
-                    case CANCEL -> CANCELLED;
-                    case DELETE -> DELETED;
-                    default -> NO_SHOW;
+                    case CANCEL -> AppointmentStatus.CANCELLED;
+                    case DELETE -> AppointmentStatus.DELETED;
+                    default -> AppointmentStatus.NO_SHOW;
                 };
                 if (stored.isEmpty()) {
                     id = appointments.insert(c, e, patientId, status, reachable, now);
                 } else {
                     id = stored.get().id();
-                    boolean wasLive = BOOKED.equals(stored.get().status());
+                    boolean wasLive = stored.get().status() == AppointmentStatus.BOOKED;
                     appointments.update(c, id, e, patientId, status, reachable, now);
                     cancelled = outbox.cancelPending(c, id, e.action().name().toLowerCase(java.util.Locale.ROOT), now);
                     Instant start = e.start() != null ? e.start() : stored.get().start();
@@ -122,8 +118,8 @@ public final class AppointmentScheduler {
         }
         long id = stored.get().id();
         int cancelled = 0;
-        if (!DELETED.equals(stored.get().status())) {
-            appointments.setStatus(c, id, DELETED, now);
+        if (stored.get().status() != AppointmentStatus.DELETED) {
+            appointments.setStatus(c, id, AppointmentStatus.DELETED, now);
             cancelled = outbox.cancelPending(c, id, "deleted", now);
             appointments.recordEvent(c, id, null, eventCode, stored.get().start(), now);
         }

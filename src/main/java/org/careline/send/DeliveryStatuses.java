@@ -1,5 +1,7 @@
 package org.careline.send;
 
+import org.careline.model.DeliveryStatus;
+import org.careline.model.OutboxStatus;
 import org.careline.store.MessageStatusLog;
 import org.careline.store.Outbox;
 import org.slf4j.Logger;
@@ -24,7 +26,7 @@ import java.util.Locale;
  * message_event row, so the history shows each status even when it did not move delivery_status.
  *
  * <p>A failed status stores errors[0].code and title on the row and then follows the same rules as a failed send
- * ({@link Dispatcher#applyFailure}): retryable codes put the row back in the queue with backoff (dead letter once
+ * ({@link SendFailures}): retryable codes put the row back in the queue with backoff (dead letter once
  * the attempts are used up), permanent ones (and unknown codes) end it as a dead letter, 190/368/104 pause all
  * sending with the row back in the queue. Those rules apply only while the row is SENT with delivery_status
  * null or sent: a message that was delivered or read is never sent again, whatever comes after.
@@ -35,11 +37,6 @@ import java.util.Locale;
 public final class DeliveryStatuses {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryStatuses.class);
-
-    public static final String SENT = "sent";
-    public static final String DELIVERED = "delivered";
-    public static final String READ = "read";
-    public static final String FAILED = "failed";
 
     /**
      * One entry of a webhook's statuses[], reduced to what Careline uses (no recipient number).
@@ -55,12 +52,12 @@ public final class DeliveryStatuses {
 
     private final Outbox outbox;
     private final MessageStatusLog log;
-    private final Dispatcher dispatcher;
+    private final SendFailures failures;
 
-    public DeliveryStatuses(Outbox outbox, MessageStatusLog log, Dispatcher dispatcher) {
+    public DeliveryStatuses(Outbox outbox, MessageStatusLog log, SendFailures failures) {
         this.outbox = outbox;
         this.log = log;
-        this.dispatcher = dispatcher;
+        this.failures = failures;
     }
 
     /**
@@ -73,14 +70,15 @@ public final class DeliveryStatuses {
         String title = u.errorTitle() == null ? null : CloudApiResponses.reason(u.errorTitle());
         log.record(c, u.wamid(), status, u.at(), u.errorCode(), title, deliveryId, now);
         Instant at = u.at() != null ? u.at() : now;
+        DeliveryStatus known = DeliveryStatus.fromDb(status);
         for (Outbox.Tracked row : outbox.lockByWamid(c, u.wamid())) {
-            if (FAILED.equals(status)) {
+            if (known == DeliveryStatus.FAILED) {
                 failed(c, row, u, title, at, now);
-            } else if (rank(status) > 0) {
-                if (!FAILED.equals(row.deliveryStatus()) && rank(status) > rank(row.deliveryStatus())) {
-                    outbox.setDeliveryStatus(c, row.id(), status, at, now);
+            } else if (rank(known) > 0) {
+                if (row.deliveryStatus() != DeliveryStatus.FAILED && rank(known) > rank(row.deliveryStatus())) {
+                    outbox.setDeliveryStatus(c, row.id(), known, at, now);
                 }
-                if (!SENT.equals(status)) {
+                if (known != DeliveryStatus.SENT) {
                     outbox.logEvent(c, row.id(), status, u.wamid(), now);
                 }
                 LOG.debug("outbox={} wamid={} {}", row.id(), u.wamid(), status);
@@ -93,28 +91,19 @@ public final class DeliveryStatuses {
         String reason = CloudApiResponses.reason((u.errorCode() == null ? "no error code" : u.errorCode().toString())
                 + ": " + (title == null ? "failed status without details" : title));
         outbox.setDeliveryFailed(c, row.id(), at, u.errorCode(), reason, now);
-        outbox.logEvent(c, row.id(), FAILED, reason, now);
-        boolean reachedPhone = rank(row.deliveryStatus()) >= rank(DELIVERED);
-        if (!Outbox.SENT.equals(row.status()) || reachedPhone) {
+        outbox.logEvent(c, row.id(), DeliveryStatus.FAILED.dbValue(), reason, now);
+        boolean reachedPhone = rank(row.deliveryStatus()) >= DeliveryStatus.DELIVERED.rank();
+        if (row.status() != OutboxStatus.SENT || reachedPhone) {
             LOG.warn("outbox={} wamid={} failed status ({}) after {}; recorded only", row.id(), u.wamid(),
-                    u.errorCode(), reachedPhone ? row.deliveryStatus() : row.status());
+                    u.errorCode(), reachedPhone ? row.deliveryStatus().dbValue() : row.status());
             return;
         }
         LOG.warn("outbox={} wamid={} failed status ({})", row.id(), u.wamid(), u.errorCode());
-        dispatcher.applyFailure(c, row.id(), row.attempts(), CloudApiResponses.classifyFailedStatus(u.errorCode(), reason),
-                now);
+        failures.apply(c, row.id(), row.attempts(), CloudApiResponses.classifyFailedStatus(u.errorCode(), reason), now);
     }
 
     /** sent 1, delivered 2, read 3; anything else (null, failed, unknown) 0. */
-    static int rank(String status) {
-        if (status == null) {
-            return 0;
-        }
-        return switch (status) {
-            case SENT -> 1;
-            case DELIVERED -> 2;
-            case READ -> 3;
-            default -> 0;
-        };
+    private static int rank(DeliveryStatus status) {
+        return status == null ? 0 : status.rank();
     }
 }

@@ -1,29 +1,19 @@
 package org.careline.send;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.careline.model.Site;
 import org.careline.config.SiteDirectory;
 import org.careline.config.TemplateCatalog;
 import org.careline.results.PortalLink;
-import org.careline.schedule.AppointmentScheduler;
+import org.careline.model.DueMessage;
 import org.careline.model.MessageKind;
-import org.careline.store.AlertLog;
 import org.careline.store.Database;
 import org.careline.store.Outbox;
-import org.careline.store.ResultStore;
-import org.careline.store.RetryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
@@ -31,8 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sends what is due. Called by the dispatch route's quartz timer: claims due outbox rows, renders each from the
@@ -44,65 +34,50 @@ public final class Dispatcher implements AutoCloseable {
     /** How often a round waiting for its sends in flight checks for a nudge. */
     private static final long NUDGE_CHECK_MS = 2;
     private static final int BATCH = 500;
-    /** Meta's customer-service window: free-form messages only this long after the patient's last message. */
-    static final Duration WINDOW = Duration.ofHours(24);
 
     private final Database db;
     private final Outbox outbox;
-    private final AlertLog alerts;
-    private final SiteDirectory sites;
-    private final TemplateCatalog templates;
-    private final TemplateRenderer renderer = new TemplateRenderer();
-    private final ReplyRenderer replies = new ReplyRenderer();
+    private final MessageRenderer renderer;
     private final CloudApiClient client;
     private final SendRateCap rateCap;
     private final Clock clock;
-    /** When a retryable failure is tried again, and after how many attempts it is dead-lettered instead. */
-    private final RetryPolicy retries;
     /** How long a claim holds; a row its engine died with goes out again once this has passed. */
     private final Duration lease;
     private final String owner = "careline-" + UUID.randomUUID();
     private final ExecutorService senders;
     private final int parallelism;
     /** Runs the rounds {@link #nudge()} asks for, one at a time. */
-    private final ExecutorService nudger = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "careline-dispatch-nudge");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService nudger = Executors.newSingleThreadExecutor(daemon("careline-dispatch-nudge"));
     private final AtomicBoolean nudgePending = new AtomicBoolean();
     private final ReentrantLock round = new ReentrantLock();
     private final AtomicBoolean again = new AtomicBoolean();
-    private final Random random = new Random();
-    private final AtomicReference<String> pausedReason = new AtomicReference<>();
-    /** When this engine started; a pause alert raised before it belongs to an earlier life. */
-    private final Instant startedAt;
-    /** Set by the first send that goes through: the check for an earlier life's pause alert is done once. */
-    private final AtomicBoolean sentSinceStart = new AtomicBoolean();
-    private final PortalLink portalLinks;
-    private final ResultStore results = new ResultStore();
+    private final SendingPause pause;
+    private final SendRecorder recorder;
+    private final DocumentUpload documents;
 
-    public Dispatcher(Database db, Outbox outbox, AlertLog alerts, SiteDirectory sites, TemplateCatalog templates,
-                      CloudApiClient client, SendRateCap rateCap, Clock clock, RetryPolicy retries, int parallelism,
-                      Duration lease, PortalLink portalLinks) {
-        this.portalLinks = portalLinks;
+    public Dispatcher(Database db, Outbox outbox, SiteDirectory sites, TemplateCatalog templates,
+                      CloudApiClient client, SendRateCap rateCap, Clock clock, SendingPause pause,
+                      SendFailures failures, int parallelism, Duration lease, PortalLink portalLinks) {
         this.db = db;
         this.outbox = outbox;
-        this.alerts = alerts;
-        this.sites = sites;
-        this.templates = templates;
+        this.renderer = new MessageRenderer(sites, templates, portalLinks);
         this.client = client;
         this.rateCap = rateCap;
         this.clock = clock;
-        this.retries = retries;
-        this.startedAt = clock.instant();
+        this.pause = pause;
+        this.recorder = new SendRecorder(db, outbox, pause, failures, clock);
+        this.documents = new DocumentUpload(db, client, pause, recorder, clock);
         this.parallelism = parallelism;
         this.lease = lease;
-        this.senders = Executors.newFixedThreadPool(parallelism, r -> {
-            Thread t = new Thread(r, "careline-sender");
+        this.senders = Executors.newFixedThreadPool(parallelism, daemon("careline-sender"));
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
-        });
+        };
     }
 
     /**
@@ -121,7 +96,7 @@ public final class Dispatcher implements AutoCloseable {
             do {
                 again.set(false);
                 handled += flow();
-            } while (again.get() && pausedReason.get() == null);
+            } while (again.get() && !pause.paused());
             return handled;
         } finally {
             round.unlock();
@@ -134,7 +109,7 @@ public final class Dispatcher implements AutoCloseable {
         int outstanding = 0;
         int handled = 0;
         try {
-            while (pausedReason.get() == null) {
+            while (!pause.paused()) {
                 int room = capacity - outstanding;
                 if (room < capacity / 2 && outstanding > 0) {
                     // Claim in chunks, not one row per finished send: each claim is a few queries.
@@ -202,214 +177,50 @@ public final class Dispatcher implements AutoCloseable {
 
     private void sendOne(long id) {
         try {
-            Outbox.Due due = db.inTransaction(c -> outbox.load(c, id));
-            if (pausedReason.get() != null) {
-                db.inTransaction(c -> { outbox.release(c, id, clock.instant()); return null; });
+            DueMessage due = db.inTransaction(c -> outbox.load(c, id));
+            if (pause.paused()) {
+                recorder.release(id);
                 return;
             }
-            String skip = skipReason(due, clock.instant());
-            if (skip != null) {
-                db.inTransaction(c -> { outbox.markFinal(c, id, Outbox.SKIPPED, due.attempts(), null, skip, clock.instant()); return null; });
-                LOG.info("outbox={} skipped: {}", id, skip);
+            SendDecision decision = SendDecision.of(due, clock.instant());
+            if (!decision.sends()) {
+                recorder.skipped(due, decision.reasonText());
                 return;
             }
             TemplateRenderer.DocumentHeader document = null;
             if (due.kind() == MessageKind.DOCUMENT_ATTACHED) {
-                document = documentHeader(due);
+                document = documents.header(due);
                 if (document == null) {
                     return; // dead-lettered, retried or paused: recorded there
                 }
             }
             ObjectNode message;
             try {
-                message = render(due, document);
+                message = renderer.render(due, document);
             } catch (IllegalArgumentException e) {
                 // Data no send can fix (e.g. a stored number that is not E.164): dead-letter it, don't loop.
-                db.inTransaction(c -> { outbox.markFinal(c, id, Outbox.DEAD, due.attempts(), null,
-                        "could not render: " + e.getMessage(), clock.instant()); return null; });
-                LOG.warn("outbox={} dead-lettered: could not render", id);
+                recorder.deadLetter(due, "could not render: " + e.getMessage(), "could not render");
                 return;
             }
             rateCap.acquire();
             CloudApiOutcome outcome;
             try {
-                if (pausedReason.get() != null) {
+                if (pause.paused()) {
                     // Paused while this one waited for its slot: it waits for the resume like the rest.
-                    db.inTransaction(c -> { outbox.release(c, id, clock.instant()); return null; });
+                    recorder.release(id);
                     return;
                 }
                 outcome = client.send(message);
             } finally {
                 rateCap.sent();
             }
-            record(due, outcome);
+            recorder.record(due, outcome);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             // A bug or a bad row must not stop the queue: the row stays claimed and is retried after its lease.
             // The class only: a driver's message can quote row values, which may be PHI.
             LOG.error("outbox={} could not be sent: {}", id, e.getClass().getSimpleName());
-        }
-    }
-
-    /**
-     * The uploaded PDF of a DOCUMENT_ATTACHED notice: uploads it first (once; the media id is kept on the
-     * attachment row, so a retried send does not upload again). Null when it could not be had now: the upload's
-     * failure was recorded like a failed send (retry, dead letter or pause), or the row was dead-lettered.
-     */
-    private TemplateRenderer.DocumentHeader documentHeader(Outbox.Due due) {
-        long id = due.id();
-        Optional<ResultStore.Attachment> attachment = due.resultNoticeId() == null ? Optional.empty()
-                : db.inTransaction(c -> results.attachment(c, due.resultNoticeId()));
-        if (attachment.isEmpty()) {
-            db.inTransaction(c -> { outbox.markFinal(c, id, Outbox.DEAD, due.attempts(), null,
-                    "could not render: the document's PDF is missing", clock.instant()); return null; });
-            LOG.warn("outbox={} dead-lettered: document PDF missing", id);
-            return null;
-        }
-        ResultStore.Attachment a = attachment.get();
-        if (a.mediaId() != null) {
-            return new TemplateRenderer.DocumentHeader(a.mediaId(), a.filename());
-        }
-        if (pausedReason.get() != null) {
-            db.inTransaction(c -> { outbox.release(c, id, clock.instant()); return null; });
-            return null;
-        }
-        CloudApiOutcome uploaded = client.uploadMedia(a.pdf(), a.filename(), a.contentType());
-        if (uploaded instanceof CloudApiOutcome.Uploaded u) {
-            db.inTransaction(c -> { results.setMediaId(c, a.id(), u.mediaId(), clock.instant()); return null; });
-            LOG.info("outbox={} document PDF uploaded ({} bytes) media={}", id, a.pdf().length, u.mediaId());
-            return new TemplateRenderer.DocumentHeader(u.mediaId(), a.filename());
-        }
-        LOG.info("outbox={} document PDF upload failed", id);
-        record(due, uploaded);
-        return null;
-    }
-
-    private ObjectNode render(Outbox.Due due, TemplateRenderer.DocumentHeader document) {
-        return switch (due.kind()) {
-            case TEXT, SERVICE_TEXT -> replies.text(due.phone(), due.body());
-            case LOCATION -> replies.location(due.phone(), due.body());
-            default -> {
-                Site site = sites.site(due.siteCode());
-                String portalLink = due.portalReference() == null ? null
-                        : portalLinks.link(due.portalReference(), due.portalExpiresAt());
-                yield renderer.render(templates.template(due.kind()), due.phone(), due.language(),
-                        TemplateVariables.of(due, site, templates.formats(due.language()), portalLink), document);
-            }
-        };
-    }
-
-    /** Why a claimed message must not go out, or null. */
-    static String skipReason(Outbox.Due due, Instant now) {
-        if (due.phone() == null) {
-            return "patient unreachable: no mobile number";
-        }
-        if (due.optedOut() && due.kind() != MessageKind.SERVICE_TEXT) {
-            return "patient opted out";
-        }
-        if (!due.kind().isTemplate()) {
-            // Meta allows free-form messages only within 24 hours of the patient's last message.
-            boolean windowOpen = due.lastInboundAt() != null && now.isBefore(due.lastInboundAt().plus(WINDOW));
-            return windowOpen ? null : "outside the 24-hour customer-service window";
-        }
-        if (due.resultNoticeId() != null) {
-            // A result/document notice: no appointment rules; a link that would no longer verify is not sent.
-            return due.portalExpiresAt() != null && !now.isBefore(due.portalExpiresAt()) ? "portal link expired" : null;
-        }
-        if (due.kind() == MessageKind.CANCELLED || due.appointmentId() == null) {
-            return null;
-        }
-        // A message claimed (or retried) while the appointment was cancelled must not go out after all.
-        if (!AppointmentScheduler.BOOKED.equals(due.appointmentStatus())) {
-            return "appointment " + due.appointmentStatus().toLowerCase(java.util.Locale.ROOT);
-        }
-        if (due.start() != null && !due.start().isAfter(now)) {
-            return "appointment already started";
-        }
-        return null;
-    }
-
-    private void record(Outbox.Due due, CloudApiOutcome outcome) {
-        Instant now = clock.instant();
-        int attempts = due.attempts() + 1;
-        // Shared with the other senders recording at the same moment: one commit for all their answers.
-        db.inSharedTransaction(c -> {
-            if (outcome instanceof CloudApiOutcome.Sent s) {
-                outbox.markSent(c, due.id(), s.wamid(), attempts, now);
-                // A pause ends with a restart (new token, account restored): once a send goes through again, the
-                // alert an earlier life raised is over. Alerts of this life (raised after start) stay.
-                if (sentSinceStart.compareAndSet(false, true)
-                        && alerts.clearRaisedBefore(c, "sending-paused", startedAt, now) > 0) {
-                    LOG.info("sends go through again: the sending-paused alert from before the restart is cleared");
-                }
-                LOG.info("outbox={} appointment={} kind={} sent wamid={}", due.id(), due.appointmentId(),
-                        due.kind(), s.wamid());
-            } else {
-                applyFailure(c, due.id(), attempts, outcome, now);
-            }
-            return null;
-        });
-    }
-
-    /**
-     * What a failed send means for its outbox row, in the caller's transaction: retryable → back to PENDING after
-     * a backoff, or DEAD once {@code attempts} reaches the maximum; permanent → DEAD with code and reason; pause →
-     * all sending paused, an alert raised, the row back in the queue untouched. Used for the Cloud API's answer to
-     * a send and for failed status webhooks (DeliveryStatuses), so both follow the same rules.
-     *
-     * @param attempts the attempts made, counting the one that failed
-     */
-    public void applyFailure(Connection c, long outboxId, int attempts, CloudApiOutcome outcome, Instant now)
-            throws SQLException {
-        if (outcome instanceof CloudApiOutcome.Retryable r) {
-            if (retries.exhausted(attempts)) {
-                outbox.markFinal(c, outboxId, Outbox.DEAD, attempts, r.errorCode(),
-                        "retries exhausted after " + attempts + " attempts: " + r.reason(), now);
-                LOG.warn("outbox={} dead after {} attempts ({})", outboxId, attempts, r.errorCode());
-            } else {
-                // The answer may say when to come back: sooner would only be refused again (and count against us).
-                Instant retryAt = now.plus(retries.delay(attempts, r.retryAfter(), random));
-                outbox.markRetry(c, outboxId, attempts, r.errorCode(), r.reason(), retryAt, now);
-                LOG.info("outbox={} retry {} at {} ({})", outboxId, attempts, retryAt, r.errorCode());
-            }
-        } else if (outcome instanceof CloudApiOutcome.Permanent p) {
-            outbox.markFinal(c, outboxId, Outbox.DEAD, attempts, p.errorCode(), p.reason(), now);
-            LOG.warn("outbox={} dead-lettered ({})", outboxId, p.errorCode());
-        } else if (outcome instanceof CloudApiOutcome.PauseSending p) {
-            // One alert per pause: the other sends under way when it began get the same answer.
-            if (pause(p.errorCode(), p.reason())) {
-                alerts.raise(c, "sending-paused", p.errorCode(), p.reason(), now);
-            }
-            outbox.release(c, outboxId, now);
-        } else {
-            throw new IllegalArgumentException("not a failure: " + outcome.getClass().getSimpleName());
-        }
-    }
-
-    /**
-     * Stops all sending until restart: the token or the account needs a person (also used for failed statuses).
-     * True when this call paused sending, false when it was paused already.
-     */
-    public boolean pause(Integer code, String reason) {
-        if (pausedReason.compareAndSet(null, code + ": " + reason)) {
-            LOG.error("ALERT: all sending paused by Cloud API error {}; fix the WhatsApp account or token, then "
-                    + "restart Careline (queued messages wait, none are dropped)", code);
-            return true;
-        }
-        return false;
-    }
-
-    /** Why sending is paused, or null when it is not. */
-    public String pausedReason() {
-        return pausedReason.get();
-    }
-
-    /** Resumes after a pause (the token was replaced, the account restored). */
-    public void resume() {
-        if (pausedReason.getAndSet(null) != null) {
-            db.inTransaction(c -> alerts.clear(c, "sending-paused", clock.instant()));
-            LOG.info("sending resumed");
         }
     }
 
@@ -422,7 +233,7 @@ public final class Dispatcher implements AutoCloseable {
         nudger.shutdown();
         senders.shutdown();
         try {
-            if (!senders.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!senders.awaitTermination(30, TimeUnit.SECONDS)) {
                 senders.shutdownNow();
             }
         } catch (InterruptedException e) {

@@ -3,6 +3,8 @@ package org.careline.send;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.careline.model.MessageContext;
+import org.careline.model.MessageKind;
 
 /**
  * Free-form Cloud API messages (allowed only inside the 24-hour window a patient's message opened): a text, or a
@@ -13,6 +15,11 @@ public final class ReplyRenderer {
     /** Meta's limit for a text message body. */
     static final int MAX_TEXT = 4096;
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A reply as its kind says: a location pin, else a text. */
+    public ObjectNode render(String toE164, MessageKind kind, MessageContext.Reply reply) {
+        return kind == MessageKind.LOCATION ? location(toE164, reply.body()) : text(toE164, reply.body());
+    }
 
     public ObjectNode text(String toE164, String body) {
         ObjectNode message = TemplateRenderer.envelope(toE164, "text");

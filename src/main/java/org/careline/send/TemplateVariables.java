@@ -1,8 +1,8 @@
 package org.careline.send;
 
+import org.careline.model.MessageContext;
 import org.careline.model.Site;
 import org.careline.config.TemplateCatalog;
-import org.careline.store.Outbox;
 
 import java.time.ZonedDateTime;
 import java.util.HashMap;
@@ -15,29 +15,37 @@ public final class TemplateVariables {
     private TemplateVariables() {
     }
 
-    public static Map<String, String> of(Outbox.Due due, Site site, TemplateCatalog.Formats formats) {
-        return of(due, site, formats, null);
-    }
-
-    /** @param portalLink the signed portal link of a result/document notice, else null */
-    public static Map<String, String> of(Outbox.Due due, Site site, TemplateCatalog.Formats formats,
-                                         String portalLink) {
-        Map<String, String> v = new HashMap<>();
-        v.put("portal_link", portalLink);
-        v.put("patient_first_name", firstWord(due.givenName()));
-        if (due.appointmentId() != null) {
-            v.put(TemplateRenderer.APPOINTMENT_ID, String.valueOf(due.appointmentId()));
+    /** For an appointment template: the appointment's current data. */
+    public static Map<String, String> of(MessageContext.Appointment appointment, Site site,
+                                         TemplateCatalog.Formats formats) {
+        Map<String, String> v = common(appointment.givenName(), site);
+        if (appointment.appointmentId() != null) {
+            v.put(TemplateRenderer.APPOINTMENT_ID, String.valueOf(appointment.appointmentId()));
         }
-        v.put("provider", due.provider());
-        if (due.start() != null) {
-            ZonedDateTime local = due.start().atZone(site.zone());
+        v.put("provider", appointment.provider());
+        if (appointment.start() != null) {
+            ZonedDateTime local = appointment.start().atZone(site.zone());
             v.put("date", local.format(formats.date()));
             v.put("time", local.format(formats.time()));
         }
+        v.put("instructions", appointment.instructions());
+        return v;
+    }
+
+    /** For a result/document notice. @param portalLink the notice's signed portal link, or null */
+    public static Map<String, String> of(MessageContext.Notice notice, Site site, String portalLink) {
+        Map<String, String> v = common(notice.givenName(), site);
+        v.put("portal_link", portalLink);
+        return v;
+    }
+
+    /** What every template may use: the patient's first name and the site. */
+    private static Map<String, String> common(String givenName, Site site) {
+        Map<String, String> v = new HashMap<>();
+        v.put("patient_first_name", firstWord(givenName));
         v.put("facility_name", site.name());
         v.put("facility_address", site.address());
         v.put("clinic_phone", site.phone());
-        v.put("instructions", due.instructions());
         if (site.hasCoordinates()) {
             v.put("map_link", String.format(Locale.ROOT, "https://maps.google.com/?q=%.6f,%.6f",
                     site.latitude(), site.longitude()));

@@ -1,5 +1,6 @@
 package org.careline.store;
 
+import org.careline.model.AppointmentStatus;
 import org.careline.model.AppointmentEvent;
 
 import java.sql.Connection;
@@ -13,7 +14,7 @@ import java.util.Optional;
 public final class AppointmentStore {
 
     /** An appointment's stored state. */
-    public record StoredAppointment(long id, long patientId, String status, Instant start, String siteCode,
+    public record StoredAppointment(long id, long patientId, AppointmentStatus status, Instant start, String siteCode,
                                     String serviceCode, boolean reachable) {
     }
 
@@ -89,13 +90,14 @@ public final class AppointmentStore {
                     return Optional.empty();
                 }
                 return Optional.of(new StoredAppointment(rs.getLong("id"), rs.getLong("patient_id"),
-                        rs.getString("status"), Sql.getInstant(rs, "start_at"), rs.getString("site_code"),
+                        AppointmentStatus.fromDb(rs.getString("status")), Sql.getInstant(rs, "start_at"),
+                        rs.getString("site_code"),
                         rs.getString("service_code"), rs.getBoolean("reachable")));
             }
         }
     }
 
-    public long insert(Connection c, AppointmentEvent e, long patientId, String status, boolean reachable,
+    public long insert(Connection c, AppointmentEvent e, long patientId, AppointmentStatus status, boolean reachable,
                        Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO appointment (source, external_id, patient_id, "
                 + "status, start_at, duration_min, site_code, service_code, service_name, provider_name, "
@@ -104,7 +106,7 @@ public final class AppointmentStore {
             ps.setString(1, Sql.cap(e.source(), 200));
             ps.setString(2, Sql.cap(e.externalId(), 200));
             ps.setLong(3, patientId);
-            ps.setString(4, status);
+            ps.setString(4, status.dbValue());
             Sql.setInstant(ps, 5, e.start());
             Sql.setInteger(ps, 6, e.durationMinutes());
             setDetails(ps, 7, e);
@@ -135,7 +137,8 @@ public final class AppointmentStore {
     }
 
     /** Current state from the event; a detail the event lacks keeps the stored value. */
-    public void update(Connection c, long id, AppointmentEvent e, long patientId, String status, boolean reachable,
+    public void update(Connection c, long id, AppointmentEvent e, long patientId, AppointmentStatus status,
+                       boolean reachable,
                        Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE appointment SET patient_id = ?, status = ?, "
                 + "start_at = COALESCE(?, start_at), duration_min = COALESCE(?, duration_min), site_code = ?, "
@@ -145,7 +148,7 @@ public final class AppointmentStore {
                 + "placer_id = COALESCE(?, placer_id), filler_id = COALESCE(?, filler_id), "
                 + "feed_version = COALESCE(?, feed_version) WHERE id = ?")) {
             ps.setLong(1, patientId);
-            ps.setString(2, status);
+            ps.setString(2, status.dbValue());
             Sql.setInstant(ps, 3, e.start());
             Sql.setInteger(ps, 4, e.durationMinutes());
             setDetails(ps, 5, e);
@@ -189,9 +192,9 @@ public final class AppointmentStore {
         }
     }
 
-    public void setStatus(Connection c, long id, String status, Instant now) throws SQLException {
+    public void setStatus(Connection c, long id, AppointmentStatus status, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE appointment SET status = ?, updated_at = ? WHERE id = ?")) {
-            ps.setString(1, status);
+            ps.setString(1, status.dbValue());
             Sql.setInstant(ps, 2, now);
             ps.setLong(3, id);
             ps.executeUpdate();

@@ -1,5 +1,6 @@
 package org.careline.store;
 
+import org.careline.model.AppointmentStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,7 +16,7 @@ public final class ConversationStore {
      *
      * @param source the feed it came from ("FHIR" for the FHIR server; the HL7 sender otherwise)
      */
-    public record AppointmentRef(long id, String status, Instant start, String siteCode, String language,
+    public record AppointmentRef(long id, AppointmentStatus status, Instant start, String siteCode, String language,
                                  String source) {
     }
 
@@ -63,7 +64,8 @@ public final class ConversationStore {
     /** The next booked appointment of any patient with this number: what free text most likely refers to. */
     public Optional<AppointmentRef> nextUpcoming(Connection c, String phone, Instant now) throws SQLException {
         return one(c, "SELECT a.id, a.status, a.start_at, a.site_code, p.language, a.source FROM appointment a "
-                + "JOIN patient p ON p.id = a.patient_id WHERE p.phone_e164 = ? AND a.status = 'BOOKED' "
+                + "JOIN patient p ON p.id = a.patient_id WHERE p.phone_e164 = ? "
+                + "AND a.status = '" + AppointmentStatus.BOOKED.dbValue() + "' "
                 + "AND a.start_at > ? ORDER BY a.start_at, a.id FETCH FIRST 1 ROWS ONLY", phone, now);
     }
 
@@ -165,7 +167,8 @@ public final class ConversationStore {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new AppointmentRef(rs.getLong(1), rs.getString(2), Sql.getInstant(rs, "start_at"),
+                return Optional.of(new AppointmentRef(rs.getLong(1), AppointmentStatus.fromDb(rs.getString(2)),
+                        Sql.getInstant(rs, "start_at"),
                         rs.getString(4), rs.getString(5), rs.getString(6)));
             }
         }

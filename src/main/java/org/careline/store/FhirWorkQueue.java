@@ -1,5 +1,6 @@
 package org.careline.store;
 
+import org.careline.model.FhirWorkStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,13 +16,12 @@ import java.util.List;
  */
 public final class FhirWorkQueue {
 
-    public static final String PENDING = "PENDING";
-    public static final String WORKING = "WORKING";
-    public static final String DONE = "DONE";
+    private static final String PENDING = FhirWorkStatus.PENDING.dbValue();
 
     /** fhir_work as a work queue: claimed under a lease by whichever engine, no owner kept. */
-    private static final WorkQueue QUEUE = new WorkQueue(WorkTable.withStatus("fhir_work", "status", PENDING, WORKING,
-            "due_at", "attempts", null, "claimed_until", "last_error", 200, "status, due_at, id"));
+    private static final WorkQueue QUEUE = new WorkQueue(WorkTable.withStatus("fhir_work", "status", PENDING,
+            FhirWorkStatus.WORKING.dbValue(), "due_at", "attempts", null, "claimed_until", "last_error", 200,
+            "status, due_at, id"));
 
     /** One claimed piece of work. */
     public record Work(long id, String focus, String subscription, Long sinceEvent, int attempts) {
@@ -39,7 +39,7 @@ public final class FhirWorkQueue {
         if (dedupeKey != null && exists(c, "dedupe_key = ?", dedupeKey)) {
             return false;
         }
-        if (exists(c, "focus = ? AND status = 'PENDING'", focus)) {
+        if (exists(c, "focus = ? AND status = '" + PENDING + "'", focus)) {
             return false;
         }
         insert(c, focus, dedupeKey, subscription, null, now);
@@ -55,7 +55,7 @@ public final class FhirWorkQueue {
         if (dedupeKey != null && exists(c, "dedupe_key = ?", dedupeKey)) {
             return false;
         }
-        if (exists(c, "focus IS NULL AND status = 'PENDING'", null)) {
+        if (exists(c, "focus IS NULL AND status = '" + PENDING + "'", null)) {
             return false;
         }
         insert(c, null, dedupeKey, subscription, sinceEvent, now);
@@ -86,7 +86,7 @@ public final class FhirWorkQueue {
     }
 
     public void done(Connection c, long id, Instant now) throws SQLException {
-        QUEUE.finish(c, id, DONE, null, null, now);
+        QUEUE.finish(c, id, FhirWorkStatus.DONE.dbValue(), null, null, now);
     }
 
     /** Not done (the server could not be reached, or refused): PENDING again, due at {@code retryAt}. */
@@ -99,7 +99,7 @@ public final class FhirWorkQueue {
                                Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO fhir_work (dedupe_key, focus, subscription, "
                 + "since_event, status, attempts, due_at, created_at, updated_at) "
-                + "VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?, ?)")) {
+                + "VALUES (?, ?, ?, ?, '" + PENDING + "', 0, ?, ?, ?)")) {
             ps.setString(1, Sql.cap(dedupeKey, 500));
             ps.setString(2, focus);
             ps.setString(3, Sql.cap(subscription, 300));

@@ -1,5 +1,10 @@
 package org.careline.store;
 
+import org.careline.model.DeliveryStatus;
+import org.careline.model.AppointmentStatus;
+import org.careline.model.DueMessage;
+import org.careline.model.MessageContext;
+import org.careline.model.OutboxStatus;
 import org.careline.model.MessageKind;
 import org.careline.model.PlannedMessage;
 import org.careline.store.WorkQueue.Assignment;
@@ -20,48 +25,19 @@ import java.util.List;
  */
 public final class Outbox {
 
-    public static final String PENDING = "PENDING";
-    public static final String SENDING = "SENDING";
-    public static final String SENT = "SENT";
-    public static final String DEAD = "DEAD";
-    public static final String SKIPPED = "SKIPPED";
-    public static final String CANCELLED = "CANCELLED";
+    /** PENDING as written into the query text: a constant there, not a parameter, like the claim's own SQL. */
+    private static final String WAITING = OutboxStatus.PENDING.dbValue();
 
     /** The outbox as a work queue: claimed by one dispatcher under a lease, its last error in error_reason. */
-    static final WorkQueue QUEUE = new WorkQueue(WorkTable.withStatus("outbox", "status", PENDING, SENDING, "due_at",
-            "attempts", "claimed_by", "claimed_until", "error_reason", 600, "status, due_at, id"));
-
-    /**
-     * What the dispatcher needs to render and send one message. Holds PHI: never log it.
-     *
-     * @param appointmentId  the appointment, or null for a reply tied to none
-     * @param phone          where it goes: the row's recipient, else the patient's number
-     * @param body           a free-form message's text (or location JSON), null for templates
-     * @param optedOut       the patient or the number opted out
-     * @param lastInboundAt  when this number last wrote to us (opens the 24-hour window), or null
-     */
-    public record Due(long id, Long appointmentId, MessageKind kind, String label, int attempts, Instant dueAt,
-                      String status, String appointmentStatus, Instant start, Integer durationMinutes, String siteCode,
-                      String provider, String location, String serviceName, String instructions, String givenName,
-                      String phone, String language, boolean optedOut, String body, Instant lastInboundAt,
-                      Long resultNoticeId, String portalReference, Instant portalExpiresAt) {
-
-        /** A message that is not a result/document notice. */
-        public Due(long id, Long appointmentId, MessageKind kind, String label, int attempts, Instant dueAt,
-                   String status, String appointmentStatus, Instant start, Integer durationMinutes, String siteCode,
-                   String provider, String location, String serviceName, String instructions, String givenName,
-                   String phone, String language, boolean optedOut, String body, Instant lastInboundAt) {
-            this(id, appointmentId, kind, label, attempts, dueAt, status, appointmentStatus, start, durationMinutes,
-                    siteCode, provider, location, serviceName, instructions, givenName, phone, language, optedOut, body,
-                    lastInboundAt, null, null, null);
-        }
-    }
+    static final WorkQueue QUEUE = new WorkQueue(WorkTable.withStatus("outbox", "status", WAITING,
+            OutboxStatus.SENDING.dbValue(), "due_at", "attempts", "claimed_by", "claimed_until", "error_reason", 600,
+            "status, due_at, id"));
 
     /** Queues a result/document notice (a template with no appointment), due at {@code dueAt}. */
     public long addNotice(Connection c, long resultNoticeId, MessageKind kind, Instant dueAt, Instant now)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (result_notice_id, kind, label, due_at, "
-                + "status, attempts, created_at, updated_at) VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?)",
+                + "status, attempts, created_at, updated_at) VALUES (?, ?, ?, ?, '" + WAITING + "', 0, ?, ?)",
                 new String[]{"id"})) {
             ps.setLong(1, resultNoticeId);
             ps.setString(2, kind.name());
@@ -85,7 +61,7 @@ public final class Outbox {
             return;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (appointment_id, kind, label, due_at, "
-                + "status, attempts, created_at, updated_at) VALUES (?, ?, ?, ?, 'PENDING', 0, ?, ?)",
+                + "status, attempts, created_at, updated_at) VALUES (?, ?, ?, ?, '" + WAITING + "', 0, ?, ?)",
                 new String[]{"id"})) {
             for (PlannedMessage p : planned) {
                 ps.setLong(1, appointmentId);
@@ -117,7 +93,8 @@ public final class Outbox {
     public long addReply(Connection c, Long appointmentId, String phone, MessageKind kind, String label, String body,
                          Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (appointment_id, recipient_phone, body, kind, "
-                + "label, due_at, status, attempts, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)",
+                + "label, due_at, status, attempts, created_at, updated_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, '" + WAITING + "', 0, ?, ?)",
                 new String[]{"id"})) {
             if (appointmentId == null) {
                 ps.setNull(1, java.sql.Types.BIGINT);
@@ -147,7 +124,7 @@ public final class Outbox {
             throws SQLException {
         List<Long> ids = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id FROM outbox WHERE " + column + " = ? AND status = 'PENDING'")) {
+                "SELECT id FROM outbox WHERE " + column + " = ? AND status = '" + WAITING + "'")) {
             ps.setLong(1, owner);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -157,7 +134,7 @@ public final class Outbox {
         }
         int cancelled = 0;
         for (long id : ids) {
-            if (transition(c, id, PENDING, CANCELLED, null, null, now) == 1) {
+            if (transition(c, id, OutboxStatus.PENDING, OutboxStatus.CANCELLED, null, null, now) == 1) {
                 logEvent(c, id, "cancelled", reason, now);
                 cancelled++;
             }
@@ -183,10 +160,14 @@ public final class Outbox {
         return QUEUE.claimBatch(ds, owner, now, lease, limit);
     }
 
-    public Due load(Connection c, long id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.appointment_id, o.kind, o.label, o.attempts, "
-                + "o.due_at, o.status, o.body, a.status AS appointment_status, a.start_at, a.duration_min, a.site_code, "
-                + "a.provider_name, a.location_name, a.service_name, a.instructions, p.given_name, p.language, "
+    /**
+     * The message with what deciding, rendering and sending it needs, in one query (a send makes no other reads):
+     * its appointment's current data, or its result notice, and the patient's and the number's contact state.
+     */
+    public DueMessage load(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT o.id, o.appointment_id, o.kind, o.attempts, o.body, "
+                + "a.status AS appointment_status, a.start_at, a.site_code, a.provider_name, a.instructions, "
+                + "p.given_name, p.language, "
                 + "o.result_notice_id, rn.reference AS portal_reference, rn.expires_at AS portal_expires_at, "
                 + "rn.site_code AS notice_site_code, "
                 + "COALESCE(o.recipient_phone, p.phone_e164) AS phone, p.opted_out AS patient_opted_out, "
@@ -201,20 +182,32 @@ public final class Outbox {
                 if (!rs.next()) {
                     throw new StoreException("outbox row " + id + " not found");
                 }
-                long appointment = rs.getLong("appointment_id");
-                Long appointmentId = rs.wasNull() ? null : appointment;
+                MessageKind kind = MessageKind.valueOf(rs.getString("kind"));
                 boolean optedOut = rs.getBoolean("patient_opted_out") | rs.getBoolean("number_opted_out");
-                return new Due(rs.getLong("id"), appointmentId, MessageKind.valueOf(rs.getString("kind")),
-                        rs.getString("label"), rs.getInt("attempts"), Sql.getInstant(rs, "due_at"),
-                        rs.getString("status"), rs.getString("appointment_status"), Sql.getInstant(rs, "start_at"),
-                        Sql.getInteger(rs, "duration_min"), rs.getString("site_code") != null ? rs.getString("site_code")
-                                : rs.getString("notice_site_code"), rs.getString("provider_name"),
-                        rs.getString("location_name"), rs.getString("service_name"), rs.getString("instructions"),
-                        rs.getString("given_name"), rs.getString("phone"), rs.getString("language"), optedOut,
-                        rs.getString("body"), Sql.getInstant(rs, "last_inbound_at"),
-                        resultNotice(rs), rs.getString("portal_reference"), Sql.getInstant(rs, "portal_expires_at"));
+                String site = rs.getString("site_code") != null ? rs.getString("site_code")
+                        : rs.getString("notice_site_code");
+                return new DueMessage(rs.getLong("id"), kind, rs.getInt("attempts"), rs.getString("phone"),
+                        rs.getString("language"), optedOut, Sql.getInstant(rs, "last_inbound_at"), site,
+                        context(rs, kind));
             }
         }
+    }
+
+    /** The context of the loaded row's kind: a reply, a result/document notice, or an appointment template. */
+    private static MessageContext context(ResultSet rs, MessageKind kind) throws SQLException {
+        long appointment = rs.getLong("appointment_id");
+        Long appointmentId = rs.wasNull() ? null : appointment;
+        if (!kind.isTemplate()) {
+            return new MessageContext.Reply(appointmentId, rs.getString("body"));
+        }
+        Long resultNoticeId = resultNotice(rs);
+        if (resultNoticeId != null) {
+            return new MessageContext.Notice(resultNoticeId, rs.getString("portal_reference"),
+                    Sql.getInstant(rs, "portal_expires_at"), rs.getString("given_name"));
+        }
+        return new MessageContext.Appointment(appointmentId,
+                AppointmentStatus.fromDb(rs.getString("appointment_status")), Sql.getInstant(rs, "start_at"),
+                rs.getString("provider_name"), rs.getString("instructions"), rs.getString("given_name"));
     }
 
     private static Long resultNotice(ResultSet rs) throws SQLException {
@@ -227,7 +220,7 @@ public final class Outbox {
      * of an earlier wamid of this row (a failed status that led to this re-send) is not about this one.
      */
     public void markSent(Connection c, long id, String wamid, int attempts, Instant now) throws SQLException {
-        QUEUE.finish(c, id, SENT, attempts, null, now, Assignment.text("wamid", wamid, 200),
+        QUEUE.finish(c, id, OutboxStatus.SENT.dbValue(), attempts, null, now, Assignment.text("wamid", wamid, 200),
                 Assignment.toNull("error_code"), Assignment.toNull("delivery_status"),
                 Assignment.toNull("delivery_at"));
         logEvent(c, id, "sent", wamid, now);
@@ -242,11 +235,12 @@ public final class Outbox {
         String best = null;
         Instant at = null;
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT status, occurred_at FROM message_status WHERE wamid = ? AND status IN ('delivered', 'read')")) {
+                "SELECT status, occurred_at FROM message_status WHERE wamid = ? AND status IN ('"
+                        + DeliveryStatus.DELIVERED.dbValue() + "', '" + DeliveryStatus.READ.dbValue() + "')")) {
             ps.setString(1, Sql.cap(wamid, 200));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    if (best == null || "read".equals(rs.getString(1))) {
+                    if (best == null || DeliveryStatus.READ.dbValue().equals(rs.getString(1))) {
                         best = rs.getString(1);
                         at = Sql.getInstant(rs, "occurred_at");
                     }
@@ -272,10 +266,10 @@ public final class Outbox {
     }
 
     /** Ends the message in {@code status} (DEAD or SKIPPED) with its reason. */
-    public void markFinal(Connection c, long id, String status, int attempts, Integer code, String reason,
+    public void markFinal(Connection c, long id, OutboxStatus status, int attempts, Integer code, String reason,
                           Instant now) throws SQLException {
-        QUEUE.finish(c, id, status, attempts, reason, now, Assignment.integer("error_code", code));
-        logEvent(c, id, status.toLowerCase(java.util.Locale.ROOT), reason, now);
+        QUEUE.finish(c, id, status.dbValue(), attempts, reason, now, Assignment.integer("error_code", code));
+        logEvent(c, id, status.dbValue().toLowerCase(java.util.Locale.ROOT), reason, now);
     }
 
     /**
@@ -283,12 +277,13 @@ public final class Outbox {
      * message is a claimed one, or a sent one that a failed status webhook says must go again.
      */
     public void release(Connection c, long id, Instant now) throws SQLException {
-        QUEUE.release(c, id, null, null, now, List.of(SENDING, SENT));
+        QUEUE.release(c, id, null, null, now,
+                List.of(OutboxStatus.SENDING.dbValue(), OutboxStatus.SENT.dbValue()));
         logEvent(c, id, "released", "sending paused", now);
     }
 
     /** A sent message as status webhooks see it: its outbox status, attempts so far and last delivery status. */
-    public record Tracked(long id, String status, int attempts, String deliveryStatus) {
+    public record Tracked(long id, OutboxStatus status, int attempts, DeliveryStatus deliveryStatus) {
     }
 
     /**
@@ -302,7 +297,8 @@ public final class Outbox {
             try (ResultSet rs = ps.executeQuery()) {
                 List<Tracked> rows = new ArrayList<>();
                 while (rs.next()) {
-                    rows.add(new Tracked(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4)));
+                    rows.add(new Tracked(rs.getLong(1), OutboxStatus.fromDb(rs.getString(2)), rs.getInt(3),
+                            DeliveryStatus.fromDb(rs.getString(4))));
                 }
                 return rows;
             }
@@ -310,11 +306,11 @@ public final class Outbox {
     }
 
     /** What Meta's status webhooks say of the message now (sent, delivered or read), and since when. */
-    public void setDeliveryStatus(Connection c, long id, String deliveryStatus, Instant at, Instant now)
+    public void setDeliveryStatus(Connection c, long id, DeliveryStatus deliveryStatus, Instant at, Instant now)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE outbox SET delivery_status = ?, delivery_at = ?, updated_at = ? WHERE id = ?")) {
-            ps.setString(1, deliveryStatus);
+            ps.setString(1, deliveryStatus.dbValue());
             Sql.setInstant(ps, 2, at);
             Sql.setInstant(ps, 3, now);
             ps.setLong(4, id);
@@ -325,7 +321,8 @@ public final class Outbox {
     /** A status webhook says the message failed, with Meta's error code and reason. */
     public void setDeliveryFailed(Connection c, long id, Instant at, Integer errorCode, String errorReason, Instant now)
             throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET delivery_status = 'failed', delivery_at = ?, "
+        try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET delivery_status = '"
+                + DeliveryStatus.FAILED.dbValue() + "', delivery_at = ?, "
                 + "error_code = ?, error_reason = ?, updated_at = ? WHERE id = ?")) {
             Sql.setInstant(ps, 1, at);
             Sql.setInteger(ps, 2, errorCode);
@@ -336,16 +333,17 @@ public final class Outbox {
         }
     }
 
-    private int transition(Connection c, long id, String from, String to, Integer code, String reason, Instant now)
+    private int transition(Connection c, long id, OutboxStatus from, OutboxStatus to, Integer code, String reason,
+                           Instant now)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET status = ?, error_code = COALESCE(?, error_code), "
                 + "error_reason = COALESCE(?, error_reason), updated_at = ? WHERE id = ? AND status = ?")) {
-            ps.setString(1, to);
+            ps.setString(1, to.dbValue());
             Sql.setInteger(ps, 2, code);
             ps.setString(3, Sql.cap(reason, 600));
             Sql.setInstant(ps, 4, now);
             ps.setLong(5, id);
-            ps.setString(6, from);
+            ps.setString(6, from.dbValue());
             return ps.executeUpdate();
         }
     }

@@ -1,5 +1,6 @@
 package org.careline.store;
 
+import org.careline.model.OutboxStatus;
 import org.careline.model.OrderPrior;
 
 import java.sql.Connection;
@@ -80,7 +81,8 @@ public final class ResultStore {
     public Optional<Recent> lastImmediate(Connection c, long patientId, String kind, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT rn.id, rn.release_at FROM result_notice rn "
                 + "WHERE rn.patient_id = ? AND rn.kind = ? AND rn.release_at = rn.created_at AND rn.release_at <= ? "
-                + "AND EXISTS (SELECT 1 FROM outbox o WHERE o.result_notice_id = rn.id AND o.status <> 'CANCELLED') "
+                + "AND EXISTS (SELECT 1 FROM outbox o WHERE o.result_notice_id = rn.id AND o.status <> '"
+                + OutboxStatus.CANCELLED.dbValue() + "') "
                 + "ORDER BY rn.release_at DESC, rn.id DESC FETCH FIRST 1 ROWS ONLY")) {
             ps.setLong(1, patientId);
             ps.setString(2, kind);

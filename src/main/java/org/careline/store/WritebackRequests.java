@@ -1,5 +1,6 @@
 package org.careline.store;
 
+import org.careline.model.WritebackStatus;
 import org.careline.model.PatientMessage;
 import org.careline.model.WritebackAction;
 import org.careline.model.WritebackSubject;
@@ -21,12 +22,8 @@ import java.util.List;
  */
 public final class WritebackRequests {
 
-    public static final String PENDING = "PENDING";
-    public static final String SENDING = "SENDING";
-    public static final String DONE = "DONE";
-    public static final String REJECTED = "REJECTED";
-    /** The message could not be built from the mapping in the feed's version: needs a person, not a retry. */
-    public static final String FAILED = "FAILED";
+    private static final String PENDING = WritebackStatus.PENDING.dbValue();
+    private static final String SENDING = WritebackStatus.SENDING.dbValue();
 
     /** writeback_request as a work queue: claimed by one engine under a lease, its last error in last_error. */
     private static final WorkQueue QUEUE = new WorkQueue(WorkTable.withStatus("writeback_request", "status", PENDING,
@@ -37,7 +34,7 @@ public final class WritebackRequests {
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO writeback_request (appointment_id, action, "
                 + "inbound_reply_id, status, attempts, due_at, created_at, updated_at) "
-                + "VALUES (?, ?, ?, 'PENDING', 0, ?, ?, ?)", new String[]{"id"})) {
+                + "VALUES (?, ?, ?, '" + PENDING + "', 0, ?, ?, ?)", new String[]{"id"})) {
             ps.setLong(1, appointmentId);
             ps.setString(2, action.name());
             Sql.setLong(ps, 3, inboundReplyId);
@@ -64,7 +61,8 @@ public final class WritebackRequests {
      */
     public List<Long> due(Connection c, Instant now, int limit) throws SQLException {
         return QUEUE.claimable(c, now, limit, " AND NOT EXISTS (SELECT 1 FROM writeback_request e "
-                + "WHERE e.appointment_id = w.appointment_id AND e.id < w.id AND e.status IN ('PENDING', 'SENDING'))");
+                + "WHERE e.appointment_id = w.appointment_id AND e.id < w.id AND e.status IN ('" + PENDING + "', '"
+                + SENDING + "'))");
     }
 
     /**
@@ -107,20 +105,21 @@ public final class WritebackRequests {
     }
 
     /** The scheduling system answered: DONE or REJECTED, with the ACK code and text. */
-    public void answered(Connection c, long id, String status, int attempts, String ackCode, String ackText,
+    public void answered(Connection c, long id, WritebackStatus status, int attempts, String ackCode, String ackText,
                          Instant now) throws SQLException {
         finish(c, id, status, attempts, ackCode, ackText, null, now);
     }
 
     /** The FHIR server took every write: DONE, with what was written there ("AppointmentResponse/17 Task/18"). */
     public void written(Connection c, long id, int attempts, String remoteRef, Instant now) throws SQLException {
-        QUEUE.finish(c, id, DONE, attempts, null, now, Assignment.toNull("ack_code"), Assignment.toNull("ack_text"),
+        QUEUE.finish(c, id, WritebackStatus.DONE.dbValue(), attempts, null, now, Assignment.toNull("ack_code"),
+                Assignment.toNull("ack_text"),
                 Assignment.text("remote_ref", remoteRef, 300));
     }
 
     /** The FHIR server refused a write (e.g. "HTTP 422: create AppointmentResponse"): REJECTED, never resent. */
     public void refused(Connection c, long id, int attempts, String reason, Instant now) throws SQLException {
-        finish(c, id, REJECTED, attempts, null, null, reason, now);
+        finish(c, id, WritebackStatus.REJECTED, attempts, null, null, reason, now);
     }
 
     /**
@@ -139,12 +138,13 @@ public final class WritebackRequests {
 
     /** Could not be built: FAILED with the reason (which names mapping keys, never values). */
     public void failed(Connection c, long id, int attempts, String reason, Instant now) throws SQLException {
-        finish(c, id, FAILED, attempts, null, null, reason, now);
+        finish(c, id, WritebackStatus.FAILED, attempts, null, null, reason, now);
     }
 
-    private static void finish(Connection c, long id, String status, int attempts, String ackCode, String ackText,
+    private static void finish(Connection c, long id, WritebackStatus status, int attempts, String ackCode,
+                               String ackText,
                                String error, Instant now) throws SQLException {
-        QUEUE.finish(c, id, status, attempts, error, now, Assignment.text("ack_code", ackCode, 2),
+        QUEUE.finish(c, id, status.dbValue(), attempts, error, now, Assignment.text("ack_code", ackCode, 2),
                 Assignment.text("ack_text", ackText, 600));
     }
 }

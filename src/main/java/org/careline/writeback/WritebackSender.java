@@ -1,5 +1,6 @@
 package org.careline.writeback;
 
+import org.careline.model.WritebackStatus;
 import org.careline.model.WritebackChannel;
 import org.careline.config.SiteDirectory;
 import org.careline.fhir.FhirRejectedException;
@@ -178,7 +179,7 @@ public final class WritebackSender {
         Instant now = clock.instant();
         if (outcome instanceof AckOutcome.Accepted a) {
             db.inTransaction(c -> {
-                store.answered(c, id, WritebackRequests.DONE, attempts, a.code(), a.text(), now);
+                store.answered(c, id, WritebackStatus.DONE, attempts, a.code(), a.text(), now);
                 return null;
             });
             LOG.info("writeback={} appointment={} action={} control={} accepted ({})", id, due.appointmentId(),
@@ -187,7 +188,7 @@ public final class WritebackSender {
         }
         if (outcome instanceof AckOutcome.Rejected r) {
             db.inTransaction(c -> {
-                store.answered(c, id, WritebackRequests.REJECTED, attempts, r.code(), r.text(), now);
+                store.answered(c, id, WritebackStatus.REJECTED, attempts, r.code(), r.text(), now);
                 alerts.raise(c, ALERT_REJECTED, null, "writeback=" + id + " appointment=" + due.appointmentId()
                         + " action=" + due.action() + " ack=" + r.code(), now);
                 return null;

@@ -1,6 +1,6 @@
 package org.careline.writeback;
 
-import org.careline.store.WritebackRequests;
+import org.careline.model.WritebackStatus;
 import org.careline.model.WritebackAction;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.spi.RouteController;
@@ -42,9 +42,9 @@ class FhirWritebackChannelsTest {
             FhirBooked fed = fhirBook(fx, "main");
             long sent = enqueue(fx, fed.id(), WritebackAction.CONFIRM);
 
-            await().atMost(WAIT).until(() -> WritebackRequests.DONE.equals(status(fx, sent)));
+            await().atMost(WAIT).until(() -> WritebackStatus.DONE.dbValue().equals(status(fx, sent)));
             Map<String, Object> row = request(fx, waiting);
-            assertThat(row.get("STATUS")).isEqualTo(WritebackRequests.PENDING);
+            assertThat(row.get("STATUS")).isEqualTo(WritebackStatus.PENDING.dbValue());
             assertThat(row.get("ATTEMPTS")).isEqualTo(0);
             assertThat(row.get("CONTROL_ID")).isNull();
             assertThat(row.get("LAST_ERROR")).isEqualTo("CARELINE_SCHEDULING_MLLP not set");
@@ -65,7 +65,7 @@ class FhirWritebackChannelsTest {
 
             await().atMost(WAIT).until(() -> "CARELINE_FHIR_BASE_URL not set".equals(request(fx, id).get("LAST_ERROR")));
             Map<String, Object> row = request(fx, id);
-            assertThat(row.get("STATUS")).isEqualTo(WritebackRequests.PENDING);
+            assertThat(row.get("STATUS")).isEqualTo(WritebackStatus.PENDING.dbValue());
             assertThat(row.get("ATTEMPTS")).isEqualTo(0);
             // Looked at again later, not every round.
             assertThat(Flow.instant(row.get("DUE_AT"))).isEqualTo(fx.clock.instant().plus(WritebackSender.UNCONFIGURED_RECHECK));

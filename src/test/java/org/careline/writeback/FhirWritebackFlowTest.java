@@ -1,6 +1,6 @@
 package org.careline.writeback;
 
-import org.careline.store.WritebackRequests;
+import org.careline.model.WritebackStatus;
 import org.careline.model.WritebackAction;
 import org.careline.support.TestMappings;
 
@@ -89,7 +89,7 @@ class FhirWritebackFlowTest {
         FhirBooked appt = fhirBook(fx, "main");
         long id = enqueue(fx, appt.id(), WritebackAction.CONFIRM);
 
-        await().atMost(WAIT).until(() -> WritebackRequests.DONE.equals(status(fx, id)));
+        await().atMost(WAIT).until(() -> WritebackStatus.DONE.dbValue().equals(status(fx, id)));
         List<FhirStub.Received> posts = postsFor(id, "AppointmentResponse");
         assertThat(posts).hasSize(1);
         assertThat(posts.get(0).ifNoneExist()).isEqualTo("identifier=" + SYSTEM + "|" + id);
@@ -118,7 +118,7 @@ class FhirWritebackFlowTest {
         FhirBooked appt = fhirBook(fx, "main");
         long id = enqueue(fx, appt.id(), WritebackAction.CHANGE);
 
-        await().atMost(WAIT).until(() -> WritebackRequests.DONE.equals(status(fx, id)));
+        await().atMost(WAIT).until(() -> WritebackStatus.DONE.dbValue().equals(status(fx, id)));
         assertThat(postsFor(id, "AppointmentResponse")).singleElement()
                 .satisfies(r -> assertThat(r.json().path("participantStatus").asText()).isEqualTo("tentative"));
         List<FhirStub.Received> tasks = fhir.received("POST", "Task").stream()
@@ -138,7 +138,7 @@ class FhirWritebackFlowTest {
         FhirBooked appt = fhirBook(fx, "main");
         long id = enqueue(fx, appt.id(), WritebackAction.CANCEL);
 
-        await().atMost(WAIT).until(() -> WritebackRequests.DONE.equals(status(fx, id)));
+        await().atMost(WAIT).until(() -> WritebackStatus.DONE.dbValue().equals(status(fx, id)));
         assertThat(postsFor(id, "AppointmentResponse")).singleElement()
                 .satisfies(r -> assertThat(r.json().path("participantStatus").asText()).isEqualTo("declined"));
         assertThat(fhir.received("PATCH", "Appointment/" + appt.appointmentFhirId())).isEmpty();
@@ -149,7 +149,7 @@ class FhirWritebackFlowTest {
         FhirBooked appt = fhirBook(fx, "gh-clinic");
         long id = enqueue(fx, appt.id(), WritebackAction.CANCEL);
 
-        await().atMost(WAIT).until(() -> WritebackRequests.DONE.equals(status(fx, id)));
+        await().atMost(WAIT).until(() -> WritebackStatus.DONE.dbValue().equals(status(fx, id)));
         assertThat(postsFor(id, "AppointmentResponse")).singleElement()
                 .satisfies(r -> assertThat(r.json().path("participantStatus").asText()).isEqualTo("declined"));
         List<FhirStub.Received> patches = fhir.received("PATCH", "Appointment/" + appt.appointmentFhirId());
@@ -174,12 +174,12 @@ class FhirWritebackFlowTest {
 
         await().atMost(WAIT).until(() -> attempts(fx, id) >= 1);
         Map<String, Object> row = request(fx, id);
-        assertThat(row.get("STATUS")).isEqualTo(WritebackRequests.PENDING);
+        assertThat(row.get("STATUS")).isEqualTo(WritebackStatus.PENDING.dbValue());
         assertThat((String) row.get("LAST_ERROR")).isEqualTo("create AppointmentResponse: HTTP 503");
         fx.clock.advance(PAST_ANY_BACKOFF);
         await().atMost(WAIT).until(() -> attempts(fx, id) >= 2);
         fx.clock.advance(PAST_ANY_BACKOFF);
-        await().atMost(WAIT).until(() -> WritebackRequests.DONE.equals(status(fx, id)));
+        await().atMost(WAIT).until(() -> WritebackStatus.DONE.dbValue().equals(status(fx, id)));
 
         assertThat(postsFor(id, "AppointmentResponse")).extracting(FhirStub.Received::status)
                 .containsExactly(503, 503, 201);
@@ -195,9 +195,9 @@ class FhirWritebackFlowTest {
         fhir.loseAnswers("Task", 504, 1);
 
         await().atMost(WAIT).until(() -> attempts(fx, id) >= 1);
-        assertThat(status(fx, id)).isEqualTo(WritebackRequests.PENDING);
+        assertThat(status(fx, id)).isEqualTo(WritebackStatus.PENDING.dbValue());
         fx.clock.advance(PAST_ANY_BACKOFF);
-        await().atMost(WAIT).until(() -> WritebackRequests.DONE.equals(status(fx, id)));
+        await().atMost(WAIT).until(() -> WritebackStatus.DONE.dbValue().equals(status(fx, id)));
 
         assertThat(postsFor(id, "AppointmentResponse")).extracting(FhirStub.Received::status).containsExactly(201, 200);
         assertThat(fhir.withIdentifier("AppointmentResponse", SYSTEM, String.valueOf(id))).hasSize(1);
@@ -210,7 +210,7 @@ class FhirWritebackFlowTest {
         fhir.answer(r -> r.body().contains(appt.appointmentFhirId()) ? 422 : null);
         long id = enqueue(fx, appt.id(), WritebackAction.CONFIRM);
 
-        await().atMost(WAIT).until(() -> WritebackRequests.REJECTED.equals(status(fx, id)));
+        await().atMost(WAIT).until(() -> WritebackStatus.REJECTED.dbValue().equals(status(fx, id)));
         Map<String, Object> row = request(fx, id);
         assertThat(row.get("LAST_ERROR")).isEqualTo("HTTP 422: create AppointmentResponse");
         assertThat(row.get("ATTEMPTS")).isEqualTo(1);
@@ -221,9 +221,9 @@ class FhirWritebackFlowTest {
 
         fx.clock.advance(PAST_ANY_BACKOFF);
         long later = enqueue(fx, fhirBook(fx, "main").id(), WritebackAction.CONFIRM);
-        await().atMost(WAIT).until(() -> WritebackRequests.DONE.equals(status(fx, later)));
+        await().atMost(WAIT).until(() -> WritebackStatus.DONE.dbValue().equals(status(fx, later)));
         assertThat(postsFor(id, "AppointmentResponse")).hasSize(1);
-        assertThat(status(fx, id)).isEqualTo(WritebackRequests.REJECTED);
+        assertThat(status(fx, id)).isEqualTo(WritebackStatus.REJECTED.dbValue());
         await().atMost(WAIT).until(() -> logText().contains("writeback=" + id + " appointment=" + appt.id()));
         assertThat(logText()).doesNotContain(appt.patientFhirId()).doesNotContain(appt.phone());
     }
@@ -279,7 +279,7 @@ class FhirWritebackFlowTest {
         Booked appt = book(fx, "2.5");
         long id = enqueue(fx, appt.id(), WritebackAction.CONFIRM);
 
-        await().atMost(WAIT).until(() -> WritebackRequests.DONE.equals(status(fx, id)));
+        await().atMost(WAIT).until(() -> WritebackStatus.DONE.dbValue().equals(status(fx, id)));
         assertThat(receivedFor(peer, appt.fillerId())).singleElement()
                 .satisfies(m -> assertThat(trigger(m)).isEqualTo("S03"));
         assertThat(request(fx, id).get("ACK_CODE")).isEqualTo("AA");

@@ -1,6 +1,6 @@
 package org.careline.writeback;
 
-import org.careline.store.WritebackRequests;
+import org.careline.model.WritebackStatus;
 import org.careline.model.WritebackAction;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.spi.RouteController;
@@ -51,7 +51,7 @@ class WritebackDisabledTest {
                     .lookupByNameAndType("writebackSender", WritebackSender.class);
             assertThat(sender.sendDue()).isZero();
             Map<String, Object> row = request(fx, id);
-            assertThat(row.get("STATUS")).isEqualTo(WritebackRequests.PENDING);
+            assertThat(row.get("STATUS")).isEqualTo(WritebackStatus.PENDING.dbValue());
             assertThat(row.get("ATTEMPTS")).isEqualTo(0);
             assertThat(row.get("CONTROL_ID")).isNull();
             // The stopped routes do not count against readiness.

@@ -1,5 +1,6 @@
 package org.careline.writeback;
 
+import org.careline.model.WritebackStatus;
 import org.careline.store.WritebackRequests;
 import org.careline.model.WritebackAction;
 import ca.uhn.hl7v2.DefaultHapiContext;
@@ -80,7 +81,7 @@ class WritebackFlowTest {
         Booked appt = book(fx, version);
         long id = enqueue(fx, appt.id(), action);
 
-        await().atMost(WAIT).until(() -> WritebackRequests.DONE.equals(status(fx, id)));
+        await().atMost(WAIT).until(() -> WritebackStatus.DONE.dbValue().equals(status(fx, id)));
         List<String> got = receivedFor(peer, appt.fillerId());
         assertThat(got).hasSize(1);
         Message m = hapi.getPipeParser().parse(got.get(0));
@@ -113,7 +114,7 @@ class WritebackFlowTest {
         long alertsBefore = fx.count("SELECT COUNT(*) FROM alert WHERE kind = 'writeback-rejected'");
         long id = enqueue(fx, appt.id(), WritebackAction.CANCEL);
 
-        await().atMost(WAIT).until(() -> WritebackRequests.REJECTED.equals(status(fx, id)));
+        await().atMost(WAIT).until(() -> WritebackStatus.REJECTED.dbValue().equals(status(fx, id)));
         Map<String, Object> row = request(fx, id);
         assertThat(row.get("ACK_CODE")).isEqualTo(code);
         assertThat((String) row.get("ACK_TEXT")).contains("Request refused").contains(SchedulingPeer.ERROR_TEXT);
@@ -128,9 +129,9 @@ class WritebackFlowTest {
         // be sent again, and was not.
         fx.clock.advance(PAST_ANY_BACKOFF);
         long later = enqueue(fx, book(fx, "2.5").id(), WritebackAction.CONFIRM);
-        await().atMost(WAIT).until(() -> WritebackRequests.DONE.equals(status(fx, later)));
+        await().atMost(WAIT).until(() -> WritebackStatus.DONE.dbValue().equals(status(fx, later)));
         assertThat(receivedFor(peer, appt.fillerId())).hasSize(1);
-        assertThat(status(fx, id)).isEqualTo(WritebackRequests.REJECTED);
+        assertThat(status(fx, id)).isEqualTo(WritebackStatus.REJECTED.dbValue());
     }
 
     @Test
@@ -141,7 +142,7 @@ class WritebackFlowTest {
 
         await().atMost(WAIT).until(() -> attempts(fx, id) >= 1);
         Map<String, Object> row = request(fx, id);
-        assertThat(row.get("STATUS")).isEqualTo(WritebackRequests.PENDING);
+        assertThat(row.get("STATUS")).isEqualTo(WritebackStatus.PENDING.dbValue());
         assertThat(row.get("ACK_CODE")).isNull();
         assertThat((String) row.get("LAST_ERROR")).isEqualTo("MllpAcknowledgementTimeoutException");
         // Backoff from 5 s (less up to half of it for jitter), on the engine's clock.
@@ -150,7 +151,7 @@ class WritebackFlowTest {
 
         peer.answer(m -> "AA");
         fx.clock.advance(PAST_ANY_BACKOFF);
-        await().atMost(WAIT).until(() -> WritebackRequests.DONE.equals(status(fx, id)));
+        await().atMost(WAIT).until(() -> WritebackStatus.DONE.dbValue().equals(status(fx, id)));
         List<String> got = receivedFor(peer, appt.fillerId());
         assertThat(got).hasSize(2);
         assertThat(MllpClient.field(got.get(1), "MSH", 10)).isEqualTo(MllpClient.field(got.get(0), "MSH", 10))
@@ -172,14 +173,14 @@ class WritebackFlowTest {
         await().atMost(WAIT).until(() -> attempts(fx, first) >= 1);
         // Rounds go on (another appointment's request is sent), but not the cancel behind the unanswered confirm.
         long other = enqueue(fx, book(fx, "2.5").id(), WritebackAction.CHANGE);
-        await().atMost(WAIT).until(() -> WritebackRequests.DONE.equals(status(fx, other)));
+        await().atMost(WAIT).until(() -> WritebackStatus.DONE.dbValue().equals(status(fx, other)));
         assertThat(receivedFor(peer, appt.fillerId())).extracting(Requests::trigger).containsExactly("S03");
-        assertThat(request(fx, second).get("STATUS")).isEqualTo(WritebackRequests.PENDING);
+        assertThat(request(fx, second).get("STATUS")).isEqualTo(WritebackStatus.PENDING.dbValue());
         assertThat(attempts(fx, second)).isZero();
 
         fx.clock.advance(PAST_ANY_BACKOFF);
-        await().atMost(WAIT).until(() -> WritebackRequests.DONE.equals(status(fx, second)));
-        assertThat(status(fx, first)).isEqualTo(WritebackRequests.DONE);
+        await().atMost(WAIT).until(() -> WritebackStatus.DONE.dbValue().equals(status(fx, second)));
+        assertThat(status(fx, first)).isEqualTo(WritebackStatus.DONE.dbValue());
         assertThat(receivedFor(peer, appt.fillerId())).extracting(Requests::trigger)
                 .containsExactly("S03", "S03", "S04");
     }
@@ -189,7 +190,7 @@ class WritebackFlowTest {
         Booked appt = book(fx, "2.5");
         peer.answer(m -> appt.fillerId().equals(arq2(m)) ? "AE" : "AA");
         long id = enqueue(fx, appt.id(), WritebackAction.CONFIRM);
-        await().atMost(WAIT).until(() -> WritebackRequests.REJECTED.equals(status(fx, id)));
+        await().atMost(WAIT).until(() -> WritebackStatus.REJECTED.dbValue().equals(status(fx, id)));
         // The line is written just after the rejection is committed: wait for it rather than race it.
         await().atMost(WAIT).until(() -> logText().contains("writeback=" + id + " appointment=" + appt.id()));
         String log = logText();

@@ -1,6 +1,6 @@
 package org.careline.writeback;
 
-import org.careline.store.WritebackRequests;
+import org.careline.model.WritebackStatus;
 import org.careline.model.WritebackAction;
 import org.careline.support.EngineFixture;
 import org.careline.support.Flow;
@@ -22,18 +22,18 @@ class WritebackPeerDownTest {
             long id = enqueue(fx, appt.id(), WritebackAction.CONFIRM);
 
             await().atMost(WAIT).until(() -> attempts(fx, id) >= 1);
-            assertThat(status(fx, id)).isEqualTo(WritebackRequests.PENDING);
+            assertThat(status(fx, id)).isEqualTo(WritebackStatus.PENDING.dbValue());
             assertThat((String) request(fx, id).get("LAST_ERROR")).isEqualTo("ConnectException");
             assertThat(Flow.instant(request(fx, id).get("DUE_AT"))).isAfter(fx.clock.instant());
             fx.clock.advance(PAST_ANY_BACKOFF);
             await().atMost(WAIT).until(() -> attempts(fx, id) >= 2);
-            assertThat(status(fx, id)).isEqualTo(WritebackRequests.PENDING);
+            assertThat(status(fx, id)).isEqualTo(WritebackStatus.PENDING.dbValue());
             assertThat(Flow.instant(request(fx, id).get("DUE_AT"))).isAfter(fx.clock.instant());
             assertThat(fx.count("SELECT COUNT(*) FROM alert WHERE kind LIKE 'writeback%'")).isZero();
 
             down.start();
             fx.clock.advance(PAST_ANY_BACKOFF);
-            await().atMost(WAIT).until(() -> WritebackRequests.DONE.equals(status(fx, id)));
+            await().atMost(WAIT).until(() -> WritebackStatus.DONE.dbValue().equals(status(fx, id)));
             assertThat(down.received()).hasSize(1);
             assertThat(arq2(down.received().get(0))).isEqualTo(appt.fillerId());
             assertThat(request(fx, id).get("ACK_CODE")).isEqualTo("AA");

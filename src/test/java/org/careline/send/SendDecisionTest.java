@@ -1,7 +1,9 @@
 package org.careline.send;
 
+import org.careline.model.AppointmentStatus;
+import org.careline.model.DueMessage;
+import org.careline.model.MessageContext;
 import org.careline.model.MessageKind;
-import org.careline.store.Outbox;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -10,7 +12,7 @@ import java.time.Instant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Whether a claimed message may still go out, decided from the data at send time. */
-class SkipReasonTest {
+class SendDecisionTest {
 
     private static final Instant NOW = Instant.parse("2030-03-05T15:00:00Z");
 
@@ -25,12 +27,13 @@ class SkipReasonTest {
             CANCELLED,    CANCELLED, 3600,  +16082719000, false, -
             CANCELLED,    CANCELLED, 3600,  +16082719000, true,  patient opted out
             """)
-    void decidesFromCurrentData(MessageKind kind, String appointmentStatus, long startInSeconds, String phone,
+    void decidesFromCurrentData(MessageKind kind, AppointmentStatus appointmentStatus, long startInSeconds,
+                                String phone,
                                 boolean optedOut, String expected) {
-        Outbox.Due due = new Outbox.Due(1, 1L, kind, "x", 0, NOW, Outbox.SENDING, appointmentStatus,
-                NOW.plusSeconds(startInSeconds), 30, "main", null, null, null, null, "Jane", phone, "en", optedOut,
-                null, null);
-        assertThat(Dispatcher.skipReason(due, NOW)).isEqualTo(expected);
+        DueMessage due = new DueMessage(1, kind, 0, phone, "en", optedOut, null, "main",
+                new MessageContext.Appointment(1L, appointmentStatus, NOW.plusSeconds(startInSeconds), null, null,
+                        "Jane"));
+        assertThat(SendDecision.of(due, NOW).reasonText()).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "{0} last message {1}s ago, optedOut={2} → {3}")
@@ -46,9 +49,25 @@ class SkipReasonTest {
             """)
     void freeFormRepliesOnlyInsideTheWindowAndServiceTextsEvenToOptedOutNumbers(MessageKind kind, Long secondsAgo,
                                                                                 boolean optedOut, String expected) {
-        Outbox.Due due = new Outbox.Due(1, null, kind, "x", 0, NOW, Outbox.SENDING, null, null, null, null, null,
-                null, null, null, null, "+16082719000", null, optedOut, "Thank you",
-                secondsAgo == null ? null : NOW.minusSeconds(secondsAgo));
-        assertThat(Dispatcher.skipReason(due, NOW)).isEqualTo(expected);
+        DueMessage due = new DueMessage(1, kind, 0, "+16082719000", null, optedOut,
+                secondsAgo == null ? null : NOW.minusSeconds(secondsAgo), null,
+                new MessageContext.Reply(null, "Thank you"));
+        assertThat(SendDecision.of(due, NOW).reasonText()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest(name = "{0} link expires in {1}s, optedOut={2} → {3}")
+    @CsvSource(nullValues = "-", textBlock = """
+            RESULTS_AVAILABLE,  3600,  false, -
+            RESULTS_AVAILABLE,  -,     false, -
+            RESULTS_AVAILABLE,  0,     false, portal link expired
+            DOCUMENT_ATTACHED,  -60,   false, portal link expired
+            RESULTS_UPDATED,    3600,  true,  patient opted out
+            """)
+    void resultNoticesGoOnlyWhileTheirPortalLinkVerifies(MessageKind kind, Long expiresInSeconds, boolean optedOut,
+                                                        String expected) {
+        DueMessage due = new DueMessage(1, kind, 0, "+16082719000", "en", optedOut, null, "main",
+                new MessageContext.Notice(7, "ref", expiresInSeconds == null ? null : NOW.plusSeconds(expiresInSeconds),
+                        "Jane"));
+        assertThat(SendDecision.of(due, NOW).reasonText()).isEqualTo(expected);
     }
 }

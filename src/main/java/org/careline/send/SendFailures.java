@@ -1,0 +1,65 @@
+package org.careline.send;
+
+import org.careline.model.OutboxStatus;
+import org.careline.store.Outbox;
+import org.careline.store.RetryPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Random;
+
+/**
+ * What a failed send means for its outbox row. Used for the Cloud API's answer to a send (or a document upload) and
+ * for failed status webhooks ({@link DeliveryStatuses}), so both follow the same rules.
+ */
+public final class SendFailures {
+
+    /** Logged under the dispatcher's name, as before this class was split from it: operators search for it. */
+    private static final Logger LOG = LoggerFactory.getLogger("org.careline.send.Dispatcher");
+
+    private final Outbox outbox;
+    /** When a retryable failure is tried again, and after how many attempts it is dead-lettered instead. */
+    private final RetryPolicy retries;
+    private final SendingPause pause;
+    private final Random random = new Random();
+
+    public SendFailures(Outbox outbox, RetryPolicy retries, SendingPause pause) {
+        this.outbox = outbox;
+        this.retries = retries;
+        this.pause = pause;
+    }
+
+    /**
+     * Applies a failure in the caller's transaction: retryable → back to PENDING after a backoff, or DEAD once
+     * {@code attempts} reaches the maximum; permanent → DEAD with code and reason; pause → all sending paused, an
+     * alert raised, the row back in the queue untouched.
+     *
+     * @param attempts the attempts made, counting the one that failed
+     */
+    public void apply(Connection c, long outboxId, int attempts, CloudApiOutcome outcome, Instant now)
+            throws SQLException {
+        if (outcome instanceof CloudApiOutcome.Retryable r) {
+            if (retries.exhausted(attempts)) {
+                outbox.markFinal(c, outboxId, OutboxStatus.DEAD, attempts, r.errorCode(),
+                        "retries exhausted after " + attempts + " attempts: " + r.reason(), now);
+                LOG.warn("outbox={} dead after {} attempts ({})", outboxId, attempts, r.errorCode());
+            } else {
+                // The answer may say when to come back: sooner would only be refused again (and count against us).
+                Instant retryAt = now.plus(retries.delay(attempts, r.retryAfter(), random));
+                outbox.markRetry(c, outboxId, attempts, r.errorCode(), r.reason(), retryAt, now);
+                LOG.info("outbox={} retry {} at {} ({})", outboxId, attempts, retryAt, r.errorCode());
+            }
+        } else if (outcome instanceof CloudApiOutcome.Permanent p) {
+            outbox.markFinal(c, outboxId, OutboxStatus.DEAD, attempts, p.errorCode(), p.reason(), now);
+            LOG.warn("outbox={} dead-lettered ({})", outboxId, p.errorCode());
+        } else if (outcome instanceof CloudApiOutcome.PauseSending p) {
+            pause.begin(c, p.errorCode(), p.reason(), now);
+            outbox.release(c, outboxId, now);
+        } else {
+            throw new IllegalArgumentException("not a failure: " + outcome.getClass().getSimpleName());
+        }
+    }
+}
