@@ -1,6 +1,7 @@
 package org.careline.config;
 
 import org.careline.model.AppointmentAction;
+import org.careline.model.PhoneMarkers;
 
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -39,9 +40,11 @@ public final class FhirMapping {
      * @param uses         use code → the HL7 use code (XTN-2) it is read as; unlisted uses carry none
      * @param skipUses     uses never tried
      * @param fallbackUses uses tried only when no other entry has a usable number
+     * @param markers      the piece of pieces.yaml whose mobileMarkers, neverMessage ... lists decide what the codes
+     *                     above mean, so HL7 and FHIR numbers are judged by one list
      */
     public record Telecom(Map<String, String> systems, Map<String, String> uses, List<String> skipUses,
-                          List<String> fallbackUses) {
+                          List<String> fallbackUses, String markers) {
     }
 
     /**
@@ -52,7 +55,8 @@ public final class FhirMapping {
             "booked", "book", "arrived", "none", "fulfilled", "none", "cancelled", "cancel", "noshow", "no-show",
             "entered-in-error", "delete", "checked-in", "none", "waitlist", "none");
     static final Telecom DEFAULT_TELECOM = new Telecom(Map.of("phone", "PH", "sms", "CP"),
-            Map.of("mobile", "MOBILE", "home", "PRN", "work", "WPN", "temp", "ORN"), List.of("old"), List.of("work"));
+            Map.of("mobile", "MOBILE", "home", "PRN", "work", "WPN", "temp", "ORN"), List.of("old"), List.of("work"),
+            "hl7-phones");
 
     record File(List<Subscription> subscriptions, Map<String, String> appointmentStatuses, Telecom telecom) {
     }
@@ -60,11 +64,14 @@ public final class FhirMapping {
     private final List<Subscription> subscriptions;
     private final Map<String, String> appointmentStatuses;
     private final Telecom telecom;
+    private final PhoneMarkers phoneMarkers;
 
-    private FhirMapping(List<Subscription> subscriptions, Map<String, String> appointmentStatuses, Telecom telecom) {
+    private FhirMapping(List<Subscription> subscriptions, Map<String, String> appointmentStatuses, Telecom telecom,
+                        PhoneMarkers phoneMarkers) {
         this.subscriptions = subscriptions;
         this.appointmentStatuses = appointmentStatuses;
         this.telecom = telecom;
+        this.phoneMarkers = phoneMarkers;
     }
 
     public static FhirMapping load(Path dir) {
@@ -89,7 +96,9 @@ public final class FhirMapping {
                 throw YamlFiles.problem(path, key + ".payload", "must be full-resource or empty");
             }
         }
-        return new FhirMapping(List.copyOf(subs), statuses(path, f.appointmentStatuses()), telecom(path, f.telecom()));
+        Telecom telecom = telecom(path, f.telecom());
+        PhoneMarkers markers = Hl7Pieces.load(dir).phoneRules(path, "telecom.markers", telecom.markers()).markers();
+        return new FhirMapping(List.copyOf(subs), statuses(path, f.appointmentStatuses()), telecom, markers);
     }
 
     private static Map<String, String> statuses(Path path, Map<String, String> statuses) {
@@ -127,7 +136,22 @@ public final class FhirMapping {
         codes(path, "telecom.skipUses", skip, CONTACT_USES);
         List<String> fallback = t.fallbackUses() == null ? List.of() : t.fallbackUses();
         codes(path, "telecom.fallbackUses", fallback, CONTACT_USES);
-        return new Telecom(Map.copyOf(t.systems()), Map.copyOf(uses), List.copyOf(skip), List.copyOf(fallback));
+        for (Map.Entry<String, String> e : t.systems().entrySet()) {
+            marker(path, "telecom.systems." + e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, String> e : uses.entrySet()) {
+            marker(path, "telecom.uses." + e.getKey(), e.getValue());
+        }
+        String markers = t.markers() == null ? DEFAULT_TELECOM.markers() : t.markers();
+        return new Telecom(Map.copyOf(t.systems()), Map.copyOf(uses), List.copyOf(skip), List.copyOf(fallback),
+                markers);
+    }
+
+    /** A system or use is read as one HL7 code, matched against the markers piece's lists as a word. */
+    private static void marker(Path path, String key, String code) {
+        if (!code.matches("[A-Za-z0-9]+")) {
+            throw YamlFiles.problem(path, key, "'" + code + "' is not one HL7 code such as CP or MOBILE");
+        }
     }
 
     private static void codes(Path path, String key, java.util.Collection<String> codes, Set<String> known) {
@@ -150,6 +174,11 @@ public final class FhirMapping {
 
     public Telecom telecom() {
         return telecom;
+    }
+
+    /** The codes that mark a mobile, a fax or pager, an e-mail entry: the telecom.markers piece's lists. */
+    public PhoneMarkers phoneMarkers() {
+        return phoneMarkers;
     }
 
     public List<Subscription> subscriptions() {

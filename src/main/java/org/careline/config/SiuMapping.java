@@ -10,9 +10,11 @@ import java.util.Set;
  * mappings/siu.yaml: where each appointment field is read from, with fallbacks in order; the patient and their
  * phones come from the pieces (mappings/pieces.yaml) the file names.
  *
- * @param fields every field the SIU mapper reads, the pieces' fields included
+ * @param fields     every field the SIU mapper reads, the pieces' fields included
+ * @param phoneRules how the phones piece's entries are read
  */
-public record SiuMapping(Map<String, String> triggers, Map<String, List<Hl7Source>> fields) {
+public record SiuMapping(Map<String, String> triggers, Map<String, List<Hl7Source>> fields,
+                         Hl7Pieces.PhoneRules phoneRules) {
 
     /** The appointment's own fields siu.yaml lists; any other key there is a typo worth failing on. */
     public static final Set<String> FIELDS = Set.of("appointmentId", "placerId", "fillerId", "start", "end",
@@ -58,6 +60,7 @@ public record SiuMapping(Map<String, String> triggers, Map<String, List<Hl7Sourc
                         "no source for " + required + "; at least one is required");
             }
         }
-        return new SiuMapping(java.util.Collections.unmodifiableMap(m.triggers()), Map.copyOf(all));
+        return new SiuMapping(java.util.Collections.unmodifiableMap(m.triggers()), Map.copyOf(all),
+                pieces.phoneRules(m.phones()));
     }
 }

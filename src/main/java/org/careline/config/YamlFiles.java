@@ -97,6 +97,23 @@ final class YamlFiles {
         return new MappingException(file, 0, key, problem, null);
     }
 
+    /**
+     * One value of an already read file as {@code type} (a piece's field, read as sources or as a list of codes
+     * depending on its name), failing as {@link #read} does, with the key of the value inside the file.
+     */
+    static <T> T convert(Path file, String key, Object value, com.fasterxml.jackson.core.type.TypeReference<T> type) {
+        try {
+            return YAML.convertValue(value, type);
+        } catch (IllegalArgumentException e) {
+            List<JsonMappingException.Reference> inner = e.getCause() instanceof JsonMappingException m
+                    ? m.getPath() : List.of();
+            String at = key + (inner.isEmpty() || inner.get(0).getFieldName() == null ? "" : ".") + key(inner);
+            String problem = e.getCause() instanceof InvalidNullException ? "no value given"
+                    : e.getCause() instanceof JsonMappingException m ? m.getOriginalMessage() : e.getMessage();
+            throw problem(file, at, problem);
+        }
+    }
+
     /** A Jackson path as analysts read it: sites.main.policy.reminders[0]. */
     private static String key(List<JsonMappingException.Reference> path) {
         StringBuilder b = new StringBuilder();

@@ -5,6 +5,7 @@ import org.careline.model.Site;
 import org.careline.config.SiteDirectory;
 import org.careline.contact.MobileNumberPicker;
 import org.careline.model.AppointmentAction;
+import org.careline.model.PhoneMarkers;
 import org.careline.model.AppointmentEvent;
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.Appointment;
@@ -56,10 +57,13 @@ public final class FhirAppointmentMapper {
     private final FhirMapping mapping;
     /** One picker per phone region: a site abroad reads its patients' national numbers in its own region. */
     private final Map<String, MobileNumberPicker> pickers = new ConcurrentHashMap<>();
+    /** The codes that mark a mobile, a fax or pager (pieces.yaml's phones piece, named by fhir.yaml's telecom). */
+    private final PhoneMarkers markers;
 
     public FhirAppointmentMapper(SiteDirectory sites, FhirMapping mapping) {
         this.sites = sites;
         this.mapping = mapping;
+        this.markers = mapping.phoneMarkers();
     }
 
     /** The action an Appointment.status stands for; empty for statuses that change nothing for the patient. */
@@ -105,7 +109,8 @@ public final class FhirAppointmentMapper {
 
         AppointmentParticipantComponent where = participant(a, "Location");
         Site site = sites.resolve(siteKeys(loc, where));
-        MobileNumberPicker phones = pickers.computeIfAbsent(site.phoneRegion(), MobileNumberPicker::new);
+        MobileNumberPicker phones = pickers.computeIfAbsent(site.phoneRegion(),
+                region -> new MobileNumberPicker(region, markers));
         PatientDetails patient = PatientDetails.read(p, phones, mapping.telecom());
 
         Coding service = service(a);

@@ -6,6 +6,7 @@ import org.careline.config.FhirMapping;
 import org.careline.config.SiteDirectory;
 import org.careline.contact.MobileNumberPicker;
 import org.careline.model.OrderFacts;
+import org.careline.model.PhoneMarkers;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DiagnosticReport;
@@ -41,10 +42,13 @@ public final class FhirReportMapper {
     /** How the subject's telecom entries are read (mappings/fhir.yaml). */
     private final FhirMapping.Telecom telecom;
     private final Map<String, MobileNumberPicker> pickers = new ConcurrentHashMap<>();
+    /** The codes that mark a mobile, a fax or pager (pieces.yaml's phones piece, named by fhir.yaml's telecom). */
+    private final PhoneMarkers markers;
 
     public FhirReportMapper(SiteDirectory sites, FhirMapping mapping) {
         this.sites = sites;
         this.telecom = mapping.telecom();
+        this.markers = mapping.phoneMarkers();
     }
 
     /** The OBR-25-style status letter for a report status; empty when unknown. */
@@ -94,7 +98,8 @@ public final class FhirReportMapper {
         }
 
         Site site = sites.resolve(siteKeys(r));
-        MobileNumberPicker phones = pickers.computeIfAbsent(site.phoneRegion(), MobileNumberPicker::new);
+        MobileNumberPicker phones = pickers.computeIfAbsent(site.phoneRegion(),
+                region -> new MobileNumberPicker(region, markers));
         PatientDetails details = PatientDetails.read(p, phones, telecom);
         PatientFacts patient = new PatientFacts("FHIR|Patient/" + patientId, patientId, null,
                 details.givenName(), details.familyName(), details.phoneE164(), details.language(), site.code());

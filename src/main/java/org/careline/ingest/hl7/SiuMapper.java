@@ -30,7 +30,7 @@ public final class SiuMapper {
     public SiuMapper(SiuMapping mapping, SiteDirectory sites) {
         this.mapping = mapping;
         this.fields = new Hl7Fields(mapping::sources);
-        this.patients = new PatientReader(fields, sites);
+        this.patients = new PatientReader(fields, sites, mapping.phoneRules());
     }
 
     /** The action a trigger event stands for, or empty if mappings/siu.yaml does not list it. */
