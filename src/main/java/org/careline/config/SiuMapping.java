@@ -37,7 +37,7 @@ public record SiuMapping(Map<String, String> triggers, Map<String, List<Hl7Sourc
         }
         m.triggers().forEach((trigger, event) -> {
             if (!EVENTS.contains(event)) {
-                throw YamlFiles.withoutLine(file, "triggers." + trigger, "'" + event
+                throw YamlFiles.lineAtEnd(file, "triggers." + trigger, "'" + event
                         + "' is not one of " + EVENTS);
             }
         });
@@ -46,7 +46,7 @@ public record SiuMapping(Map<String, String> triggers, Map<String, List<Hl7Sourc
         }
         m.fields().forEach((name, sources) -> {
             if (!FIELDS.contains(name)) {
-                throw YamlFiles.withoutLine(file, "fields." + name, "unknown field; known: " + FIELDS);
+                throw YamlFiles.lineAtEnd(file, "fields." + name, "unknown field; known: " + FIELDS);
             }
             Hl7Pieces.checkSources(file, "fields." + name, name, sources);
         });

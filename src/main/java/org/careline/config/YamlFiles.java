@@ -90,11 +90,20 @@ final class YamlFiles {
     }
 
     /**
-     * As {@link #problem}, but without looking up the line: for the checks whose messages MappingFilesTest matches
-     * word for word from the file name on, written before the line was looked up for every problem.
+     * As {@link #problem}, but without looking up the line: for the checks whose whole message MappingFilesTest
+     * matches word for word (sites.yaml's zone, default site and durations; templates.yaml's unknown and missing
+     * kind), written before the line was looked up for every problem.
      */
     static MappingException withoutLine(Path file, String key, String problem) {
         return new MappingException(file, 0, key, problem, null);
+    }
+
+    /**
+     * As {@link #problem}, with the line at the end ("… (line 12)"): for the checks whose message MappingFilesTest
+     * matches from the file name on up to the problem, so the line cannot stand before the key.
+     */
+    static MappingException lineAtEnd(Path file, String key, String problem) {
+        return new MappingException(file, key, problem, problem(file, key, problem).line().orElse(0));
     }
 
     /**
