@@ -39,8 +39,17 @@ public final class Hl7Pieces {
     private static final Pattern CODE = Pattern.compile("[A-Za-z0-9.]+");
     private static final Pattern FIELD_PATH = Pattern.compile("/\\.?([A-Z0-9_]+/)*[A-Z][A-Z0-9]{2}-\\d+");
 
+    /**
+     * What a datatype means when pieces.yaml does not say (a file written before datatypes were): the shipped
+     * meanings. A datatype the file gives replaces the one of the same name.
+     */
+    public static final Map<String, Hl7Datatype> DEFAULT_DATATYPES = Map.of(
+            "person", new Hl7Datatype(List.of(List.of(6, 3, 2)), null, null),
+            "place", new Hl7Datatype(List.of(List.of(1, 2), List.of(4)), null, null),
+            "time", new Hl7Datatype(null, Hl7Datatype.SITE_ZONE, "year"));
+
     /** A piece's keys are read by name: sources for fields, codes and component numbers for the phone rules. */
-    record File(Map<String, Map<String, Object>> pieces) {
+    record File(Map<String, Map<String, Object>> pieces, Map<String, Hl7Datatype> datatypes) {
     }
 
     /**
@@ -55,11 +64,19 @@ public final class Hl7Pieces {
     private final Path file;
     private final Map<String, Map<String, List<Hl7Source>>> pieces;
     private final Map<String, PhoneRules> phoneRules;
+    private final Map<String, Hl7Datatype> datatypes;
 
-    private Hl7Pieces(Path file, Map<String, Map<String, List<Hl7Source>>> pieces, Map<String, PhoneRules> phoneRules) {
+    private Hl7Pieces(Path file, Map<String, Map<String, List<Hl7Source>>> pieces, Map<String, PhoneRules> phoneRules,
+                      Map<String, Hl7Datatype> datatypes) {
         this.file = file;
         this.pieces = pieces;
         this.phoneRules = phoneRules;
+        this.datatypes = datatypes;
+    }
+
+    /** Every datatype a source may name with "as": the shipped ones, as the file redefines or adds to them. */
+    public Map<String, Hl7Datatype> datatypes() {
+        return datatypes;
     }
 
     public static Hl7Pieces load(Path dir) {
@@ -68,6 +85,7 @@ public final class Hl7Pieces {
         if (f.pieces() == null || f.pieces().isEmpty()) {
             throw YamlFiles.problem(path, "pieces", "at least one piece is required");
         }
+        Map<String, Hl7Datatype> datatypes = datatypes(path, f.datatypes());
         Map<String, Map<String, List<Hl7Source>>> pieces = new LinkedHashMap<>();
         Map<String, PhoneRules> rules = new LinkedHashMap<>();
         f.pieces().forEach((name, fields) -> {
@@ -84,7 +102,7 @@ public final class Hl7Pieces {
                     throw YamlFiles.problem(path, key, "unknown field; known: " + new TreeSet<>(known()));
                 }
                 List<Hl7Source> list = YamlFiles.convert(path, key, value, SOURCES);
-                checkSources(path, key, field, list);
+                checkSources(path, key, field, list, datatypes);
                 sources.put(field, List.copyOf(list));
             });
             boolean givesRules = fields.keySet().stream().anyMatch(PHONE_RULES::contains);
@@ -98,7 +116,53 @@ public final class Hl7Pieces {
             }
             pieces.put(name, Map.copyOf(sources));
         });
-        return new Hl7Pieces(path, pieces, rules);
+        return new Hl7Pieces(path, pieces, rules, datatypes);
+    }
+
+    private static Map<String, Hl7Datatype> datatypes(Path path, Map<String, Hl7Datatype> given) {
+        Map<String, Hl7Datatype> all = new LinkedHashMap<>(DEFAULT_DATATYPES);
+        if (given == null) {
+            return Map.copyOf(all);
+        }
+        given.forEach((name, d) -> {
+            String key = "datatypes." + name;
+            if (!name.matches("[a-z][a-z0-9-]*") || name.equals(Hl7Source.TEXT)) {
+                throw YamlFiles.problem(path, key, "a datatype's name is lower-case letters, digits and dashes, "
+                        + "and not 'text'");
+            }
+            boolean time = d.zone() != null || d.precision() != null;
+            if (time == (d.components() != null)) {
+                throw YamlFiles.problem(path, key, "give either components (a composite such as PL) or zone and "
+                        + "precision (a time), not both or neither");
+            }
+            if (time) {
+                if (d.zone() != null && !Hl7Datatype.SITE_ZONE.equals(d.zone())) {
+                    try {
+                        java.time.ZoneId.of(d.zone());
+                    } catch (java.time.DateTimeException e) {
+                        throw YamlFiles.problem(path, key + ".zone", "'" + d.zone()
+                                + "' is neither 'site' nor a time zone such as UTC or Europe/London");
+                    }
+                }
+                if (d.precision() != null && !Hl7Datatype.PRECISIONS.contains(d.precision())) {
+                    throw YamlFiles.problem(path, key + ".precision", "'" + d.precision() + "' is not one of "
+                            + Hl7Datatype.PRECISIONS);
+                }
+            } else {
+                if (d.components().isEmpty()) {
+                    throw YamlFiles.problem(path, key + ".components", "at least one group of components");
+                }
+                for (int g = 0; g < d.components().size(); g++) {
+                    List<Integer> group = d.components().get(g);
+                    if (group.isEmpty() || group.stream().anyMatch(c -> c < 1 || c > 99)) {
+                        throw YamlFiles.problem(path, key + ".components[" + g + "]", "a group is a list of "
+                                + "component numbers from 1, such as [1, 2]");
+                    }
+                }
+            }
+            all.put(name, d);
+        });
+        return Map.copyOf(all);
     }
 
     /** The phone rules a piece gives; a list it leaves out is the shipped one. */
@@ -176,8 +240,13 @@ public final class Hl7Pieces {
         return rules;
     }
 
-    /** Checks one field's sources wherever they are written: a path each, a known format, phones whole fields. */
-    static void checkSources(Path file, String key, String field, List<Hl7Source> sources) {
+    /**
+     * Checks one field's sources wherever they are written: a path each, a known datatype, phones whole fields.
+     *
+     * @param datatypes the datatypes a source may name with "as"
+     */
+    static void checkSources(Path file, String key, String field, List<Hl7Source> sources,
+                             Map<String, Hl7Datatype> datatypes) {
         if (sources.isEmpty()) {
             throw YamlFiles.problem(file, key, "at least one source is required");
         }
@@ -187,8 +256,11 @@ public final class Hl7Pieces {
             if (s.path() == null || s.path().isBlank()) {
                 throw YamlFiles.problem(file, at + ".path", "missing");
             }
-            if (!Hl7Source.FORMATS.contains(s.format())) {
-                throw YamlFiles.problem(file, at + ".as", "'" + s.as() + "' is not one of " + Hl7Source.FORMATS);
+            if (!Hl7Source.TEXT.equals(s.format()) && !datatypes.containsKey(s.format())) {
+                Set<String> known = new TreeSet<>(datatypes.keySet());
+                known.add(Hl7Source.TEXT);
+                throw YamlFiles.problem(file, at + ".as", "'" + s.as() + "' is not one of " + known
+                        + " (the datatypes of pieces.yaml, or text)");
             }
             if (PHONES.equals(field)) {
                 if (!FIELD_PATH.matcher(s.path()).matches()) {
@@ -237,7 +309,7 @@ public final class Hl7Pieces {
                 if (!allowed.contains(field)) {
                     throw YamlFiles.problem(mapping, at, "unknown field; known: " + new TreeSet<>(allowed));
                 }
-                checkSources(mapping, at, field, sources);
+                checkSources(mapping, at, field, sources, datatypes);
                 result.put(field, sources);
             });
         }

@@ -12,9 +12,10 @@ import java.util.Set;
  *
  * @param patient    the patient's fields and phones, as composed from the pieces
  * @param phoneRules how the phones piece's entries are read
+ * @param datatypes  what each patient source's "as" names (pieces.yaml's datatypes)
  */
 public record OruMapping(List<String> triggers, Map<String, List<Hl7Source>> patient, Map<String, List<String>> order,
-                         Documents documents, Hl7Pieces.PhoneRules phoneRules) {
+                         Documents documents, Hl7Pieces.PhoneRules phoneRules, Map<String, Hl7Datatype> datatypes) {
 
     public static final Set<String> ORDER_FIELDS = Set.of("placerOrderNumber", "fillerOrderNumber", "resultStatus",
             "observationStatus", "orderCode", "section", "producer");
@@ -73,6 +74,6 @@ public record OruMapping(List<String> triggers, Map<String, List<Hl7Source>> pat
         }
         patient.putAll(pieces.compose(file, "phones", m.phones(), Set.of(Hl7Pieces.PHONES)));
         return new OruMapping(m.triggers(), Map.copyOf(patient), m.order(), m.documents(),
-                pieces.phoneRules(m.phones()));
+                pieces.phoneRules(m.phones()), pieces.datatypes());
     }
 }

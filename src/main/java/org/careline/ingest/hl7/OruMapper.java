@@ -33,7 +33,7 @@ public final class OruMapper {
 
     public OruMapper(OruMapping mapping, SiteDirectory sites) {
         this.mapping = mapping;
-        this.patients = new PatientReader(new Hl7Fields(mapping::patient), sites,
+        this.patients = new PatientReader(new Hl7Fields(mapping::patient, mapping.datatypes()), sites,
                 mapping.phoneRules());
     }
 
