@@ -58,20 +58,47 @@ public final class FhirMapping {
             Map.of("mobile", "MOBILE", "home", "PRN", "work", "WPN", "temp", "ORN"), List.of("old"), List.of("work"),
             "hl7-phones");
 
-    record File(List<Subscription> subscriptions, Map<String, String> appointmentStatuses, Telecom telecom) {
+    /** One place a FHIR mapper reads a value from: a name from the fixed vocabulary of {@link #SOURCES}. */
+    public record Source(String source) {
+    }
+
+    /**
+     * Where the FHIR mappers read each value, as the sources a section's field may list (no FHIRPath: a fixed
+     * vocabulary Careline knows how to read), and what a file that leaves a field out gets: the order Careline has
+     * always read them in.
+     */
+    public static final Map<String, Map<String, List<String>>> SOURCES = Map.of(
+            "patient", Map.of(
+                    "name", List.of("name.official", "name.current", "name.first"),
+                    "language", List.of("communication.preferred", "communication.first"),
+                    "phones", List.of("telecom.own", "telecom.fallback")),
+            "place", Map.of(
+                    "site", List.of("location.identifier", "location.name", "location.reference",
+                            "participant.display", "participant.reference"),
+                    "name", List.of("location.name", "participant.display"),
+                    "pin", List.of("location.position", "location.address")),
+            "report", Map.of(
+                    "site", List.of("performer.identifier", "performer.display", "performer.reference")));
+
+    record File(List<Subscription> subscriptions, Map<String, String> appointmentStatuses, Telecom telecom,
+                Map<String, List<Source>> patient, Map<String, List<Source>> place,
+                Map<String, List<Source>> report) {
     }
 
     private final List<Subscription> subscriptions;
     private final Map<String, String> appointmentStatuses;
     private final Telecom telecom;
     private final PhoneMarkers phoneMarkers;
+    /** section → field → source names in order, every field given (a field left out has the defaults). */
+    private final Map<String, Map<String, List<String>>> sources;
 
     private FhirMapping(List<Subscription> subscriptions, Map<String, String> appointmentStatuses, Telecom telecom,
-                        PhoneMarkers phoneMarkers) {
+                        PhoneMarkers phoneMarkers, Map<String, Map<String, List<String>>> sources) {
         this.subscriptions = subscriptions;
         this.appointmentStatuses = appointmentStatuses;
         this.telecom = telecom;
         this.phoneMarkers = phoneMarkers;
+        this.sources = sources;
     }
 
     public static FhirMapping load(Path dir) {
@@ -98,7 +125,54 @@ public final class FhirMapping {
         }
         Telecom telecom = telecom(path, f.telecom());
         PhoneMarkers markers = Hl7Pieces.load(dir).phoneRules(path, "telecom.markers", telecom.markers()).markers();
-        return new FhirMapping(List.copyOf(subs), statuses(path, f.appointmentStatuses()), telecom, markers);
+        Map<String, Map<String, List<String>>> sources = Map.of(
+                "patient", sources(path, "patient", f.patient()),
+                "place", sources(path, "place", f.place()),
+                "report", sources(path, "report", f.report()));
+        return new FhirMapping(List.copyOf(subs), statuses(path, f.appointmentStatuses()), telecom, markers, sources);
+    }
+
+    /** A section's fields: each listed one checked against the vocabulary, the others as Careline always read them. */
+    private static Map<String, List<String>> sources(Path path, String section, Map<String, List<Source>> given) {
+        Map<String, List<String>> known = SOURCES.get(section);
+        Map<String, List<String>> result = new java.util.HashMap<>(known);
+        if (given == null) {
+            return Map.copyOf(result);
+        }
+        given.forEach((field, list) -> {
+            String key = section + "." + field;
+            if (!known.containsKey(field)) {
+                throw YamlFiles.problem(path, key, "unknown field; known: " + new java.util.TreeSet<>(known.keySet()));
+            }
+            if (list.isEmpty()) {
+                throw YamlFiles.problem(path, key, "at least one source is required");
+            }
+            List<String> names = new java.util.ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                String name = list.get(i).source();
+                if (name == null || !known.get(field).contains(name)) {
+                    throw YamlFiles.problem(path, key + "[" + i + "].source", "'" + name + "' is not a source "
+                            + section + "." + field + " can be read from; known: " + known.get(field));
+                }
+                names.add(name);
+            }
+            result.put(field, List.copyOf(names));
+        });
+        return Map.copyOf(result);
+    }
+
+    /**
+     * The sources of one field, in order.
+     *
+     * @param section patient, place or report
+     */
+    public List<String> sources(String section, String field) {
+        return sources.get(section).get(field);
+    }
+
+    /** What a mapper without a mapping reads: the defaults of {@link #SOURCES}. */
+    public static List<String> defaultSources(String section, String field) {
+        return SOURCES.get(section).get(field);
     }
 
     private static Map<String, String> statuses(Path path, Map<String, String> statuses) {
