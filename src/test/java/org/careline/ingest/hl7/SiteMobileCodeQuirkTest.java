@@ -1,20 +1,10 @@
 package org.careline.ingest.hl7;
 
-import org.careline.config.SiteDirectory;
-import org.careline.config.SiuMapping;
-import org.careline.support.EngineFixture;
-import org.careline.support.MllpClient;
 import org.careline.support.TestMappings;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,16 +16,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SiteMobileCodeQuirkTest {
 
-    private static final ZoneId DETROIT = ZoneId.of("America/Detroit");
-    private static final Instant NOW = ZonedDateTime.of(2030, 3, 5, 14, 0, 0, 0, DETROIT).toInstant();
+    /** 14:00 at GH Clinic (America/Detroit); the booking is three days later at 10:00. */
+    private static final Instant NOW = Instant.parse("2030-03-05T19:00:00Z");
     private static final String HOME = "+16082719001";
     private static final String MOBILE = "+16082719000";
 
     private static String booking() {
-        String start = DateTimeFormatter.ofPattern("yyyyMMddHHmm").format(NOW.plus(Duration.ofDays(3)).atZone(DETROIT));
         return String.join("\r",
                 "MSH|^~\\&|EHR|HOSP|CARELINE|CL|20300305140000||SIU^S12|QUIRK2|P|2.5",
-                "SCH|PL-Q2|FL-Q2|||||ROUTINE|NORMAL|30|MIN|^^30^" + start,
+                "SCH|PL-Q2|FL-Q2|||||ROUTINE|NORMAL|30|MIN|^^30^203003081000",
                 "PID|1||MRN-Q2^^^HOSP^MR||DOE^JANE||19800101|F|||||(608) 271-9001^PRN^PH~(608) 271-9000^HANDY^PH|||en",
                 "RGS|1",
                 "AIS|1||CONS^Consultation",
@@ -43,15 +32,10 @@ class SiteMobileCodeQuirkTest {
                 "AIP|1||D1^SMITH^ANNA^^^DR");
     }
 
-    private static String phoneRead(Path mappings) throws Exception {
-        SiuMapper mapper = new SiuMapper(SiuMapping.load(mappings),
-                SiteDirectory.load(mappings, ZoneId.of("America/New_York"), "US"));
-        return mapper.map(new Hl7Receiver().parse(booking().getBytes(StandardCharsets.UTF_8))).phoneE164();
-    }
-
     @Test
     void oneWordInPiecesYamlMakesTheFeedsOwnMobileCodeCount() throws Exception {
-        assertThat(phoneRead(Path.of("mappings"))).as("shipped markers: HANDY means nothing, first number").isEqualTo(HOME);
+        assertThat(QuirkFeeds.phoneRead(Path.of("mappings"), booking()))
+                .as("shipped markers: HANDY means nothing, first number").isEqualTo(HOME);
 
         Path mappings = TestMappings.copy();
         String markers = "    mobileMarkers: [CP, MOBILE, MOB, CELL, CELLULAR, CELLPHONE]\n";
@@ -59,14 +43,10 @@ class SiteMobileCodeQuirkTest {
             assertThat(text).contains(markers);
             return text.replace(markers, markers.replace("]", ", HANDY]"));
         });
-        assertThat(phoneRead(mappings)).isEqualTo(MOBILE);
+        assertThat(QuirkFeeds.phoneRead(mappings, booking())).isEqualTo(MOBILE);
 
-        try (EngineFixture fx = EngineFixture.start(Map.of("CARELINE_MAPPINGS_DIR", mappings.toString()), NOW);
-             MllpClient client = fx.mllp()) {
-            assertThat(MllpClient.field(client.send(booking()), "MSA", 1)).isEqualTo("AA");
-            assertThat(fx.count("SELECT COUNT(*) FROM outbox o JOIN appointment a ON a.id = o.appointment_id "
-                    + "JOIN patient p ON p.id = a.patient_id WHERE a.external_id = 'FL-Q2' "
-                    + "AND o.kind = 'CONFIRMATION' AND p.phone_e164 = ?", MOBILE)).isEqualTo(1);
-        }
+        QuirkFeeds.Outcome sent = QuirkFeeds.send(mappings, NOW, booking(), "FL-Q2", MOBILE);
+        assertThat(sent.ack()).isEqualTo("AA");
+        assertThat(sent.confirmations()).isEqualTo(1);
     }
 }
