@@ -1,6 +1,7 @@
 package org.careline.config;
 
 import org.careline.model.AppointmentAction;
+import org.careline.model.PhoneMarkers;
 
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -39,9 +40,11 @@ public final class FhirMapping {
      * @param uses         use code → the HL7 use code (XTN-2) it is read as; unlisted uses carry none
      * @param skipUses     uses never tried
      * @param fallbackUses uses tried only when no other entry has a usable number
+     * @param markers      the piece of pieces.yaml whose mobileMarkers, neverMessage ... lists decide what the codes
+     *                     above mean, so HL7 and FHIR numbers are judged by one list
      */
     public record Telecom(Map<String, String> systems, Map<String, String> uses, List<String> skipUses,
-                          List<String> fallbackUses) {
+                          List<String> fallbackUses, String markers) {
     }
 
     /**
@@ -52,19 +55,50 @@ public final class FhirMapping {
             "booked", "book", "arrived", "none", "fulfilled", "none", "cancelled", "cancel", "noshow", "no-show",
             "entered-in-error", "delete", "checked-in", "none", "waitlist", "none");
     static final Telecom DEFAULT_TELECOM = new Telecom(Map.of("phone", "PH", "sms", "CP"),
-            Map.of("mobile", "MOBILE", "home", "PRN", "work", "WPN", "temp", "ORN"), List.of("old"), List.of("work"));
+            Map.of("mobile", "MOBILE", "home", "PRN", "work", "WPN", "temp", "ORN"), List.of("old"), List.of("work"),
+            "hl7-phones");
 
-    record File(List<Subscription> subscriptions, Map<String, String> appointmentStatuses, Telecom telecom) {
+    /** One place a FHIR mapper reads a value from: a name from the fixed vocabulary of {@link #SOURCES}. */
+    public record Source(String source) {
+    }
+
+    /**
+     * Where the FHIR mappers read each value, as the sources a section's field may list (no FHIRPath: a fixed
+     * vocabulary Careline knows how to read), and what a file that leaves a field out gets: the order Careline has
+     * always read them in.
+     */
+    public static final Map<String, Map<String, List<String>>> SOURCES = Map.of(
+            "patient", Map.of(
+                    "name", List.of("name.official", "name.current", "name.first"),
+                    "language", List.of("communication.preferred", "communication.first"),
+                    "phones", List.of("telecom.own", "telecom.fallback")),
+            "place", Map.of(
+                    "site", List.of("location.identifier", "location.name", "location.reference",
+                            "participant.display", "participant.reference"),
+                    "name", List.of("location.name", "participant.display"),
+                    "pin", List.of("location.position", "location.address")),
+            "report", Map.of(
+                    "site", List.of("performer.identifier", "performer.display", "performer.reference")));
+
+    record File(List<Subscription> subscriptions, Map<String, String> appointmentStatuses, Telecom telecom,
+                Map<String, List<Source>> patient, Map<String, List<Source>> place,
+                Map<String, List<Source>> report) {
     }
 
     private final List<Subscription> subscriptions;
     private final Map<String, String> appointmentStatuses;
     private final Telecom telecom;
+    private final PhoneMarkers phoneMarkers;
+    /** section → field → source names in order, every field given (a field left out has the defaults). */
+    private final Map<String, Map<String, List<String>>> sources;
 
-    private FhirMapping(List<Subscription> subscriptions, Map<String, String> appointmentStatuses, Telecom telecom) {
+    private FhirMapping(List<Subscription> subscriptions, Map<String, String> appointmentStatuses, Telecom telecom,
+                        PhoneMarkers phoneMarkers, Map<String, Map<String, List<String>>> sources) {
         this.subscriptions = subscriptions;
         this.appointmentStatuses = appointmentStatuses;
         this.telecom = telecom;
+        this.phoneMarkers = phoneMarkers;
+        this.sources = sources;
     }
 
     public static FhirMapping load(Path dir) {
@@ -89,7 +123,56 @@ public final class FhirMapping {
                 throw YamlFiles.problem(path, key + ".payload", "must be full-resource or empty");
             }
         }
-        return new FhirMapping(List.copyOf(subs), statuses(path, f.appointmentStatuses()), telecom(path, f.telecom()));
+        Telecom telecom = telecom(path, f.telecom());
+        PhoneMarkers markers = Hl7Pieces.load(dir).phoneRules(path, "telecom.markers", telecom.markers()).markers();
+        Map<String, Map<String, List<String>>> sources = Map.of(
+                "patient", sources(path, "patient", f.patient()),
+                "place", sources(path, "place", f.place()),
+                "report", sources(path, "report", f.report()));
+        return new FhirMapping(List.copyOf(subs), statuses(path, f.appointmentStatuses()), telecom, markers, sources);
+    }
+
+    /** A section's fields: each listed one checked against the vocabulary, the others as Careline always read them. */
+    private static Map<String, List<String>> sources(Path path, String section, Map<String, List<Source>> given) {
+        Map<String, List<String>> known = SOURCES.get(section);
+        Map<String, List<String>> result = new java.util.HashMap<>(known);
+        if (given == null) {
+            return Map.copyOf(result);
+        }
+        given.forEach((field, list) -> {
+            String key = section + "." + field;
+            if (!known.containsKey(field)) {
+                throw YamlFiles.problem(path, key, "unknown field; known: " + new java.util.TreeSet<>(known.keySet()));
+            }
+            if (list.isEmpty()) {
+                throw YamlFiles.problem(path, key, "at least one source is required");
+            }
+            List<String> names = new java.util.ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                String name = list.get(i).source();
+                if (name == null || !known.get(field).contains(name)) {
+                    throw YamlFiles.problem(path, key + "[" + i + "].source", "'" + name + "' is not a source "
+                            + section + "." + field + " can be read from; known: " + known.get(field));
+                }
+                names.add(name);
+            }
+            result.put(field, List.copyOf(names));
+        });
+        return Map.copyOf(result);
+    }
+
+    /**
+     * The sources of one field, in order.
+     *
+     * @param section patient, place or report
+     */
+    public List<String> sources(String section, String field) {
+        return sources.get(section).get(field);
+    }
+
+    /** What a mapper without a mapping reads: the defaults of {@link #SOURCES}. */
+    public static List<String> defaultSources(String section, String field) {
+        return SOURCES.get(section).get(field);
     }
 
     private static Map<String, String> statuses(Path path, Map<String, String> statuses) {
@@ -127,7 +210,22 @@ public final class FhirMapping {
         codes(path, "telecom.skipUses", skip, CONTACT_USES);
         List<String> fallback = t.fallbackUses() == null ? List.of() : t.fallbackUses();
         codes(path, "telecom.fallbackUses", fallback, CONTACT_USES);
-        return new Telecom(Map.copyOf(t.systems()), Map.copyOf(uses), List.copyOf(skip), List.copyOf(fallback));
+        for (Map.Entry<String, String> e : t.systems().entrySet()) {
+            marker(path, "telecom.systems." + e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, String> e : uses.entrySet()) {
+            marker(path, "telecom.uses." + e.getKey(), e.getValue());
+        }
+        String markers = t.markers() == null ? DEFAULT_TELECOM.markers() : t.markers();
+        return new Telecom(Map.copyOf(t.systems()), Map.copyOf(uses), List.copyOf(skip), List.copyOf(fallback),
+                markers);
+    }
+
+    /** A system or use is read as one HL7 code, matched against the markers piece's lists as a word. */
+    private static void marker(Path path, String key, String code) {
+        if (!code.matches("[A-Za-z0-9]+")) {
+            throw YamlFiles.problem(path, key, "'" + code + "' is not one HL7 code such as CP or MOBILE");
+        }
     }
 
     private static void codes(Path path, String key, java.util.Collection<String> codes, Set<String> known) {
@@ -150,6 +248,11 @@ public final class FhirMapping {
 
     public Telecom telecom() {
         return telecom;
+    }
+
+    /** The codes that mark a mobile, a fax or pager, an e-mail entry: the telecom.markers piece's lists. */
+    public PhoneMarkers phoneMarkers() {
+        return phoneMarkers;
     }
 
     public List<Subscription> subscriptions() {

@@ -10,10 +10,12 @@ import java.util.Set;
  * mappings/oru.yaml: where the ORU and MDM mappers read order and document fields from; the patient and their
  * phones come from the pieces (mappings/pieces.yaml) the file names.
  *
- * @param patient the patient's fields and phones, as composed from the pieces
+ * @param patient    the patient's fields and phones, as composed from the pieces
+ * @param phoneRules how the phones piece's entries are read
+ * @param datatypes  what each patient source's "as" names (pieces.yaml's datatypes)
  */
 public record OruMapping(List<String> triggers, Map<String, List<Hl7Source>> patient, Map<String, List<String>> order,
-                         Documents documents) {
+                         Documents documents, Hl7Pieces.PhoneRules phoneRules, Map<String, Hl7Datatype> datatypes) {
 
     public static final Set<String> ORDER_FIELDS = Set.of("placerOrderNumber", "fillerOrderNumber", "resultStatus",
             "observationStatus", "orderCode", "section", "producer");
@@ -71,6 +73,7 @@ public record OruMapping(List<String> triggers, Map<String, List<Hl7Source>> pat
             throw YamlFiles.problem(file, "patient", "no source for patientId; at least one is required");
         }
         patient.putAll(pieces.compose(file, "phones", m.phones(), Set.of(Hl7Pieces.PHONES)));
-        return new OruMapping(m.triggers(), Map.copyOf(patient), m.order(), m.documents());
+        return new OruMapping(m.triggers(), Map.copyOf(patient), m.order(), m.documents(),
+                pieces.phoneRules(m.phones()), pieces.datatypes());
     }
 }

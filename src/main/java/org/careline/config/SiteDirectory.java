@@ -75,7 +75,7 @@ public final class SiteDirectory {
             }
             String region = s.phoneRegion() == null ? defaultRegion : s.phoneRegion().trim().toUpperCase(Locale.ROOT);
             if (!com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance().getSupportedRegions().contains(region)) {
-                throw YamlFiles.withoutLine(path, key + ".phoneRegion", "'" + region
+                throw YamlFiles.lineAtEnd(path, key + ".phoneRegion", "'" + region
                         + "' is not an ISO 3166 region libphonenumber knows");
             }
             ReminderPolicy policy = merge(base, s.policy(), path, key + ".policy");

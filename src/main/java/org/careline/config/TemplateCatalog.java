@@ -73,7 +73,7 @@ public final class TemplateCatalog {
             List<String> body = e.body() == null ? List.of() : e.body();
             for (int i = 0; i < body.size(); i++) {
                 if (!VARIABLES.contains(body.get(i))) {
-                    throw YamlFiles.withoutLine(path, key + ".body[" + i + "]", "unknown variable '"
+                    throw YamlFiles.lineAtEnd(path, key + ".body[" + i + "]", "unknown variable '"
                             + body.get(i) + "'; known: " + VARIABLES);
                 }
             }

@@ -90,11 +90,37 @@ final class YamlFiles {
     }
 
     /**
-     * As {@link #problem}, but without looking up the line: for the checks whose messages MappingFilesTest matches
-     * word for word from the file name on, written before the line was looked up for every problem.
+     * As {@link #problem}, but without looking up the line: for the checks whose whole message MappingFilesTest
+     * matches word for word (sites.yaml's zone, default site and durations; templates.yaml's unknown and missing
+     * kind), written before the line was looked up for every problem.
      */
     static MappingException withoutLine(Path file, String key, String problem) {
         return new MappingException(file, 0, key, problem, null);
+    }
+
+    /**
+     * As {@link #problem}, with the line at the end ("… (line 12)"): for the checks whose message MappingFilesTest
+     * matches from the file name on up to the problem, so the line cannot stand before the key.
+     */
+    static MappingException lineAtEnd(Path file, String key, String problem) {
+        return new MappingException(file, key, problem, problem(file, key, problem).line().orElse(0));
+    }
+
+    /**
+     * One value of an already read file as {@code type} (a piece's field, read as sources or as a list of codes
+     * depending on its name), failing as {@link #read} does, with the key of the value inside the file.
+     */
+    static <T> T convert(Path file, String key, Object value, com.fasterxml.jackson.core.type.TypeReference<T> type) {
+        try {
+            return YAML.convertValue(value, type);
+        } catch (IllegalArgumentException e) {
+            List<JsonMappingException.Reference> inner = e.getCause() instanceof JsonMappingException m
+                    ? m.getPath() : List.of();
+            String at = key + (inner.isEmpty() || inner.get(0).getFieldName() == null ? "" : ".") + key(inner);
+            String problem = e.getCause() instanceof InvalidNullException ? "no value given"
+                    : e.getCause() instanceof JsonMappingException m ? m.getOriginalMessage() : e.getMessage();
+            throw problem(file, at, problem);
+        }
     }
 
     /** A Jackson path as analysts read it: sites.main.policy.reminders[0]. */

@@ -1,6 +1,7 @@
 package org.careline.contact;
 
 import org.careline.model.PhoneCandidate;
+import org.careline.model.PhoneMarkers;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
@@ -23,12 +24,6 @@ import java.util.Set;
  */
 public final class MobileNumberPicker {
 
-    // Equipment type CP is standard HL7; the rest are what real feeds put in XTN-2/XTN-3 instead.
-    private static final Set<String> MOBILE_MARKERS = Set.of("CP", "MOBILE", "MOB", "CELL", "CELLULAR", "CELLPHONE");
-    // FX, BP, TDD are HL7 equipment types and BPN the beeper use code; a fax or pager must never get a message.
-    private static final Set<String> NO_MESSAGE_MARKERS = Set.of("FX", "FAX", "BP", "BPN", "PAGER", "TDD", "TTY");
-    private static final Set<String> EMAIL_EQUIPMENT = Set.of("INTERNET", "X.400");
-
     // A feed's mobile marker is trusted for these types only: not landlines, pagers or service numbers.
     private static final Set<PhoneNumberType> MARKED_OK = Set.of(PhoneNumberType.MOBILE,
             PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.VOIP, PhoneNumberType.PERSONAL_NUMBER,
@@ -36,11 +31,24 @@ public final class MobileNumberPicker {
 
     private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
     private final String defaultRegion;
+    /** Which codes mark a mobile, a number never to message, an e-mail entry: mappings/pieces.yaml's phones. */
+    private final PhoneMarkers markers;
 
     /**
+     * With the markers the shipped pieces.yaml lists.
+     *
      * @param defaultRegion ISO 3166 alpha-2 region for numbers written without a country code, e.g. "US", "GB"
      */
     public MobileNumberPicker(String defaultRegion) {
+        this(defaultRegion, PhoneMarkers.DEFAULTS);
+    }
+
+    /**
+     * @param defaultRegion ISO 3166 alpha-2 region for numbers written without a country code, e.g. "US", "GB"
+     * @param markers       the codes that mark a mobile, a fax or pager, an e-mail entry
+     */
+    public MobileNumberPicker(String defaultRegion, PhoneMarkers markers) {
+        this.markers = java.util.Objects.requireNonNull(markers, "markers");
         String region = defaultRegion == null ? "" : defaultRegion.trim().toUpperCase(Locale.ROOT);
         if (!phones.getSupportedRegions().contains(region)) {
             throw new IllegalArgumentException("Unsupported phone region: " + defaultRegion);
@@ -94,7 +102,7 @@ public final class MobileNumberPicker {
             return out;
         }
         for (PhoneCandidate c : candidates) {
-            if (c == null || isEmail(c) || hasMarker(c, NO_MESSAGE_MARKERS)) {
+            if (c == null || isEmail(c) || hasMarker(c, markers.neverMessage())) {
                 continue;
             }
             String raw = dialString(c);
@@ -108,17 +116,18 @@ public final class MobileNumberPicker {
                 continue;
             }
             if (phones.isValidNumber(number)) {
-                out.add(new Parsed(number, phones.getNumberType(number), hasMarker(c, MOBILE_MARKERS)));
+                out.add(new Parsed(number, phones.getNumberType(number), hasMarker(c, markers.mobile())));
             }
         }
         return out;
     }
 
-    private static boolean isEmail(PhoneCandidate c) {
-        if (c.equipmentType() != null && EMAIL_EQUIPMENT.contains(c.equipmentType().trim().toUpperCase(Locale.ROOT))) {
+    private boolean isEmail(PhoneCandidate c) {
+        if (c.equipmentType() != null
+                && markers.emailEquipment().contains(c.equipmentType().trim().toUpperCase(Locale.ROOT))) {
             return true;
         }
-        if (c.useCode() != null && c.useCode().trim().equalsIgnoreCase("NET")) {
+        if (c.useCode() != null && markers.emailUses().contains(c.useCode().trim().toUpperCase(Locale.ROOT))) {
             return true;
         }
         if (c.number() != null && c.number().contains("@")) {

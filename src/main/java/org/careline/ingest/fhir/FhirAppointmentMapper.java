@@ -5,6 +5,7 @@ import org.careline.model.Site;
 import org.careline.config.SiteDirectory;
 import org.careline.contact.MobileNumberPicker;
 import org.careline.model.AppointmentAction;
+import org.careline.model.PhoneMarkers;
 import org.careline.model.AppointmentEvent;
 import org.hl7.fhir.r4.model.Address;
 import org.hl7.fhir.r4.model.Appointment;
@@ -56,10 +57,13 @@ public final class FhirAppointmentMapper {
     private final FhirMapping mapping;
     /** One picker per phone region: a site abroad reads its patients' national numbers in its own region. */
     private final Map<String, MobileNumberPicker> pickers = new ConcurrentHashMap<>();
+    /** The codes that mark a mobile, a fax or pager (pieces.yaml's phones piece, named by fhir.yaml's telecom). */
+    private final PhoneMarkers markers;
 
     public FhirAppointmentMapper(SiteDirectory sites, FhirMapping mapping) {
         this.sites = sites;
         this.mapping = mapping;
+        this.markers = mapping.phoneMarkers();
     }
 
     /** The action an Appointment.status stands for; empty for statuses that change nothing for the patient. */
@@ -104,17 +108,23 @@ public final class FhirAppointmentMapper {
         }
 
         AppointmentParticipantComponent where = participant(a, "Location");
-        Site site = sites.resolve(siteKeys(loc, where));
-        MobileNumberPicker phones = pickers.computeIfAbsent(site.phoneRegion(), MobileNumberPicker::new);
-        PatientDetails patient = PatientDetails.read(p, phones, mapping.telecom());
+        Site site = sites.resolve(siteKeys(loc, where, mapping.sources("place", "site")));
+        MobileNumberPicker phones = pickers.computeIfAbsent(site.phoneRegion(),
+                region -> new MobileNumberPicker(region, markers));
+        PatientDetails patient = PatientDetails.read(p, phones, mapping.telecom(),
+                field -> mapping.sources("patient", field));
 
         Coding service = service(a);
         String serviceName = service == null ? null : clean(service.getDisplay());
         if (serviceName == null && a.hasServiceType()) {
             serviceName = clean(a.getServiceTypeFirstRep().getText());
         }
-        String location = loc != null && clean(loc.getName()) != null ? clean(loc.getName())
-                : where == null ? null : clean(where.getActor().getDisplay());
+        String location = null;
+        for (String source : mapping.sources("place", "name")) {
+            location = location != null ? location : source.equals("location.name")
+                    ? (loc == null ? null : clean(loc.getName()))
+                    : (where == null ? null : clean(where.getActor().getDisplay()));
+        }
 
         AppointmentEvent event = new AppointmentEvent(SOURCE, appointmentId, "FHIR:" + a.getStatus().toCode(),
                 action.get(), start, duration(a, start), "FHIR|Patient/" + patientId, patient.givenName(),
@@ -122,7 +132,7 @@ public final class FhirAppointmentMapper {
                 location, site.code(), service == null ? null : clean(service.getCode()), serviceName,
                 clean(a.getPatientInstruction()),
                 new AppointmentEvent.FeedReference(null, appointmentId, patientId, null, null));
-        return Optional.of(new Mapped(event, pin(loc)));
+        return Optional.of(new Mapped(event, pin(loc, mapping.sources("place", "pin"))));
     }
 
     /** The id of the first participant whose actor references the type. */
@@ -140,21 +150,30 @@ public final class FhirAppointmentMapper {
         return null;
     }
 
-    /** Location identifiers, name and "Location/id", in that order, as sites.yaml matches them. */
-    private static List<String> siteKeys(Location loc, AppointmentParticipantComponent where) {
+    /**
+     * What sites.yaml matches, in the order fhir.yaml's place.site lists it (as shipped: Location identifiers, name
+     * and "Location/id"); the participant's display and reference only when the Location was not fetched.
+     */
+    private static List<String> siteKeys(Location loc, AppointmentParticipantComponent where, List<String> sources) {
         List<String> keys = new ArrayList<>();
-        if (loc != null) {
-            for (Identifier i : loc.getIdentifier()) {
-                keys.add(clean(i.getValue()));
+        for (String source : sources) {
+            switch (source) {
+                case "location.identifier" -> {
+                    if (loc != null) {
+                        for (Identifier i : loc.getIdentifier()) {
+                            keys.add(clean(i.getValue()));
+                        }
+                    }
+                }
+                case "location.name" -> keys.add(loc == null ? null : clean(loc.getName()));
+                case "location.reference" -> keys.add(loc == null || loc.getIdElement().getIdPart() == null ? null
+                        : "Location/" + loc.getIdElement().getIdPart());
+                // Not fetched: what the reference itself says.
+                case "participant.display" -> keys.add(loc != null || where == null ? null
+                        : clean(where.getActor().getDisplay()));
+                default -> keys.add(loc != null || where == null ? null
+                        : "Location/" + referencedId(where.getActor(), "Location"));
             }
-            keys.add(clean(loc.getName()));
-            if (loc.getIdElement().getIdPart() != null) {
-                keys.add("Location/" + loc.getIdElement().getIdPart());
-            }
-        } else if (where != null) {
-            // Not fetched: what the reference itself says.
-            keys.add(clean(where.getActor().getDisplay()));
-            keys.add("Location/" + referencedId(where.getActor(), "Location"));
         }
         keys.removeIf(java.util.Objects::isNull);
         return keys;
@@ -198,12 +217,17 @@ public final class FhirAppointmentMapper {
      * ±80° is taken as swapped or wrong coordinates (no clinic is there): then the address alone places the pin.
      */
     static Pin pin(Location loc) {
+        return pin(loc, FhirMapping.defaultSources("place", "pin"));
+    }
+
+    /** As {@link #pin(Location)}, reading only what fhir.yaml's place.pin lists (location.position, .address). */
+    static Pin pin(Location loc, List<String> sources) {
         if (loc == null) {
             return null;
         }
         Double lat = null;
         Double lon = null;
-        if (loc.hasPosition() && loc.getPosition().hasLatitude() && loc.getPosition().hasLongitude()) {
+        if (sources.contains("location.position") && loc.hasPosition() && loc.getPosition().hasLatitude() && loc.getPosition().hasLongitude()) {
             double la = loc.getPosition().getLatitude().doubleValue();
             double lo = loc.getPosition().getLongitude().doubleValue();
             if (Math.abs(la) <= 80 && Math.abs(lo) <= 180 && !(la == 0 && lo == 0)) {
@@ -211,7 +235,7 @@ public final class FhirAppointmentMapper {
                 lon = lo;
             }
         }
-        String address = loc.hasAddress() ? address(loc.getAddress()) : null;
+        String address = sources.contains("location.address") && loc.hasAddress() ? address(loc.getAddress()) : null;
         if (lat == null && address == null) {
             return null;
         }

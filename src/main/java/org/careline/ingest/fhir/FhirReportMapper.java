@@ -6,6 +6,7 @@ import org.careline.config.FhirMapping;
 import org.careline.config.SiteDirectory;
 import org.careline.contact.MobileNumberPicker;
 import org.careline.model.OrderFacts;
+import org.careline.model.PhoneMarkers;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DiagnosticReport;
@@ -40,11 +41,16 @@ public final class FhirReportMapper {
     private final SiteDirectory sites;
     /** How the subject's telecom entries are read (mappings/fhir.yaml). */
     private final FhirMapping.Telecom telecom;
+    private final FhirMapping mapping;
     private final Map<String, MobileNumberPicker> pickers = new ConcurrentHashMap<>();
+    /** The codes that mark a mobile, a fax or pager (pieces.yaml's phones piece, named by fhir.yaml's telecom). */
+    private final PhoneMarkers markers;
 
     public FhirReportMapper(SiteDirectory sites, FhirMapping mapping) {
         this.sites = sites;
         this.telecom = mapping.telecom();
+        this.mapping = mapping;
+        this.markers = mapping.phoneMarkers();
     }
 
     /** The OBR-25-style status letter for a report status; empty when unknown. */
@@ -93,9 +99,10 @@ public final class FhirReportMapper {
                     + ", not the Patient given");
         }
 
-        Site site = sites.resolve(siteKeys(r));
-        MobileNumberPicker phones = pickers.computeIfAbsent(site.phoneRegion(), MobileNumberPicker::new);
-        PatientDetails details = PatientDetails.read(p, phones, telecom);
+        Site site = sites.resolve(siteKeys(r, mapping.sources("report", "site")));
+        MobileNumberPicker phones = pickers.computeIfAbsent(site.phoneRegion(),
+                region -> new MobileNumberPicker(region, markers));
+        PatientDetails details = PatientDetails.read(p, phones, telecom, field -> mapping.sources("patient", field));
         PatientFacts patient = new PatientFacts("FHIR|Patient/" + patientId, patientId, null,
                 details.givenName(), details.familyName(), details.phoneE164(), details.language(), site.code());
 
@@ -105,19 +112,20 @@ public final class FhirReportMapper {
         return Optional.of(new Mapped(patient, order));
     }
 
-    /** Performers' identifier values, displays and references, in that order, as sites.yaml matches them. */
-    private static List<String> siteKeys(DiagnosticReport r) {
+    /**
+     * What sites.yaml matches, in the order fhir.yaml's report.site lists it (as shipped: every performer's
+     * identifier value, then their displays, then their references).
+     */
+    private static List<String> siteKeys(DiagnosticReport r, List<String> sources) {
         List<String> keys = new ArrayList<>();
-        for (Reference ref : r.getPerformer()) {
-            if (ref.hasIdentifier()) {
-                keys.add(clean(ref.getIdentifier().getValue()));
+        for (String source : sources) {
+            for (Reference ref : r.getPerformer()) {
+                keys.add(switch (source) {
+                    case "performer.identifier" -> ref.hasIdentifier() ? clean(ref.getIdentifier().getValue()) : null;
+                    case "performer.display" -> clean(ref.getDisplay());
+                    default -> clean(ref.getReference());
+                });
             }
-        }
-        for (Reference ref : r.getPerformer()) {
-            keys.add(clean(ref.getDisplay()));
-        }
-        for (Reference ref : r.getPerformer()) {
-            keys.add(clean(ref.getReference()));
         }
         keys.removeIf(java.util.Objects::isNull);
         return keys;

@@ -14,6 +14,7 @@ import org.hl7.fhir.r4.model.StringType;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The parts of a FHIR Patient a message needs: name, WhatsApp number, language. Shared by the appointment and the
@@ -23,30 +24,54 @@ record PatientDetails(String givenName, String familyName, String phoneE164, Str
 
     static final PatientDetails NONE = new PatientDetails(null, null, null, null);
 
+    /** As the shipped fhir.yaml says: the defaults of its patient section. */
     static PatientDetails read(Patient p, MobileNumberPicker phones, FhirMapping.Telecom telecom) {
+        return read(p, phones, telecom, field -> FhirMapping.defaultSources("patient", field));
+    }
+
+    /**
+     * @param sources fhir.yaml's patient section: for name, language and phones, the sources in order
+     */
+    static PatientDetails read(Patient p, MobileNumberPicker phones, FhirMapping.Telecom telecom,
+                               Function<String, List<String>> sources) {
         if (p == null) {
             return NONE;
         }
-        HumanName name = name(p.getName());
+        HumanName name = name(p.getName(), sources.apply("name"));
         List<List<PhoneCandidate>> lists = candidates(p.getTelecom(), telecom);
+        List<List<PhoneCandidate>> tried = new ArrayList<>();
+        for (String source : sources.apply("phones")) {
+            tried.add(lists.get(source.equals("telecom.own") ? 0 : 1));
+        }
         return new PatientDetails(name == null || name.getGiven().isEmpty() ? null : clean(name.getGiven().get(0)),
                 name == null ? null : clean(name.getFamily()),
-                phones.pick(lists.get(0), lists.get(1)).orElse(null), language(p));
+                phones.pick(tried).orElse(null), language(p, sources.apply("language")));
     }
 
     /** The official name, else the first one that is not old or maiden, else the first. */
     static HumanName name(List<HumanName> names) {
-        for (HumanName n : names) {
-            if (n.getUse() == HumanName.NameUse.OFFICIAL) {
-                return n;
+        return name(names, FhirMapping.defaultSources("patient", "name"));
+    }
+
+    /**
+     * The name the first source finds: name.official (use official), name.current (not old or maiden),
+     * name.first.
+     */
+    static HumanName name(List<HumanName> names, List<String> sources) {
+        for (String source : sources) {
+            for (HumanName n : names) {
+                boolean found = switch (source) {
+                    case "name.official" -> n.getUse() == HumanName.NameUse.OFFICIAL;
+                    case "name.current" -> n.getUse() != HumanName.NameUse.OLD
+                            && n.getUse() != HumanName.NameUse.MAIDEN;
+                    default -> true;
+                };
+                if (found) {
+                    return n;
+                }
             }
         }
-        for (HumanName n : names) {
-            if (n.getUse() != HumanName.NameUse.OLD && n.getUse() != HumanName.NameUse.MAIDEN) {
-                return n;
-            }
-        }
-        return names.isEmpty() ? null : names.get(0);
+        return null;
     }
 
     /**
@@ -80,17 +105,18 @@ record PatientDetails(String givenName, String familyName, String phoneE164, Str
         return List.of(own, fallback);
     }
 
-    /** The preferred communication language, else the first; its first coding's code, else its text. */
-    static String language(Patient p) {
+    /**
+     * The communication the first source finds (communication.preferred: the one marked preferred;
+     * communication.first), as shipped the preferred one, else the first; its first coding's code, else its text.
+     */
+    static String language(Patient p, List<String> sources) {
         Patient.PatientCommunicationComponent chosen = null;
-        for (Patient.PatientCommunicationComponent c : p.getCommunication()) {
-            if (c.getPreferred()) {
-                chosen = c;
-                break;
+        for (String source : sources) {
+            for (Patient.PatientCommunicationComponent c : p.getCommunication()) {
+                if (chosen == null && (c.getPreferred() || source.equals("communication.first"))) {
+                    chosen = c;
+                }
             }
-        }
-        if (chosen == null && p.hasCommunication()) {
-            chosen = p.getCommunicationFirstRep();
         }
         if (chosen == null) {
             return null;

@@ -3,9 +3,11 @@ package org.careline.ingest.hl7;
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.model.Segment;
 import ca.uhn.hl7v2.util.Terser;
+import org.careline.config.Hl7Datatype;
 import org.careline.config.Hl7Source;
 
 import java.util.List;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -13,8 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the sources a mapping lists for a field (siu.yaml, oru.yaml, pieces.yaml) from one message: text, a
- * person's or patient's name (XCN/XPN), a place (PL), or every repetition of a segment. Shared by the SIU, ORU and
- * MDM mappers, so a path means the same wherever it is written.
+ * composite such as a person's name (XCN/XPN) or a place (PL) rendered as its datatype in pieces.yaml says, or every
+ * repetition of a segment. Shared by the SIU, ORU and MDM mappers, so a path means the same wherever it is written.
  */
 final class Hl7Fields {
 
@@ -22,10 +24,20 @@ final class Hl7Fields {
     static final Pattern FIELD_PATH = Pattern.compile("(.*?[A-Z][A-Z0-9]{2}(?:\\(\\d+\\))?)-(\\d+)(?:\\((\\d+)\\))?$");
 
     private final Function<String, List<Hl7Source>> sources;
+    private final Map<String, Hl7Datatype> datatypes;
 
-    /** @param sources a field's sources in order, empty when the mapping lists none */
-    Hl7Fields(Function<String, List<Hl7Source>> sources) {
+    /**
+     * @param sources   a field's sources in order, empty when the mapping lists none
+     * @param datatypes what a source's "as" names (pieces.yaml's datatypes)
+     */
+    Hl7Fields(Function<String, List<Hl7Source>> sources, Map<String, Hl7Datatype> datatypes) {
         this.sources = sources;
+        this.datatypes = datatypes;
+    }
+
+    /** The datatype a source names, or the given one when it names none; null for text. */
+    Hl7Datatype datatype(Hl7Source s, String otherwise) {
+        return datatypes.get(s.as() == null ? otherwise : s.as());
     }
 
     List<Hl7Source> sources(String field) {
@@ -55,14 +67,15 @@ final class Hl7Fields {
         return values;
     }
 
-    /** Reads one source, rendered as the source's format says. Absent or unreadable → null. */
-    static String read(SegmentReads t, Hl7Source s) {
+    /**
+     * Reads one source, a composite rendered as its datatype says; a time is read as written (the caller parses
+     * it). Absent or unreadable → null.
+     */
+    String read(SegmentReads t, Hl7Source s) {
         try {
-            String value = switch (s.format()) {
-                case "person" -> composite(t, s.path(), 6, 3, 2);
-                case "place" -> place(t, s.path());
-                default -> s.allRepetitions() ? repetitions(t, s.path()) : t.get(s.path());
-            };
+            Hl7Datatype d = datatypes.get(s.format());
+            String value = d != null && !d.isTime() ? composite(t, s.path(), d.components())
+                    : s.allRepetitions() ? repetitions(t, s.path()) : t.get(s.path());
             return clean(value);
         } catch (HL7Exception | RuntimeException e) {
             // The path does not exist in this message's structure: not an error, just no value here.
@@ -70,36 +83,30 @@ final class Hl7Fields {
         }
     }
 
-    /** Joins the given components (prefix, given, family) of an XCN/XPN-like field. */
-    private static String composite(SegmentReads t, String path, int... components) throws HL7Exception {
+    /**
+     * A composite field rendered from groups of its components: within a group joined with a space, groups with
+     * ", " (PL [[1, 2], [4]]: "point of care room, facility"; XCN [[6, 3, 2]]: "Dr Anna Smith"). Empty parts and
+     * empty groups are left out.
+     */
+    private static String composite(SegmentReads t, String path, List<List<Integer>> groups) throws HL7Exception {
         Field f = field(t, path);
         if (f == null) {
             return null;
         }
-        StringJoiner j = new StringJoiner(" ");
-        for (int c : components) {
-            String part = clean(Terser.get(f.segment, f.number, f.rep, c, 1));
-            if (part != null) {
-                j.add(part);
+        StringJoiner out = new StringJoiner(", ");
+        for (List<Integer> group : groups) {
+            StringJoiner j = new StringJoiner(" ");
+            for (int c : group) {
+                String part = clean(Terser.get(f.segment, f.number, f.rep, c, 1));
+                if (part != null) {
+                    j.add(part);
+                }
+            }
+            if (j.length() > 0) {
+                out.add(j.toString());
             }
         }
-        return j.length() == 0 ? null : j.toString();
-    }
-
-    /** A PL field as "point of care room, facility". */
-    private static String place(SegmentReads t, String path) throws HL7Exception {
-        Field f = field(t, path);
-        if (f == null) {
-            return null;
-        }
-        String poc = clean(Terser.get(f.segment, f.number, f.rep, 1, 1));
-        String room = clean(Terser.get(f.segment, f.number, f.rep, 2, 1));
-        String facility = clean(Terser.get(f.segment, f.number, f.rep, 4, 1));
-        StringJoiner j = new StringJoiner(", ");
-        String unit = poc == null ? room : room == null ? poc : poc + " " + room;
-        if (unit != null) j.add(unit);
-        if (facility != null) j.add(facility);
-        return j.length() == 0 ? null : j.toString();
+        return out.length() == 0 ? null : out.toString();
     }
 
     /** The path read from every repetition of its segment ("/NTE-3" → NTE(0)-3, NTE(1)-3, ...), joined. */

@@ -31,6 +31,15 @@ public final class Hl7Time {
      * @return the instant, or empty when the value is blank or not a valid HL7 date/time
      */
     public static Optional<Instant> parse(String value, ZoneId defaultZone) {
+        return parse(value, defaultZone, 1);
+    }
+
+    /**
+     * As {@link #parse(String, ZoneId)}, counting only values precise enough.
+     *
+     * @param minimumParts how many of year, month, day, hour, minute, second the value must give (1: any)
+     */
+    public static Optional<Instant> parse(String value, ZoneId defaultZone, int minimumParts) {
         Objects.requireNonNull(defaultZone, "defaultZone");
         if (value == null) {
             return Optional.empty();
@@ -40,6 +49,11 @@ public final class Hl7Time {
         Matcher m = DTM.matcher(text);
         if (!m.matches()) {
             return Optional.empty();
+        }
+        for (int part = 1; part <= minimumParts && part <= 6; part++) {
+            if (m.group(part) == null) {
+                return Optional.empty();
+            }
         }
         try {
             LocalDateTime local = LocalDateTime.of(

@@ -33,7 +33,8 @@ public final class OruMapper {
 
     public OruMapper(OruMapping mapping, SiteDirectory sites) {
         this.mapping = mapping;
-        this.patients = new PatientReader(new Hl7Fields(mapping::patient), sites);
+        this.patients = new PatientReader(new Hl7Fields(mapping::patient, mapping.datatypes()), sites,
+                mapping.phoneRules());
     }
 
     public Set<String> triggers() {

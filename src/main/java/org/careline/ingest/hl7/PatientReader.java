@@ -32,26 +32,34 @@ final class PatientReader {
     private final SiteDirectory sites;
     /** One picker per phone region: a site abroad reads its patients' national numbers in its own region. */
     private final Map<String, MobileNumberPicker> pickers = new ConcurrentHashMap<>();
+    /** Where in XTN the number is and which codes mark what (pieces.yaml's phones piece). */
+    private final Hl7Pieces.PhoneRules rules;
 
-    PatientReader(Hl7Fields fields, SiteDirectory sites) {
+    PatientReader(Hl7Fields fields, SiteDirectory sites, Hl7Pieces.PhoneRules rules) {
         this.fields = fields;
         this.sites = sites;
+        this.rules = rules;
     }
 
     Patient read(SegmentReads t) {
         Site site = sites.resolve(fields.all(t, "site"));
         List<List<PhoneCandidate>> lists = new ArrayList<>();
         for (Hl7Source s : fields.sources(Hl7Pieces.PHONES)) {
-            lists.add(candidates(t, s));
+            lists.add(candidates(t, s, rules.number()));
         }
-        String phone = pickers.computeIfAbsent(site.phoneRegion(), MobileNumberPicker::new).pick(lists).orElse(null);
+        String phone = pickers.computeIfAbsent(site.phoneRegion(), region -> new MobileNumberPicker(region,
+                rules.markers())).pick(lists).orElse(null);
         return new Patient(fields.first(t, "patientId"), fields.first(t, "patientIdAuthority"),
                 fields.first(t, "givenName"), fields.first(t, "familyName"),
                 LanguageCodes.iso639(fields.first(t, "language")), site, phone);
     }
 
-    /** The numbers of a repeating XTN field: every repetition, or the one the source names. */
-    static List<PhoneCandidate> candidates(SegmentReads t, Hl7Source source) {
+    /**
+     * The numbers of a repeating XTN field: every repetition, or the one the source names.
+     *
+     * @param number the XTN components the number is read from, first non-empty wins
+     */
+    static List<PhoneCandidate> candidates(SegmentReads t, Hl7Source source, List<Integer> number) {
         List<PhoneCandidate> list = new ArrayList<>();
         try {
             Hl7Fields.Field f = Hl7Fields.field(t, source.path());
@@ -62,7 +70,7 @@ final class PatientReader {
             int from = source.repetition() == null ? 0 : source.repetition() - 1;
             int to = source.repetition() == null ? reps.length : Math.min(reps.length, source.repetition());
             for (int r = from; r < to; r++) {
-                list.add(candidate(f, r));
+                list.add(candidate(f, r, number));
             }
         } catch (HL7Exception | RuntimeException e) {
             // no such segment: no numbers
@@ -70,10 +78,13 @@ final class PatientReader {
         return list;
     }
 
-    private static PhoneCandidate candidate(Hl7Fields.Field f, int r) throws HL7Exception {
-        String number = xtn(f, r, 1);
-        String unformatted = xtn(f, r, 12);
-        return new PhoneCandidate(number != null ? number : unformatted, xtn(f, r, 2), xtn(f, r, 3), xtn(f, r, 4),
+    private static PhoneCandidate candidate(Hl7Fields.Field f, int r, List<Integer> components)
+            throws HL7Exception {
+        String number = null;
+        for (int c : components) {
+            number = number != null ? number : xtn(f, r, c);
+        }
+        return new PhoneCandidate(number, xtn(f, r, 2), xtn(f, r, 3), xtn(f, r, 4),
                 xtn(f, r, 5), xtn(f, r, 6), xtn(f, r, 7), xtn(f, r, 8));
     }
 

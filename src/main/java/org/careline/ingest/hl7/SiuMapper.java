@@ -1,5 +1,6 @@
 package org.careline.ingest.hl7;
 
+import org.careline.config.Hl7Datatype;
 import org.careline.config.Hl7Source;
 import org.careline.config.SiteDirectory;
 import org.careline.config.SiuMapping;
@@ -29,8 +30,8 @@ public final class SiuMapper {
 
     public SiuMapper(SiuMapping mapping, SiteDirectory sites) {
         this.mapping = mapping;
-        this.fields = new Hl7Fields(mapping::sources);
-        this.patients = new PatientReader(fields, sites);
+        this.fields = new Hl7Fields(mapping::sources, mapping.datatypes());
+        this.patients = new PatientReader(fields, sites, mapping.phoneRules());
     }
 
     /** The action a trigger event stands for, or empty if mappings/siu.yaml does not list it. */
@@ -103,11 +104,13 @@ public final class SiuMapper {
                 segment, fieldNo);
     }
 
+    /** The first source whose value is a time as precise as its datatype asks, read in the datatype's zone. */
     private Instant time(SegmentReads t, String field, Site site) {
         for (Hl7Source s : mapping.sources(field)) {
-            String v = Hl7Fields.read(t, s);
+            String v = fields.read(t, s);
             if (v != null) {
-                Optional<Instant> parsed = Hl7Time.parse(v, site.zone());
+                Hl7Datatype d = fields.datatype(s, SiuMapping.TIME);
+                Optional<Instant> parsed = Hl7Time.parse(v, d.zone(site.zone()), d.minimumParts());
                 if (parsed.isPresent()) {
                     return parsed.get();
                 }
@@ -122,13 +125,13 @@ public final class SiuMapper {
             return (int) Duration.between(start, end).toMinutes();
         }
         for (Hl7Source s : mapping.sources("duration")) {
-            String v = Hl7Fields.read(t, s);
+            String v = fields.read(t, s);
             if (v == null) {
                 continue;
             }
             try {
                 double amount = Double.parseDouble(v);
-                String units = s.units() == null ? null : Hl7Fields.read(t, Hl7Source.text(s.units()));
+                String units = s.units() == null ? null : fields.read(t, Hl7Source.text(s.units()));
                 Integer minutes = minutes(amount, units);
                 if (minutes != null && minutes > 0) {
                     return minutes;

@@ -1,20 +1,14 @@
 package org.careline.ingest.hl7;
 
-import org.careline.config.SiteDirectory;
-import org.careline.config.SiuMapping;
-import org.careline.support.EngineFixture;
-import org.careline.support.MllpClient;
 import org.careline.support.TestMappings;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,15 +38,10 @@ class EhrQuirkMappingTest {
                 "AIP|1||D1^SMITH^ANNA^^^DR");
     }
 
-    private static String phoneRead(Path mappings) throws Exception {
-        SiuMapper mapper = new SiuMapper(SiuMapping.load(mappings),
-                SiteDirectory.load(mappings, ZoneId.of("America/New_York"), "US"));
-        return mapper.map(new Hl7Receiver().parse(booking().getBytes(StandardCharsets.UTF_8))).phoneE164();
-    }
-
     @Test
     void oneLineInPiecesYamlReadsTheMobileFromPid14sSecondRepetition() throws Exception {
-        assertThat(phoneRead(Path.of("mappings"))).as("shipped mappings: PID-13's landline, unreachable").isNull();
+        assertThat(QuirkFeeds.phoneRead(Path.of("mappings"), booking()))
+                .as("shipped mappings: PID-13's landline, unreachable").isNull();
 
         Path mappings = TestMappings.copy();
         String phones = "    phones:\n";
@@ -60,14 +49,10 @@ class EhrQuirkMappingTest {
             assertThat(text).contains(phones + "      - path: /.PID-13\n");
             return text.replace(phones, phones + "      - { path: /.PID-14, repetition: 2 }\n");
         });
-        assertThat(phoneRead(mappings)).isEqualTo(MOBILE);
+        assertThat(QuirkFeeds.phoneRead(mappings, booking())).isEqualTo(MOBILE);
 
-        try (EngineFixture fx = EngineFixture.start(Map.of("CARELINE_MAPPINGS_DIR", mappings.toString()), NOW);
-             MllpClient client = fx.mllp()) {
-            assertThat(MllpClient.field(client.send(booking()), "MSA", 1)).isEqualTo("AA");
-            assertThat(fx.count("SELECT COUNT(*) FROM outbox o JOIN appointment a ON a.id = o.appointment_id "
-                    + "JOIN patient p ON p.id = a.patient_id WHERE a.external_id = 'FL-Q1' "
-                    + "AND o.kind = 'CONFIRMATION' AND p.phone_e164 = ?", MOBILE)).isEqualTo(1);
-        }
+        QuirkFeeds.Outcome sent = QuirkFeeds.send(mappings, NOW, booking(), "FL-Q1", MOBILE);
+        assertThat(sent.ack()).isEqualTo("AA");
+        assertThat(sent.confirmations()).isEqualTo(1);
     }
 }
