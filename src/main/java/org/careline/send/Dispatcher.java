@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,6 +46,8 @@ public final class Dispatcher implements AutoCloseable {
     /** How long a claim holds; a row its engine died with goes out again once this has passed. */
     private final Duration lease;
     private final String owner = "careline-" + UUID.randomUUID();
+    /** How long a sender thread with nothing to send is kept. */
+    private static final Duration SENDER_IDLE = Duration.ofSeconds(30);
     private final ExecutorService senders;
     private final int parallelism;
     /** Runs the rounds {@link #nudge()} asks for, one at a time. */
@@ -69,7 +73,12 @@ public final class Dispatcher implements AutoCloseable {
         this.documents = new DocumentUpload(db, client, pause, recorder, clock);
         this.parallelism = parallelism;
         this.lease = lease;
-        this.senders = Executors.newFixedThreadPool(parallelism, daemon("careline-sender"));
+        // Up to `parallelism` senders under load; an idle engine gives them back after SENDER_IDLE (a fixed pool
+        // would keep every thread a burst once needed, for good).
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(parallelism, parallelism, SENDER_IDLE.toMillis(),
+                TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), daemon("careline-sender"));
+        pool.allowCoreThreadTimeOut(true);
+        this.senders = pool;
     }
 
     private static ThreadFactory daemon(String name) {

@@ -180,8 +180,13 @@ class BadHl7ReliabilityIT {
         // Every client is closed: no connection handler may still run, and threads come back near the start.
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> Sample.threads(engine)[1] == 0);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2))
-                .until(() -> Sample.threads(engine)[0] <= start.threads() + MAX_THREAD_GROWTH);
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(2))
+                    .until(() -> Sample.threads(engine)[0] <= start.threads() + MAX_THREAD_GROWTH);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("threads did not come back near the start (" + start.threads() + " + "
+                    + MAX_THREAD_GROWTH + "); the engine's threads by name: " + Sample.threadNames(engine), e);
+        }
         Sample end = Sample.of(engine);
 
         // 4: a valid SIU still goes through end to end.
@@ -700,6 +705,15 @@ class BadHl7ReliabilityIT {
                 throw new IllegalStateException("jcmd Thread.print listed no threads:\n" + dump);
             }
             return new int[] {threads, handlers};
+        }
+
+        /** The engine's threads counted by name with digits folded ("careline-sender-#": 64), for a failure. */
+        static java.util.Map<String, Long> threadNames(EngineProcess engine) throws IOException, InterruptedException {
+            return java.util.Arrays.stream(jcmd(engine.process().pid(), "Thread.print").split("\n"))
+                    .filter(line -> line.startsWith("\""))
+                    .map(line -> line.substring(1, Math.max(1, line.indexOf('"', 1))).replaceAll("\\d+", "#"))
+                    .collect(java.util.stream.Collectors.groupingBy(n -> n, java.util.TreeMap::new,
+                            java.util.stream.Collectors.counting()));
         }
 
         static Sample of(EngineProcess engine) throws IOException, InterruptedException {
