@@ -23,17 +23,6 @@ public class MappingException extends RuntimeException {
         this.key = key == null || key.isEmpty() ? null : key;
     }
 
-    /**
-     * For the few checks whose message tests match from the file name on as {@code <file>, key '<key>': <problem>}:
-     * the same, with the line after the problem ({@code … (line <n>)}) rather than before the key.
-     */
-    MappingException(Path file, String key, String problem, int line) {
-        super(file + ", key '" + key + "': " + problem + (line > 0 ? " (line " + line + ")" : ""));
-        this.file = file;
-        this.line = line;
-        this.key = key;
-    }
-
     /** A problem with {@code key} of {@code file} found after reading it; the line is looked up in the file. */
     public static MappingException at(Path file, String key, String problem) {
         return YamlFiles.problem(file, key, problem);

@@ -68,14 +68,14 @@ public final class SiteDirectory {
             try {
                 zone = s.zone() == null || s.zone().equals("default") ? defaultZone : ZoneId.of(s.zone());
             } catch (RuntimeException e) {
-                throw YamlFiles.withoutLine(path, key + ".zone", "'" + s.zone() + "' is not a time zone");
+                throw YamlFiles.problem(path, key + ".zone", "'" + s.zone() + "' is not a time zone");
             }
             if ((s.latitude() == null) != (s.longitude() == null)) {
                 throw YamlFiles.problem(path, key, "latitude and longitude go together");
             }
             String region = s.phoneRegion() == null ? defaultRegion : s.phoneRegion().trim().toUpperCase(Locale.ROOT);
             if (!com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance().getSupportedRegions().contains(region)) {
-                throw YamlFiles.lineAtEnd(path, key + ".phoneRegion", "'" + region
+                throw YamlFiles.problem(path, key + ".phoneRegion", "'" + region
                         + "' is not an ISO 3166 region libphonenumber knows");
             }
             ReminderPolicy policy = merge(base, s.policy(), path, key + ".policy");
@@ -94,7 +94,7 @@ public final class SiteDirectory {
         String def = f.defaultSite() == null ? sites.keySet().iterator().next() : f.defaultSite();
         Site defaultSite = sites.get(def);
         if (defaultSite == null) {
-            throw YamlFiles.withoutLine(path, "defaultSite", "no site named '" + def + "'");
+            throw YamlFiles.problem(path, "defaultSite", "no site named '" + def + "'");
         }
         return new SiteDirectory(sites, defaultSite);
     }
@@ -145,7 +145,7 @@ public final class SiteDirectory {
         try {
             return DurationText.parse(text);
         } catch (IllegalArgumentException e) {
-            throw YamlFiles.withoutLine(path, key, e.getMessage());
+            throw YamlFiles.problem(path, key, e.getMessage());
         }
     }
 

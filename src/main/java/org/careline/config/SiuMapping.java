@@ -42,7 +42,7 @@ public record SiuMapping(Map<String, String> triggers, Map<String, List<Hl7Sourc
         }
         m.triggers().forEach((trigger, event) -> {
             if (!EVENTS.contains(event)) {
-                throw YamlFiles.lineAtEnd(file, "triggers." + trigger, "'" + event
+                throw YamlFiles.problem(file, "triggers." + trigger, "'" + event
                         + "' is not one of " + EVENTS);
             }
         });
@@ -52,7 +52,7 @@ public record SiuMapping(Map<String, String> triggers, Map<String, List<Hl7Sourc
         Hl7Pieces pieces = Hl7Pieces.load(dir);
         m.fields().forEach((name, sources) -> {
             if (!FIELDS.contains(name)) {
-                throw YamlFiles.lineAtEnd(file, "fields." + name, "unknown field; known: " + FIELDS);
+                throw YamlFiles.problem(file, "fields." + name, "unknown field; known: " + FIELDS);
             }
             Hl7Pieces.checkSources(file, "fields." + name, name, sources, pieces.datatypes());
             for (int i = 0; i < sources.size(); i++) {

@@ -51,7 +51,7 @@ public final class TemplateCatalog {
                     known |= kind.isTemplate() && kind.key().equals(k);
                 }
                 if (!known) {
-                    throw YamlFiles.withoutLine(path, "templates." + k, "not a message kind (known: "
+                    throw YamlFiles.problem(path, "templates." + k, "not a message kind (known: "
                             + java.util.Arrays.stream(MessageKind.values()).filter(MessageKind::isTemplate)
                             .map(MessageKind::key).toList() + ")");
                 }
@@ -68,12 +68,12 @@ public final class TemplateCatalog {
                 continue; // optional: needed only when results.yaml lists documents.attachPdf (checked at start)
             }
             if (e == null) {
-                throw YamlFiles.withoutLine(path, key, "missing");
+                throw YamlFiles.problem(path, key, "missing");
             }
             List<String> body = e.body() == null ? List.of() : e.body();
             for (int i = 0; i < body.size(); i++) {
                 if (!VARIABLES.contains(body.get(i))) {
-                    throw YamlFiles.lineAtEnd(path, key + ".body[" + i + "]", "unknown variable '"
+                    throw YamlFiles.problem(path, key + ".body[" + i + "]", "unknown variable '"
                             + body.get(i) + "'; known: " + VARIABLES);
                 }
             }

@@ -90,23 +90,6 @@ final class YamlFiles {
     }
 
     /**
-     * As {@link #problem}, but without looking up the line: for the checks whose whole message MappingFilesTest
-     * matches word for word (sites.yaml's zone, default site and durations; templates.yaml's unknown and missing
-     * kind), written before the line was looked up for every problem.
-     */
-    static MappingException withoutLine(Path file, String key, String problem) {
-        return new MappingException(file, 0, key, problem, null);
-    }
-
-    /**
-     * As {@link #problem}, with the line at the end ("… (line 12)"): for the checks whose message MappingFilesTest
-     * matches from the file name on up to the problem, so the line cannot stand before the key.
-     */
-    static MappingException lineAtEnd(Path file, String key, String problem) {
-        return new MappingException(file, key, problem, problem(file, key, problem).line().orElse(0));
-    }
-
-    /**
      * One value of an already read file as {@code type} (a piece's field, read as sources or as a list of codes
      * depending on its name), failing as {@link #read} does, with the key of the value inside the file.
      */
@@ -145,7 +128,10 @@ final class YamlFiles {
         return null;
     }
 
-    /** 1-based line of the last key or list item on {@code path}, or -1 if it cannot be found. */
+    /**
+     * 1-based line of the last key or list item on {@code path}; for a key that is not in the file, the line of its
+     * nearest parent that is (a missing template kind points at {@code templates:}); -1 if not even the first is.
+     */
     private static int lineOf(Path file, List<JsonMappingException.Reference> path) {
         if (path.isEmpty()) {
             return -1;
@@ -162,7 +148,7 @@ final class YamlFiles {
                         }
                     }
                     if (found == null) {
-                        return -1;
+                        break; // a key that is missing: point at the nearest one that is there
                     }
                     at = found.getKeyNode();
                     node = found.getValueNode();
@@ -171,7 +157,7 @@ final class YamlFiles {
                     node = seq.getValue().get(r.getIndex());
                     at = node;
                 } else {
-                    return -1;
+                    break;
                 }
             }
             return at == null ? -1 : at.getStartMark().getLine() + 1;

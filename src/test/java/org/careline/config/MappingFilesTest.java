@@ -51,6 +51,17 @@ class MappingFilesTest {
         return (int) text.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
     }
 
+    /** 1-based line of the first line of {@code file} that starts with {@code start}. */
+    private int lineOfKey(String file, String start) throws IOException {
+        List<String> lines = Files.readAllLines(dir.resolve(file));
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(start)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError(start + " not in " + file);
+    }
+
     private static int lineOf(int firstLine, String to, String needle) {
         String before = to.substring(0, to.indexOf(needle));
         return firstLine + (int) before.chars().filter(c -> c == '\n').count();
@@ -113,18 +124,18 @@ class MappingFilesTest {
 
     @Test
     void unknownPhoneRegionNamesItsKey() throws IOException {
-        edit("sites.yaml", "    phoneRegion: GB", "    phoneRegion: XX");
+        int line = edit("sites.yaml", "    phoneRegion: GB", "    phoneRegion: XX");
         assertThatThrownBy(() -> SiteDirectory.load(dir, ZONE, "US"))
                 .isInstanceOf(MappingException.class)
-                .hasMessageStartingWith(dir.resolve("sites.yaml") + ", key 'sites.royal-london.phoneRegion': 'XX'");
+                .hasMessageStartingWith(dir.resolve("sites.yaml") + ", line " + line + ", key 'sites.royal-london.phoneRegion': 'XX'");
     }
 
     @Test
     void reminderThatIsNotADurationNamesItsKey() throws IOException {
-        edit("sites.yaml", "reminders: [48h, 2h]", "reminders: [48x]");
+        int line = edit("sites.yaml", "reminders: [48h, 2h]", "reminders: [48x]");
         assertThatThrownBy(() -> SiteDirectory.load(dir, ZONE, "US"))
                 .isInstanceOf(MappingException.class)
-                .hasMessage(dir.resolve("sites.yaml") + ", key 'defaultPolicy.reminders[0]': '48x' is not a duration "
+                .hasMessage(dir.resolve("sites.yaml") + ", line " + line + ", key 'defaultPolicy.reminders[0]': '48x' is not a duration "
                         + "(write e.g. 48h, 90m, 1d12h)");
     }
 
@@ -138,10 +149,10 @@ class MappingFilesTest {
 
     @Test
     void unknownTimeZoneNamesItsKey() throws IOException {
-        edit("sites.yaml", "zone: America/Detroit", "zone: Mars/Base");
+        int line = edit("sites.yaml", "zone: America/Detroit", "zone: Mars/Base");
         assertThatThrownBy(() -> SiteDirectory.load(dir, ZONE, "US"))
                 .isInstanceOf(MappingException.class)
-                .hasMessage(dir.resolve("sites.yaml") + ", key 'sites.gh-clinic.zone': 'Mars/Base' is not a time zone");
+                .hasMessage(dir.resolve("sites.yaml") + ", line " + line + ", key 'sites.gh-clinic.zone': 'Mars/Base' is not a time zone");
     }
 
     @Test
@@ -177,10 +188,10 @@ class MappingFilesTest {
 
     @Test
     void defaultSiteNamingNoSite() throws IOException {
-        edit("sites.yaml", "defaultSite: main", "defaultSite: mian");
+        int line = edit("sites.yaml", "defaultSite: main", "defaultSite: mian");
         assertThatThrownBy(() -> SiteDirectory.load(dir, ZONE, "US"))
                 .isInstanceOf(MappingException.class)
-                .hasMessage(dir.resolve("sites.yaml") + ", key 'defaultSite': no site named 'mian'");
+                .hasMessage(dir.resolve("sites.yaml") + ", line " + line + ", key 'defaultSite': no site named 'mian'");
     }
 
     @Test
@@ -200,11 +211,11 @@ class MappingFilesTest {
 
     @Test
     void unknownTemplateVariableNamesItsKey() throws IOException {
-        edit("templates.yaml", "body: [patient_first_name, date, time, facility_name, clinic_phone]",
+        int line = edit("templates.yaml", "body: [patient_first_name, date, time, facility_name, clinic_phone]",
                 "body: [patient_first_name, date, time, facility_name, clinic_phone_number]");
         assertThatThrownBy(() -> TemplateCatalog.load(dir))
                 .isInstanceOf(MappingException.class)
-                .hasMessageStartingWith(dir.resolve("templates.yaml")
+                .hasMessageStartingWith(dir.resolve("templates.yaml") + ", line " + line
                         + ", key 'templates.cancelled.body[4]': unknown variable 'clinic_phone_number'; known: ");
     }
 
@@ -214,15 +225,17 @@ class MappingFilesTest {
                 + "    languages: { en: en_US, es: es }\n    body: [patient_first_name, provider, date, time, facility_name]\n", "");
         assertThatThrownBy(() -> TemplateCatalog.load(dir))
                 .isInstanceOf(MappingException.class)
-                .hasMessage(dir.resolve("templates.yaml") + ", key 'templates.rescheduled': missing");
+                // a kind that is not there is reported at the line of templates:, the nearest key that is
+                .hasMessage(dir.resolve("templates.yaml") + ", line " + lineOfKey("templates.yaml", "templates:")
+                        + ", key 'templates.rescheduled': missing");
     }
 
     @Test
     void misspelledMessageKindNamesItsKey() throws IOException {
-        edit("templates.yaml", "  cancelled:\n", "  canceled:\n");
+        int line = edit("templates.yaml", "  cancelled:\n", "  canceled:\n");
         assertThatThrownBy(() -> TemplateCatalog.load(dir))
                 .isInstanceOf(MappingException.class)
-                .hasMessage(dir.resolve("templates.yaml") + ", key 'templates.canceled': not a message kind "
+                .hasMessage(dir.resolve("templates.yaml") + ", line " + line + ", key 'templates.canceled': not a message kind "
                         + "(known: [confirmation, reminder, rescheduled, cancelled, results_available, results_updated, "
                         + "document_available, document_attached])");
     }
@@ -241,10 +254,10 @@ class MappingFilesTest {
 
     @Test
     void unknownAppointmentFieldNamesItsKey() throws IOException {
-        edit("siu.yaml", "  serviceName:\n", "  serviceTitle:\n");
+        int line = edit("siu.yaml", "  serviceName:\n", "  serviceTitle:\n");
         assertThatThrownBy(() -> SiuMapping.load(dir))
                 .isInstanceOf(MappingException.class)
-                .hasMessageStartingWith(dir.resolve("siu.yaml") + ", key 'fields.serviceTitle': unknown field; known: ");
+                .hasMessageStartingWith(dir.resolve("siu.yaml") + ", line " + line + ", key 'fields.serviceTitle': unknown field; known: ");
     }
 
     @Test
@@ -266,10 +279,10 @@ class MappingFilesTest {
 
     @Test
     void triggerMappedToAnUnknownEventNamesItsKey() throws IOException {
-        edit("siu.yaml", "  S15: cancel\n", "  S15: cancelled\n");
+        int line = edit("siu.yaml", "  S15: cancel\n", "  S15: cancelled\n");
         assertThatThrownBy(() -> SiuMapping.load(dir))
                 .isInstanceOf(MappingException.class)
-                .hasMessageStartingWith(dir.resolve("siu.yaml") + ", key 'triggers.S15': 'cancelled' is not one of ");
+                .hasMessageStartingWith(dir.resolve("siu.yaml") + ", line " + line + ", key 'triggers.S15': 'cancelled' is not one of ");
     }
 
     @Test
