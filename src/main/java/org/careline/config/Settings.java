@@ -242,4 +242,13 @@ public final class Settings {
                 + ", portalUrl=" + portalUrl() + ", portalLinkSecret=" + (portalLinkSecret() == null ? "unset" : "set")
                 + ", fhir=" + fhir + "]";
     }
+
+    /** The console's sign-in rules, read once. */
+    public org.careline.model.AccessSettings access() {
+        return new org.careline.model.AccessSettings(values.get(ADMIN_PASSWORD), values.get(LOGIN_MAX_FAILURES),
+                java.time.Duration.ofMillis(values.get(LOGIN_LOCKOUT_MS)),
+                java.time.Duration.ofMillis(values.get(SESSION_IDLE_MS)),
+                java.time.Duration.ofMillis(values.get(SESSION_MAX_MS)));
+    }
+
 }

@@ -243,13 +243,39 @@ public final class SettingsCatalog {
             .reads(name -> (raw, earlier) -> httpUrlOf(name, raw, "https://careline.example.org/fhir"));
 
     /** Every setting, in the order of the configuration table (and of checking: a rule may read those above it). */
+    public static final Setting<String> ADMIN_PASSWORD = declare("CARELINE_ADMIN_PASSWORD")
+            .secret().optional("text", "unset → no first admin")
+            .meaning("password of the first console user, `admin` (role admin), made at start when the database has "
+                    + "no users yet; ignored once any user exists. At least 12 characters. Alternatively add users with "
+                    + "`java -jar target/careline.jar users add NAME --role ROLE` while the engine is stopped");
+
+    public static final Setting<Integer> LOGIN_MAX_FAILURES = declare("CARELINE_LOGIN_MAX_FAILURES")
+            .number("whole number, 1–100", 5, 1, 100, "a number of failures from 1 to 100")
+            .meaning("wrong passwords in a row after which a user is locked out for `CARELINE_LOGIN_LOCKOUT_MS` "
+                    + "(a good password resets the count)");
+
+    public static final Setting<Integer> LOGIN_LOCKOUT_MS = declare("CARELINE_LOGIN_LOCKOUT_MS")
+            .number("ms, 1000–86400000", 900_000, 1000, 86_400_000, "a number of milliseconds from 1000 to 86400000")
+            .meaning("how long a locked-out user cannot sign in, even with the right password");
+
+    public static final Setting<Integer> SESSION_IDLE_MS = declare("CARELINE_SESSION_IDLE_MS")
+            .number("ms, 60000–86400000", 1_800_000, 60_000, 86_400_000,
+                    "a number of milliseconds from 60000 to 86400000")
+            .meaning("a console session unused for this long ends (the next request gets 401 and the sign-in page)");
+
+    public static final Setting<Integer> SESSION_MAX_MS = declare("CARELINE_SESSION_MAX_MS")
+            .number("ms, 60000–604800000", 43_200_000, 60_000, 604_800_000,
+                    "a number of milliseconds from 60000 to 604800000")
+            .meaning("a console session ends this long after sign-in however busy it is");
+
     public static final List<Setting<?>> ALL = List.of(MLLP_PORT, MLLP_IDLE_TIMEOUT_MS, HTTP_PORT, DB_URL, DB_USER,
             DB_PASSWORD, TIMEZONE, PHONE_REGION, WHATSAPP_API_BASE, WHATSAPP_API_VERSION, WHATSAPP_PHONE_NUMBER_ID,
             WHATSAPP_ACCESS_TOKEN, ROUTES_DIR, MAPPINGS_DIR, SEND_RATE_PER_SECOND, DISPATCH_INTERVAL_MS,
             SEND_PARALLELISM, MAX_SEND_ATTEMPTS, RETRY_BASE_MS, RETRY_MAX_MS, SEND_TIMEOUT_MS, SEND_LEASE_MS,
             WHATSAPP_VERIFY_TOKEN, WHATSAPP_APP_SECRET, WEBHOOK_MAX_BYTES, WEBHOOK_INTERVAL_MS, SCHEDULING_MLLP,
             WRITEBACK_INTERVAL_MS, SCHEDULING_TIMEOUT_MS, PORTAL_URL, PORTAL_LINK_SECRET, FHIR_BASE_URL, FHIR_TOKEN,
-            FHIR_USERNAME, FHIR_PASSWORD, FHIR_TIMEOUT_MS, FHIR_NOTIFY_SECRET, FHIR_INTERVAL_MS, FHIR_CALLBACK_URL);
+            FHIR_USERNAME, FHIR_PASSWORD, FHIR_TIMEOUT_MS, FHIR_NOTIFY_SECRET, FHIR_INTERVAL_MS, FHIR_CALLBACK_URL,
+            ADMIN_PASSWORD, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MS, SESSION_IDLE_MS, SESSION_MAX_MS);
 
     private SettingsCatalog() {
     }

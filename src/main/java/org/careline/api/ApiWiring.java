@@ -1,0 +1,43 @@
+package org.careline.api;
+
+import org.apache.camel.main.Main;
+import org.careline.access.Authenticator;
+import org.careline.access.PasswordHasher;
+import org.careline.access.SignIn;
+import org.careline.access.UserAdmin;
+import org.careline.model.AccessSettings;
+import org.careline.store.ApiTokens;
+import org.careline.store.AuditLog;
+import org.careline.store.Database;
+import org.careline.store.StaffSessions;
+import org.careline.store.StaffUsers;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds /api/v1 (bean {@code staffApi}, routes/api.yaml) and makes the first admin when there is none. */
+public final class ApiWiring {
+
+    private ApiWiring() {
+    }
+
+    public static StaffApi bind(Main main, Database db, AccessSettings settings, Clock clock) {
+        StaffUsers users = new StaffUsers();
+        StaffSessions sessions = new StaffSessions();
+        ApiTokens tokens = new ApiTokens();
+        AuditLog audit = new AuditLog();
+        PasswordHasher hasher = new PasswordHasher();
+        UserAdmin admin = new UserAdmin(db, users, tokens, audit, hasher, clock);
+        admin.firstAdmin(settings.adminPassword());
+        List<Endpoint> endpoints = new ArrayList<>();
+        endpoints.addAll(new AccessResource(new SignIn(db, users, sessions, audit, hasher, settings, clock), admin,
+                settings, clock).endpoints());
+        endpoints.addAll(new AuditResource(db, audit).endpoints());
+        endpoints.addAll(new OpenApiResource().endpoints());
+        StaffApi api = new StaffApi(endpoints, new Authenticator(db, users, sessions, tokens, settings, clock), db,
+                audit, clock);
+        main.bind("staffApi", api);
+        return api;
+    }
+}

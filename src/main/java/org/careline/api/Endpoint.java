@@ -1,0 +1,55 @@
+package org.careline.api;
+
+import org.careline.model.Role;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One operation of the API: method, path under /api/v1 (with {@code {name}} for values), the roles allowed (empty:
+ * open to anyone signed in or not — only signing in itself), and the handler.
+ */
+public record Endpoint(String method, String path, Set<Role> roles, Handler handler) {
+
+    /** Everyone signed in, whatever their role (their own session, the API description). */
+    public static final Set<Role> ANY_ROLE = Set.of(Role.values());
+    /** No sign-in needed: only POST /session, where one signs in. */
+    public static final Set<Role> OPEN = Set.of();
+
+    @FunctionalInterface
+    public interface Handler {
+        ApiAnswer handle(ApiCall call) throws Exception;
+    }
+
+    public boolean open() {
+        return roles.isEmpty();
+    }
+
+    /** The path's values if {@code actual} (a path under /api/v1) is this endpoint's path. */
+    public Optional<Map<String, String>> match(String actual) {
+        List<String> names = new java.util.ArrayList<>();
+        Matcher m = Pattern.compile("\\{([a-zA-Z]+)}").matcher(path);
+        StringBuilder regex = new StringBuilder();
+        int last = 0;
+        while (m.find()) {
+            regex.append(Pattern.quote(path.substring(last, m.start()))).append("([^/]+)");
+            names.add(m.group(1));
+            last = m.end();
+        }
+        regex.append(Pattern.quote(path.substring(last)));
+        Matcher a = Pattern.compile(regex.toString()).matcher(actual);
+        if (!a.matches()) {
+            return Optional.empty();
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            values.put(names.get(i), a.group(i + 1));
+        }
+        return Optional.of(values);
+    }
+}
