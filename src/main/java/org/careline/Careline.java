@@ -43,7 +43,8 @@ public final class Careline implements Callable<Integer> {
                 .addSubcommand(new SendHl7Command(env))
                 .addSubcommand(new BenchEntry())
                 .addSubcommand(new ConfigCommand(env))
-                .addSubcommand(new ValidateCommand(env));
+                .addSubcommand(new ValidateCommand(env))
+                .addSubcommand("users", UsersCommand.commandLine(env));
     }
 
     @Override
