@@ -41,12 +41,15 @@ final class AccessResource {
     List<Endpoint> endpoints() {
         Set<Role> admins = Set.of(Role.ADMIN);
         return List.of(
-                new Endpoint("POST", "/session", Endpoint.OPEN, this::signIn),
-                new Endpoint("GET", "/session", Endpoint.ANY_ROLE, this::current),
-                new Endpoint("DELETE", "/session", Endpoint.ANY_ROLE, this::signOut),
-                new Endpoint("GET", "/users", admins, this::users),
-                new Endpoint("POST", "/users", admins, this::addUser),
-                new Endpoint("POST", "/tokens", admins, this::addToken));
+                new Endpoint("POST", "/session", Endpoint.OPEN,
+                        "sign in with {username, password}; sets the session cookie, returns the CSRF token", this::signIn),
+                new Endpoint("GET", "/session", Endpoint.ANY_ROLE, "who is signed in, and the CSRF token",
+                        this::current),
+                new Endpoint("DELETE", "/session", Endpoint.ANY_ROLE, "sign out", this::signOut),
+                new Endpoint("GET", "/users", admins, "the users, their roles and sites", this::users),
+                new Endpoint("POST", "/users", admins, "add a user {username, password, roles, sites}", this::addUser),
+                new Endpoint("POST", "/tokens", admins,
+                        "make an API token {username, name} for a user; shown once", this::addToken));
     }
 
     private ApiAnswer signIn(ApiCall call) {

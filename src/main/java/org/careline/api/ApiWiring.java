@@ -34,7 +34,7 @@ public final class ApiWiring {
         endpoints.addAll(new AccessResource(new SignIn(db, users, sessions, audit, hasher, settings, clock), admin,
                 settings, clock).endpoints());
         endpoints.addAll(new AuditResource(db, audit).endpoints());
-        endpoints.addAll(new OpenApiResource().endpoints());
+        endpoints.add(OpenApiResource.endpoint(endpoints));
         StaffApi api = new StaffApi(endpoints, new Authenticator(db, users, sessions, tokens, settings, clock), db,
                 audit, clock);
         main.bind("staffApi", api);

@@ -23,7 +23,8 @@ final class AuditResource {
     }
 
     List<Endpoint> endpoints() {
-        return List.of(new Endpoint("GET", "/audit", Set.of(Role.AUDITOR, Role.ADMIN), this::find));
+        return List.of(new Endpoint("GET", "/audit", Set.of(Role.AUDITOR, Role.ADMIN),
+                "the audit trail, newest first (?actor=&patient=&from=&to=)", this::find));
     }
 
     private ApiAnswer find(ApiCall call) {

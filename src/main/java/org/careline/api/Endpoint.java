@@ -12,9 +12,10 @@ import java.util.regex.Pattern;
 
 /**
  * One operation of the API: method, path under /api/v1 (with {@code {name}} for values), the roles allowed (empty:
- * open to anyone signed in or not — only signing in itself), and the handler.
+ * open to anyone signed in or not — only signing in itself), a line saying what it does (the API description is
+ * made from these entries, see {@link OpenApiDocument}), and the handler.
  */
-public record Endpoint(String method, String path, Set<Role> roles, Handler handler) {
+public record Endpoint(String method, String path, Set<Role> roles, String summary, Handler handler) {
 
     /** Everyone signed in, whatever their role (their own session, the API description). */
     public static final Set<Role> ANY_ROLE = Set.of(Role.values());

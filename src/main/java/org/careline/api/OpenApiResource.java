@@ -1,31 +1,20 @@
 package org.careline.api;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/**
- * The API's description (OpenAPI 3.0, src/main/resources/api/openapi.json), for anyone signed in.
- * OpenApiDocumentTest holds it to the endpoints that exist: every endpoint described, nothing described that is not.
- */
+/** GET /openapi.json: the API's description, for anyone signed in. */
 final class OpenApiResource {
 
-    static final String RESOURCE = "api/openapi.json";
+    static final String PATH = "/openapi.json";
 
-    List<Endpoint> endpoints() {
-        String document = read();
-        return List.of(new Endpoint("GET", "/openapi.json", Endpoint.ANY_ROLE, call -> ApiAnswer.ok(document)));
-    }
-
-    static String read() {
-        try (InputStream in = OpenApiResource.class.getClassLoader().getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The endpoint serving the description of {@code others} and of itself. */
+    static Endpoint endpoint(List<Endpoint> others) {
+        List<Endpoint> all = new java.util.ArrayList<>(others);
+        String[] document = new String[1];
+        Endpoint self = new Endpoint("GET", PATH, Endpoint.ANY_ROLE, "this description (OpenAPI 3.0)",
+                call -> ApiAnswer.ok(document[0]));
+        all.add(self);
+        document[0] = OpenApiDocument.of(all);
+        return self;
     }
 }
