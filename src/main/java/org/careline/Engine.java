@@ -5,7 +5,9 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.careline.alerts.AlertWiring;
 import org.careline.config.FhirMapping;
+import org.careline.config.NotificationRules;
 import org.careline.config.MappingException;
 import org.careline.config.OruMapping;
 import org.careline.config.ResultsMapping;
@@ -131,13 +133,15 @@ public final class Engine implements AutoCloseable {
         OruMapping oru = OruMapping.load(s.mappingsDir());
         ResultRules resultRules = ResultsMapping.load(s.mappingsDir());
         FhirMapping fhirMapping = FhirMapping.load(s.mappingsDir());
+        NotificationRules notifications = NotificationRules.load(s.mappingsDir(), s::environment,
+                code -> sites.byCode(code).isPresent());
         requireDocumentTemplate(s.mappingsDir(), resultRules, templates);
         LOG.info("starting Careline: {}", s);
 
         Database db = Database.open(s.database());
         InboundLog inbound = new InboundLog();
         Outbox outbox = new Outbox();
-        AlertLog alerts = new AlertLog();
+        AlertLog alerts = AlertWiring.alertLog(notifications, s);
         SiuMapper mapper = new SiuMapper(siu, sites);
         AppointmentScheduler scheduler = new AppointmentScheduler(new AppointmentStore(), outbox, sites);
         TreeSet<String> accepted = siu.triggers().keySet().stream().map(t -> "SIU^" + t)
@@ -181,7 +185,7 @@ public final class Engine implements AutoCloseable {
 
         SendingPause pause = new SendingPause(db, alerts, clock);
         SendFailures sendFailures = new SendFailures(outbox, new RetryPolicy(Duration.ofMillis(s.retryBaseMillis()),
-                Duration.ofMillis(s.retryMaxMillis()), s.maxSendAttempts(), 0.5), pause);
+                Duration.ofMillis(s.retryMaxMillis()), s.maxSendAttempts(), 0.5), pause, alerts);
         Dispatcher dispatcher = new Dispatcher(db, outbox, sites, templates,
                 new CloudApiClient(main::getCamelContext), new SendRateCap(s.sendRatePerSecond(), InstantSource.system()),
                 clock, pause, sendFailures, s.sendParallelism(), Duration.ofMillis(s.sendLeaseMillis()), portalLinks);
@@ -210,7 +214,7 @@ public final class Engine implements AutoCloseable {
                 new WritebackSender.Channels(srmBuilder, new SchedulingLink(main::getCamelContext),
                         s.writebackEnabled(), new FhirWritebackBuilder(),
                         new FhirSchedulingWriter(fhirClient), s.fhir().enabled()),
-                sites, clock));
+                sites, clock, s.schedulingUnreachableAfter()));
         // Where patients' messages go once stored (the processor looks the bean up by name for every message).
         main.bind("inboundMessageSink", new ReplyHandler(replies, sites, new ConversationStore(), outbox,
                 new WritebackRequests()));
@@ -239,6 +243,7 @@ public final class Engine implements AutoCloseable {
                 () -> main.getCamelContext().getRegistry().lookupByNameAndType("inboundMessageSink",
                         InboundMessageSink.class),
                 clock));
+        AlertWiring.bind(main, db, alerts, notifications, s, clock);
         org.careline.api.ApiWiring.bind(main, db, s.access(), clock);
         closeWithCamel(main, dispatcher, db);
         return new Engine(main, db, dispatcher);

@@ -1,6 +1,7 @@
 package org.careline;
 
 import org.careline.config.FhirMapping;
+import org.careline.config.NotificationRules;
 import org.careline.config.OruMapping;
 import org.careline.config.ReplyRules;
 import org.careline.config.ResultsMapping;
@@ -112,15 +113,19 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     /** Every mapping file through the loader the engine uses (see Engine.create), each problem once. */
-    private static void checkMappings(SettingValues settings, Path dir, List<String> problems) {
+    private void checkMappings(SettingValues settings, Path dir, List<String> problems) {
         check(problems, () -> SiuMapping.load(dir));
-        check(problems, () -> SiteDirectory.load(dir, settings.get(TIMEZONE), settings.get(PHONE_REGION)));
+        SiteDirectory sites = check(problems,
+                () -> SiteDirectory.load(dir, settings.get(TIMEZONE), settings.get(PHONE_REGION)));
         TemplateCatalog templates = check(problems, () -> TemplateCatalog.load(dir));
         check(problems, () -> ReplyRules.load(dir));
         check(problems, () -> WritebackMapping.load(dir));
         check(problems, () -> OruMapping.load(dir));
         ResultRules results = check(problems, () -> ResultsMapping.load(dir));
         check(problems, () -> FhirMapping.load(dir));
+        // Site codes are checked against sites.yaml when it could be read; secretEnv against this environment.
+        check(problems, () -> NotificationRules.load(dir, env::get,
+                code -> sites == null || sites.byCode(code).isPresent()));
         if (templates != null && results != null) {
             check(problems, () -> {
                 Engine.requireDocumentTemplate(dir, results, templates);

@@ -28,9 +28,11 @@ public final class Settings {
 
     private final SettingValues values;
     private final FhirSettings fhir;
+    private final Map<String, String> env;
 
-    private Settings(SettingValues values) {
+    private Settings(SettingValues values, Map<String, String> env) {
         this.values = values;
+        this.env = java.util.Collections.unmodifiableMap(new java.util.HashMap<>(env));
         this.fhir = new FhirSettings(values.get(FHIR_BASE_URL), values.get(FHIR_TOKEN), values.get(FHIR_USERNAME),
                 values.get(FHIR_PASSWORD), values.get(FHIR_TIMEOUT_MS), values.get(FHIR_NOTIFY_SECRET),
                 values.get(FHIR_INTERVAL_MS), values.get(FHIR_CALLBACK_URL));
@@ -51,7 +53,7 @@ public final class Settings {
         if (!values.problems().isEmpty()) {
             throw new IllegalArgumentException(values.problems().get(0));
         }
-        return new Settings(values);
+        return new Settings(values, env);
     }
 
     /** Every setting's value and where it came from (for the config command and the route properties). */
@@ -251,4 +253,44 @@ public final class Settings {
                 java.time.Duration.ofMillis(values.get(SESSION_MAX_MS)));
     }
 
+    /** Where alert e-mails go out; {@link SmtpSettings#enabled()} false while CARELINE_SMTP_HOST is unset. */
+    public SmtpSettings smtp() {
+        return new SmtpSettings(values.get(SMTP_HOST), values.get(SMTP_PORT), values.get(SMTP_USER),
+                values.get(SMTP_PASSWORD), values.get(SMTP_FROM), values.get(SMTP_STARTTLS));
+    }
+
+    public long alertRetryBaseMillis() {
+        return values.get(ALERT_RETRY_BASE_MS);
+    }
+
+    public long alertRetryMaxMillis() {
+        return values.get(ALERT_RETRY_MAX_MS);
+    }
+
+    public java.time.Duration alertGiveUpAfter() {
+        return values.get(ALERT_GIVE_UP_AFTER);
+    }
+
+    /** Careline's address as staff reach it, or null. */
+    public String alertLinkBase() {
+        return values.get(ALERT_LINK_BASE);
+    }
+
+    /** How long a silent HL7 sender is let be before its alert; zero: never. */
+    public java.time.Duration feedSilentAfter() {
+        return values.get(FEED_SILENT_AFTER);
+    }
+
+    public java.time.Duration schedulingUnreachableAfter() {
+        return values.get(SCHEDULING_UNREACHABLE_AFTER);
+    }
+
+    /**
+     * A variable a mapping file names (a notification channel's secretEnv), read from the same environment as the
+     * settings; null when unset or empty.
+     */
+    public String environment(String name) {
+        String v = env.get(name);
+        return v == null || v.isEmpty() ? null : v;
+    }
 }

@@ -242,6 +242,74 @@ public final class SettingsCatalog {
                     + "header; unset: set them up on the server yourself")
             .reads(name -> (raw, earlier) -> httpUrlOf(name, raw, "https://careline.example.org/fhir"));
 
+    public static final Setting<String> SMTP_HOST = declare("CARELINE_SMTP_HOST")
+            .optional("host name", "unset → e-mail channels off")
+            .meaning("SMTP server that alert e-mails go through (`mappings/notifications.yaml`, channels of "
+                    + "`type: email`). Unset: e-mail channels are off, and one WARN at start says so when any is "
+                    + "configured");
+
+    public static final Setting<Integer> SMTP_PORT = declare("CARELINE_SMTP_PORT")
+            .port(587)
+            .meaning("SMTP port (587: submission with STARTTLS)");
+
+    public static final Setting<String> SMTP_USER = declare("CARELINE_SMTP_USER")
+            .optional("text", "unset → no SMTP login")
+            .meaning("SMTP login user; set it with `CARELINE_SMTP_PASSWORD`");
+
+    public static final Setting<String> SMTP_PASSWORD = declare("CARELINE_SMTP_PASSWORD")
+            .secret().optional("text", "unset")
+            .meaning("SMTP login password");
+
+    public static final Setting<String> SMTP_FROM = declare("CARELINE_SMTP_FROM")
+            .text("e-mail address", "careline@localhost")
+            .meaning("the From address of alert e-mails");
+
+    public static final Setting<Boolean> SMTP_STARTTLS = declare("CARELINE_SMTP_STARTTLS")
+            .type("true or false").byDefault("`true`")
+            .about("`true`: the SMTP connection must be upgraded with STARTTLS before login and sending (a server "
+                    + "that does not offer it gets nothing, and the delivery is retried); `false`: plain SMTP, "
+                    + "only for a relay on a trusted network")
+            .reads(name -> (raw, earlier) -> booleanOf(name, raw, true));
+
+    public static final Setting<Integer> ALERT_INTERVAL_MS = declare("CARELINE_ALERT_INTERVAL_MS")
+            .millis(5000, Integer.MAX_VALUE).property("careline.alerts.interval-ms")
+            .meaning("how often queued alert deliveries (e-mail, webhook) are sent");
+
+    public static final Setting<Integer> ALERT_RETRY_BASE_MS = declare("CARELINE_ALERT_RETRY_BASE_MS")
+            .millis(30_000, 3_600_000)
+            .meaning("first retry delay of an alert delivery whose channel is down; doubles per attempt up to "
+                    + "`CARELINE_ALERT_RETRY_MAX_MS`, with jitter (a `Retry-After` of a webhook receiver is a floor)");
+
+    public static final Setting<Integer> ALERT_RETRY_MAX_MS = declare("CARELINE_ALERT_RETRY_MAX_MS")
+            .millis(900_000, 3_600_000)
+            .meaning("longest retry delay of an alert delivery (1 to 3600000)");
+
+    public static final Setting<java.time.Duration> ALERT_GIVE_UP_AFTER = declare("CARELINE_ALERT_GIVE_UP_AFTER")
+            .type("duration (e.g. 24h, 90m)").byDefault("`24h`")
+            .about("an alert delivery whose channel stays down this long after the alert was raised is given up "
+                    + "(`DEAD`, with the last error); the alert itself stays in the console")
+            .reads(name -> (raw, earlier) -> durationOf(name, raw, "24h", false));
+
+    public static final Setting<String> ALERT_LINK_BASE = declare("CARELINE_ALERT_LINK_BASE")
+            .type("http(s) URL").byDefault("unset → links are paths")
+            .about("Careline's address as staff reach it (e.g. `https://careline.example.org`): alert e-mails and "
+                    + "webhooks link to `<this>/console/#/alerts/<id>`. Unset: the link is the path alone")
+            .reads(name -> (raw, earlier) -> httpUrlOf(name, raw, "https://careline.example.org"));
+
+    public static final Setting<java.time.Duration> FEED_SILENT_AFTER = declare("CARELINE_FEED_SILENT_AFTER")
+            .type("duration (e.g. 60m, 2h), 0 = off").byDefault("`60m`")
+            .about("an HL7 sender (MSH-3/MSH-4) that sent nothing for this long raises a `feed_silent` warning, "
+                    + "once, cleared when its messages flow again; every sender silent at once gives one alert "
+                    + "(`feed:all`). Set it above the quietest normal gap (nights, weekends); `0` turns it off")
+            .reads(name -> (raw, earlier) -> durationOf(name, raw, "60m", true));
+
+    public static final Setting<java.time.Duration> SCHEDULING_UNREACHABLE_AFTER =
+            declare("CARELINE_SCHEDULING_UNREACHABLE_AFTER")
+            .type("duration (e.g. 15m)").byDefault("`15m`")
+            .about("the scheduling system (MLLP or FHIR write-back) answering nothing for this long raises a "
+                    + "`scheduling_unreachable` warning, once, cleared when it answers again")
+            .reads(name -> (raw, earlier) -> durationOf(name, raw, "15m", false));
+
     /** Every setting, in the order of the configuration table (and of checking: a rule may read those above it). */
     public static final Setting<String> ADMIN_PASSWORD = declare("CARELINE_ADMIN_PASSWORD")
             .secret().optional("text", "unset → no first admin")
@@ -275,7 +343,10 @@ public final class SettingsCatalog {
             WHATSAPP_VERIFY_TOKEN, WHATSAPP_APP_SECRET, WEBHOOK_MAX_BYTES, WEBHOOK_INTERVAL_MS, SCHEDULING_MLLP,
             WRITEBACK_INTERVAL_MS, SCHEDULING_TIMEOUT_MS, PORTAL_URL, PORTAL_LINK_SECRET, FHIR_BASE_URL, FHIR_TOKEN,
             FHIR_USERNAME, FHIR_PASSWORD, FHIR_TIMEOUT_MS, FHIR_NOTIFY_SECRET, FHIR_INTERVAL_MS, FHIR_CALLBACK_URL,
-            ADMIN_PASSWORD, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MS, SESSION_IDLE_MS, SESSION_MAX_MS);
+            ADMIN_PASSWORD, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MS, SESSION_IDLE_MS, SESSION_MAX_MS,
+            SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS, ALERT_INTERVAL_MS,
+            ALERT_RETRY_BASE_MS, ALERT_RETRY_MAX_MS, ALERT_GIVE_UP_AFTER, ALERT_LINK_BASE, FEED_SILENT_AFTER,
+            SCHEDULING_UNREACHABLE_AFTER);
 
     private SettingsCatalog() {
     }
@@ -393,6 +464,38 @@ public final class SettingsCatalog {
             return Integer.parseInt(raw);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a whole number, got '" + raw + "'");
+        }
+    }
+
+    private static boolean booleanOf(String key, String raw, boolean def) {
+        if (raw == null) {
+            return def;
+        }
+        return switch (raw.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(key + " must be true or false, got '" + raw + "'");
+        };
+    }
+
+    /** A duration as in mappings/ (48h, 90m, 1d12h); "0" only where {@code zeroMeansOff}. */
+    private static java.time.Duration durationOf(String key, String raw, String def, boolean zeroMeansOff) {
+        String v = raw == null ? def : raw.trim();
+        if (v.equals("0")) {
+            if (zeroMeansOff) {
+                return java.time.Duration.ZERO;
+            }
+            throw new IllegalArgumentException(key + " must be a duration above zero such as " + def + ", got '0'");
+        }
+        try {
+            java.time.Duration d = DurationText.parse(v);
+            if (d.isZero()) {
+                throw new IllegalArgumentException("zero");
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + " must be a duration such as " + def
+                    + (zeroMeansOff ? " (0 = off)" : "") + ", got '" + raw + "'");
         }
     }
 

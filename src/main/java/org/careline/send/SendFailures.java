@@ -1,6 +1,9 @@
 package org.careline.send;
 
+import org.careline.model.AlertRaise;
+import org.careline.model.AlertSeverity;
 import org.careline.model.OutboxStatus;
+import org.careline.store.AlertLog;
 import org.careline.store.Outbox;
 import org.careline.store.RetryPolicy;
 import org.slf4j.Logger;
@@ -24,17 +27,37 @@ public final class SendFailures {
     /** When a retryable failure is tried again, and after how many attempts it is dead-lettered instead. */
     private final RetryPolicy retries;
     private final SendingPause pause;
+    private final AlertLog alerts;
     private final Random random = new Random();
 
-    public SendFailures(Outbox outbox, RetryPolicy retries, SendingPause pause) {
+    public SendFailures(Outbox outbox, RetryPolicy retries, SendingPause pause, AlertLog alerts) {
         this.outbox = outbox;
         this.retries = retries;
         this.pause = pause;
+        this.alerts = alerts;
+    }
+
+    /** Alerts of this kind say a message will not go out: someone must look at it (retry or discard). */
+    public static final String DEAD_LETTER = "dead_letter";
+
+    /**
+     * Ends the message as a dead letter and raises a {@code dead_letter} warning about it (subject outbox:id, the
+     * appointment's site), both in the caller's transaction. The detail holds ids and the error code only: the
+     * reason text stays on the outbox row, as an answer may echo what was sent.
+     */
+    void deadLetter(Connection c, long outboxId, int attempts, Integer code, String reason, Instant now)
+            throws SQLException {
+        outbox.markFinal(c, outboxId, OutboxStatus.DEAD, attempts, code, reason, now);
+        Outbox.Origin origin = outbox.origin(c, outboxId);
+        alerts.raiseUnlessOpen(c, new AlertRaise(DEAD_LETTER, AlertSeverity.WARNING, origin.siteCode(),
+                "outbox:" + outboxId, code, "outbox=" + outboxId
+                + (origin.appointmentId() == null ? "" : " appointment=" + origin.appointmentId())
+                + " attempts=" + attempts + (code == null ? "" : " error=" + code)), now);
     }
 
     /**
      * Applies a failure in the caller's transaction: retryable → back to PENDING after a backoff, or DEAD once
-     * {@code attempts} reaches the maximum; permanent → DEAD with code and reason; pause → all sending paused, an
+     * {@code attempts} reaches the maximum; permanent → DEAD with code and reason (a DEAD raises a dead_letter alert); pause → all sending paused, an
      * alert raised, the row back in the queue untouched.
      *
      * @param attempts the attempts made, counting the one that failed
@@ -43,7 +66,7 @@ public final class SendFailures {
             throws SQLException {
         if (outcome instanceof CloudApiOutcome.Retryable r) {
             if (retries.exhausted(attempts)) {
-                outbox.markFinal(c, outboxId, OutboxStatus.DEAD, attempts, r.errorCode(),
+                deadLetter(c, outboxId, attempts, r.errorCode(),
                         "retries exhausted after " + attempts + " attempts: " + r.reason(), now);
                 LOG.warn("outbox={} dead after {} attempts ({})", outboxId, attempts, r.errorCode());
             } else {
@@ -53,7 +76,7 @@ public final class SendFailures {
                 LOG.info("outbox={} retry {} at {} ({})", outboxId, attempts, retryAt, r.errorCode());
             }
         } else if (outcome instanceof CloudApiOutcome.Permanent p) {
-            outbox.markFinal(c, outboxId, OutboxStatus.DEAD, attempts, p.errorCode(), p.reason(), now);
+            deadLetter(c, outboxId, attempts, p.errorCode(), p.reason(), now);
             LOG.warn("outbox={} dead-lettered ({})", outboxId, p.errorCode());
         } else if (outcome instanceof CloudApiOutcome.PauseSending p) {
             pause.begin(c, p.errorCode(), p.reason(), now);

@@ -64,7 +64,7 @@ final class SendRecorder {
      */
     void deadLetter(DueMessage m, String reason, String what) {
         db.inTransaction(c -> {
-            outbox.markFinal(c, m.id(), OutboxStatus.DEAD, m.attempts(), null, reason, clock.instant());
+            failures.deadLetter(c, m.id(), m.attempts(), null, reason, clock.instant());
             return null;
         });
         LOG.warn("outbox={} dead-lettered: {}", m.id(), what);

@@ -1,5 +1,7 @@
 package org.careline.send;
 
+import org.careline.model.AlertRaise;
+import org.careline.model.AlertSeverity;
 import org.careline.store.AlertLog;
 import org.careline.store.Database;
 import org.slf4j.Logger;
@@ -44,7 +46,8 @@ public final class SendingPause {
      */
     void begin(Connection c, Integer code, String detail, Instant now) throws SQLException {
         if (pause(code, detail)) {
-            alerts.raise(c, ALERT, code, detail, now);
+            // CRITICAL: nothing goes out to any patient until a person fixes the token or the account.
+            alerts.raise(c, new AlertRaise(ALERT, AlertSeverity.CRITICAL, null, "cloud-api", code, detail), now);
         }
     }
 

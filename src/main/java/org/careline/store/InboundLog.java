@@ -58,4 +58,19 @@ public final class InboundLog {
             throw e;
         }
     }
+
+    /** Each sender's newest message received after {@code since} (reads ix_inbound_received's range only). */
+    public java.util.Map<String, Instant> lastReceivedBySender(Connection c, Instant since) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT sender, MAX(received_at) AS last_at FROM inbound_message "
+                + "WHERE received_at > ? GROUP BY sender")) {
+            Sql.setInstant(ps, 1, since);
+            java.util.Map<String, Instant> out = new java.util.HashMap<>();
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString("sender"), Sql.getInstant(rs, "last_at"));
+                }
+            }
+            return out;
+        }
+    }
 }

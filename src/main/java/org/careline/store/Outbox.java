@@ -358,4 +358,22 @@ public final class Outbox {
             ps.executeUpdate();
         }
     }
+
+    /** Where a message comes from: its appointment and that appointment's site (each null for a reply to none). */
+    public record Origin(Long appointmentId, String siteCode) {
+    }
+
+    public Origin origin(Connection c, long id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT o.appointment_id, a.site_code FROM outbox o "
+                + "LEFT JOIN appointment a ON a.id = o.appointment_id WHERE o.id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return new Origin(null, null);
+                }
+                long appointment = rs.getLong(1);
+                return new Origin(rs.wasNull() ? null : appointment, rs.getString(2));
+            }
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package org.careline.writeback;
 
+import org.careline.model.AlertRaise;
+import org.careline.model.AlertSeverity;
 import org.careline.model.WritebackStatus;
 import org.careline.model.WritebackChannel;
 import org.careline.config.SiteDirectory;
@@ -42,6 +44,9 @@ public final class WritebackSender {
     private static final int MAX_PER_ROUND = 200;
     public static final String ALERT_REJECTED = "writeback-rejected";
     public static final String ALERT_FAILED = "writeback-failed";
+    /** The scheduling system answered nothing for longer than the threshold; cleared when it answers again. */
+    public static final String ALERT_UNREACHABLE = "scheduling_unreachable";
+    static final Duration DEFAULT_UNREACHABLE_AFTER = Duration.ofMinutes(15);
 
     /** The two ways out and whether each is configured. */
     public record Channels(SrmBuilder srm, SchedulingLink link, boolean mllpEnabled, FhirWritebackBuilder fhir,
@@ -60,14 +65,31 @@ public final class WritebackSender {
     private final RandomGenerator random;
     private final String owner = "careline-" + UUID.randomUUID();
     private final java.util.Set<WritebackChannel> waitingSaid = java.util.EnumSet.noneOf(WritebackChannel.class);
+    private final Duration unreachableAfter;
+    /** Per way out: since when it has answered nothing (absent: it answered last time, or was not tried). */
+    private final java.util.Map<WritebackChannel, Instant> silentSince = new java.util.EnumMap<>(WritebackChannel.class);
+    /** Ways out that answered since start: the first answer clears an alert an earlier life may have left open. */
+    private final java.util.Set<WritebackChannel> answeredOnce = java.util.EnumSet.noneOf(WritebackChannel.class);
 
     public WritebackSender(Database db, WritebackRequests store, AlertLog alerts, Channels channels, SiteDirectory sites,
                            Clock clock) {
-        this(db, store, alerts, channels, sites, clock, new Random());
+        this(db, store, alerts, channels, sites, clock, DEFAULT_UNREACHABLE_AFTER);
+    }
+
+    /** @param unreachableAfter how long the scheduling system may answer nothing before scheduling_unreachable */
+    public WritebackSender(Database db, WritebackRequests store, AlertLog alerts, Channels channels, SiteDirectory sites,
+                           Clock clock, Duration unreachableAfter) {
+        this(db, store, alerts, channels, sites, clock, new Random(), unreachableAfter);
     }
 
     WritebackSender(Database db, WritebackRequests store, AlertLog alerts, Channels channels, SiteDirectory sites,
                     Clock clock, RandomGenerator random) {
+        this(db, store, alerts, channels, sites, clock, random, DEFAULT_UNREACHABLE_AFTER);
+    }
+
+    WritebackSender(Database db, WritebackRequests store, AlertLog alerts, Channels channels, SiteDirectory sites,
+                    Clock clock, RandomGenerator random, Duration unreachableAfter) {
+        this.unreachableAfter = unreachableAfter;
         this.db = db;
         this.store = store;
         this.alerts = alerts;
@@ -180,6 +202,7 @@ public final class WritebackSender {
         if (outcome instanceof AckOutcome.Accepted a) {
             db.inTransaction(c -> {
                 store.answered(c, id, WritebackStatus.DONE, attempts, a.code(), a.text(), now);
+                answered(c, WritebackChannel.HL7, now);
                 return null;
             });
             LOG.info("writeback={} appointment={} action={} control={} accepted ({})", id, due.appointmentId(),
@@ -189,15 +212,17 @@ public final class WritebackSender {
         if (outcome instanceof AckOutcome.Rejected r) {
             db.inTransaction(c -> {
                 store.answered(c, id, WritebackStatus.REJECTED, attempts, r.code(), r.text(), now);
-                alerts.raise(c, ALERT_REJECTED, null, "writeback=" + id + " appointment=" + due.appointmentId()
-                        + " action=" + due.action() + " ack=" + r.code(), now);
+                answered(c, WritebackChannel.HL7, now);
+                alerts.raise(c, new AlertRaise(ALERT_REJECTED, AlertSeverity.WARNING, due.siteCode(),
+                        "writeback:" + id, null, "writeback=" + id + " appointment=" + due.appointmentId()
+                        + " action=" + due.action() + " ack=" + r.code()), now);
                 return null;
             });
             LOG.warn("writeback={} appointment={} action={} control={} rejected by the scheduling system ({}); "
                     + "not resent, alert raised", id, due.appointmentId(), due.action(), due.controlId(), r.code());
             return true;
         }
-        retry(due, attempts, ((AckOutcome.NotAnswered) outcome).reason(), "not answered");
+        retry(due, attempts, ((AckOutcome.NotAnswered) outcome).reason(), "not answered", WritebackChannel.HL7);
         return false;
     }
 
@@ -220,6 +245,7 @@ public final class WritebackSender {
             Instant now = clock.instant();
             db.inTransaction(c -> {
                 store.written(c, id, attempts, remote, now);
+                answered(c, WritebackChannel.FHIR, now);
                 return null;
             });
             LOG.info("writeback={} appointment={} action={} written to the FHIR server ({})", id, due.appointmentId(),
@@ -229,8 +255,10 @@ public final class WritebackSender {
             Instant now = clock.instant();
             db.inTransaction(c -> {
                 store.refused(c, id, attempts, e.getMessage(), now);
-                alerts.raise(c, ALERT_REJECTED, null, "writeback=" + id + " appointment=" + due.appointmentId()
-                        + " action=" + due.action() + " http=" + e.status(), now);
+                answered(c, WritebackChannel.FHIR, now);
+                alerts.raise(c, new AlertRaise(ALERT_REJECTED, AlertSeverity.WARNING, due.siteCode(),
+                        "writeback:" + id, e.status(), "writeback=" + id + " appointment=" + due.appointmentId()
+                        + " action=" + due.action() + " http=" + e.status()), now);
                 return null;
             });
             LOG.warn("writeback={} appointment={} action={} refused by the FHIR server ({}); not resent, alert raised",
@@ -238,7 +266,7 @@ public final class WritebackSender {
             return true;
         } catch (FhirUnavailableException | RuntimeException e) {
             retry(due, attempts, e instanceof FhirUnavailableException ? e.getMessage()
-                    : e.getClass().getSimpleName(), "FHIR server unavailable");
+                    : e.getClass().getSimpleName(), "FHIR server unavailable", WritebackChannel.FHIR);
             return false;
         }
     }
@@ -247,23 +275,56 @@ public final class WritebackSender {
         Instant now = clock.instant();
         db.inTransaction(c -> {
             store.failed(c, due.id(), due.attempts(), reason, now);
-            alerts.raise(c, ALERT_FAILED, null, "writeback=" + due.id() + " appointment=" + due.appointmentId()
-                    + " action=" + due.action() + " " + what, now);
+            alerts.raise(c, new AlertRaise(ALERT_FAILED, AlertSeverity.WARNING, due.siteCode(),
+                    "writeback:" + due.id(), null, "writeback=" + due.id() + " appointment=" + due.appointmentId()
+                    + " action=" + due.action() + " " + what), now);
             return null;
         });
         LOG.error("ALERT: writeback={} appointment={} action={} {}: {}", due.id(), due.appointmentId(), due.action(),
                 what, reason);
     }
 
-    private void retry(WritebackRequests.Due due, int attempts, String reason, String what) {
+    private void retry(WritebackRequests.Due due, int attempts, String reason, String what,
+                       WritebackChannel channel) {
         Instant now = clock.instant();
         Instant retryAt = now.plus(RETRIES.delay(attempts, random));
+        Instant since;
+        synchronized (silentSince) {
+            since = silentSince.computeIfAbsent(channel, k -> now);
+        }
+        boolean unreachable = !now.isBefore(since.plus(unreachableAfter));
         db.inTransaction(c -> {
             store.retry(c, due.id(), attempts, retryAt, reason, now);
+            if (unreachable && alerts.raiseUnlessOpen(c, new AlertRaise(ALERT_UNREACHABLE, AlertSeverity.WARNING,
+                    null, subject(channel), null, "no answer over " + channel + " since " + since + " (writeback="
+                    + due.id() + ")"), now).isPresent()) {
+                LOG.error("ALERT: the scheduling system has answered nothing over {} since {}; requests wait", channel,
+                        since);
+            }
             return null;
         });
         LOG.warn("writeback={} appointment={} action={} {} ({}), attempt {}; retry at {}", due.id(),
                 due.appointmentId(), due.action(), what, reason, attempts, retryAt);
+    }
+
+    /**
+     * The way out answered (accepted or refused: either way it is reachable), in the caller's transaction: ends a
+     * silence, and clears its scheduling_unreachable alert when one may be open (this life's, or an earlier's).
+     */
+    private void answered(java.sql.Connection c, WritebackChannel channel, Instant now) throws java.sql.SQLException {
+        boolean wasSilent;
+        boolean first;
+        synchronized (silentSince) {
+            wasSilent = silentSince.remove(channel) != null;
+            first = answeredOnce.add(channel);
+        }
+        if ((wasSilent || first) && alerts.clear(c, ALERT_UNREACHABLE, subject(channel), now) > 0) {
+            LOG.info("the scheduling system answers again over {}; scheduling_unreachable cleared", channel);
+        }
+    }
+
+    private static String subject(WritebackChannel channel) {
+        return "scheduling:" + channel.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** MSH-10: 20 characters (the most HL7 v2.3 allows), unique without coordination between engines. */

@@ -24,23 +24,24 @@ class SettingsCatalogTest {
         assertThat(SettingsCatalog.ALL).filteredOn(Setting::secret).extracting(Setting::name).containsExactlyInAnyOrder(
                 "CARELINE_DB_PASSWORD", "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_APP_SECRET",
                 "CARELINE_PORTAL_LINK_SECRET", "CARELINE_FHIR_TOKEN", "CARELINE_FHIR_PASSWORD",
-                "CARELINE_FHIR_NOTIFY_SECRET");
+                "CARELINE_FHIR_NOTIFY_SECRET", "CARELINE_SMTP_PASSWORD");
     }
 
     @Test
     void routePropertiesAreTheSettingsCopiedVerbatim() {
         Map<String, String> properties = Settings.from(Map.of("CARELINE_MLLP_PORT", "3575",
                 "CARELINE_FHIR_INTERVAL_MS", "750")).routeProperties();
-        assertThat(properties).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "careline.mllp.port", "3575",
-                "careline.mllp.idle-timeout-ms", "600000",
-                "camel.server.port", "8080",
-                "careline.dispatch.interval-ms", "250",
-                "careline.whatsapp.timeout-ms", "20000",
-                "camel.server.maxBodySize", "1048576",
-                "careline.webhook.interval-ms", "200",
-                "careline.writeback.interval-ms", "1000",
-                "careline.scheduling.timeout-ms", "15000",
-                "careline.fhir.interval-ms", "750"));
+        assertThat(properties).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                Map.entry("careline.mllp.port", "3575"),
+                Map.entry("careline.mllp.idle-timeout-ms", "600000"),
+                Map.entry("camel.server.port", "8080"),
+                Map.entry("careline.dispatch.interval-ms", "250"),
+                Map.entry("careline.whatsapp.timeout-ms", "20000"),
+                Map.entry("camel.server.maxBodySize", "1048576"),
+                Map.entry("careline.webhook.interval-ms", "200"),
+                Map.entry("careline.writeback.interval-ms", "1000"),
+                Map.entry("careline.scheduling.timeout-ms", "15000"),
+                Map.entry("careline.fhir.interval-ms", "750"),
+                Map.entry("careline.alerts.interval-ms", "5000")));
     }
 }

@@ -154,7 +154,9 @@ public final class FhirSync {
         db.inTransaction(c -> {
             work.retry(c, w.id(), attempts, at, reason, now);
             if (rejected && attempts == 3) {
-                alerts.raise(c, ALERT_REJECTED, null, "fhir_work=" + w.id() + " " + reason, now);
+                alerts.raise(c, new org.careline.model.AlertRaise(ALERT_REJECTED,
+                        org.careline.model.AlertSeverity.WARNING, null, "fhir_work:" + w.id(), null,
+                        "fhir_work=" + w.id() + " " + reason), now);
             }
             return null;
         });

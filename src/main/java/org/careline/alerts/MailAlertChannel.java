@@ -1,0 +1,133 @@
+package org.careline.alerts;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.careline.config.SmtpSettings;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Tells of an alert by a plain-text e-mail through the SMTP server of CARELINE_SMTP_* (Jakarta Mail, Angus Mail
+ * as brought by camel-mail; used directly so timeouts, STARTTLS and the reading of SMTP's answers are ours).
+ * Subject "[Careline CRITICAL] emergency at gh-clinic (handoff:12)"; the body says the same with the detail, the
+ * time and the console link. Ids only, never PHI.
+ */
+public final class MailAlertChannel implements AlertChannel {
+
+    private static final int TIMEOUT_MS = 15_000;
+
+    private final String name;
+    private final List<String> to;
+    private final SmtpSettings smtp;
+    private final Session session;
+
+    public MailAlertChannel(String name, List<String> to, SmtpSettings smtp) {
+        this.name = name;
+        this.to = List.copyOf(to);
+        this.smtp = smtp;
+        this.session = Session.getInstance(properties(smtp));
+    }
+
+    static Properties properties(SmtpSettings smtp) {
+        Properties p = new Properties();
+        p.put("mail.transport.protocol", "smtp");
+        p.put("mail.smtp.host", smtp.host());
+        p.put("mail.smtp.port", String.valueOf(smtp.port()));
+        p.put("mail.smtp.connectiontimeout", String.valueOf(TIMEOUT_MS));
+        p.put("mail.smtp.timeout", String.valueOf(TIMEOUT_MS));
+        p.put("mail.smtp.writetimeout", String.valueOf(TIMEOUT_MS));
+        // Required, not just tried: the login and the alert never cross the network in the clear by a downgrade.
+        p.put("mail.smtp.starttls.enable", String.valueOf(smtp.startTls()));
+        p.put("mail.smtp.starttls.required", String.valueOf(smtp.startTls()));
+        p.put("mail.smtp.auth", String.valueOf(smtp.user() != null));
+        p.put("mail.smtp.from", smtp.from());
+        return p;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public DeliveryOutcome send(AlertMessage m) {
+        try {
+            MimeMessage mail = new MimeMessage(session);
+            mail.setFrom(new InternetAddress(smtp.from()));
+            for (String address : to) {
+                mail.addRecipient(Message.RecipientType.TO, new InternetAddress(address));
+            }
+            mail.setSubject(m.title(), StandardCharsets.UTF_8.name());
+            mail.setText(body(m), StandardCharsets.UTF_8.name());
+            mail.setSentDate(new Date());
+            mail.setHeader(WebhookAlertChannel.ALERT_ID_HEADER, String.valueOf(m.id()));
+            if (smtp.user() != null) {
+                Transport.send(mail, smtp.user(), smtp.password() == null ? "" : smtp.password());
+            } else {
+                Transport.send(mail);
+            }
+            return new DeliveryOutcome.Delivered();
+        } catch (SendFailedException e) {
+            // Addresses the server refused: no retry changes its mind. Anything else in it (a 4xx) is transient.
+            if (e.getInvalidAddresses() != null && e.getInvalidAddresses().length > 0
+                    && (e.getValidSentAddresses() == null || e.getValidSentAddresses().length == 0)
+                    && (e.getValidUnsentAddresses() == null || e.getValidUnsentAddresses().length == 0)) {
+                return new DeliveryOutcome.Refused("SMTP refused every recipient: " + oneLine(e));
+            }
+            return new DeliveryOutcome.Retry("SMTP: " + oneLine(e), null);
+        } catch (AuthenticationFailedException e) {
+            // A person must fix CARELINE_SMTP_USER/PASSWORD; until they do (or the delivery gives up), keep trying.
+            return new DeliveryOutcome.Retry("SMTP login refused (check CARELINE_SMTP_USER / CARELINE_SMTP_PASSWORD)",
+                    null);
+        } catch (MessagingException e) {
+            return new DeliveryOutcome.Retry("SMTP: " + oneLine(e), null);
+        }
+    }
+
+    static String body(AlertMessage m) {
+        StringBuilder b = new StringBuilder();
+        b.append(m.title()).append("\n\n");
+        b.append("Alert:    ").append(m.id()).append('\n');
+        b.append("Kind:     ").append(m.kind()).append('\n');
+        b.append("Severity: ").append(m.severity()).append('\n');
+        b.append("Site:     ").append(m.site() == null ? "(all)" : m.site()).append('\n');
+        if (m.subject() != null) {
+            b.append("Subject:  ").append(m.subject()).append('\n');
+        }
+        if (m.code() != null) {
+            b.append("Code:     ").append(m.code()).append('\n');
+        }
+        if (m.detail() != null) {
+            b.append("Detail:   ").append(m.detail()).append('\n');
+        }
+        b.append("Raised:   ").append(m.raisedAt()).append("\n\n");
+        b.append("Open and acknowledge it in the Careline console: ").append(m.link()).append('\n');
+        return b.toString();
+    }
+
+    private static String oneLine(Exception e) {
+        String s = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        s = s.replaceAll("\\s+", " ").trim();
+        return s.length() > 300 ? s.substring(0, 300) : s;
+    }
+
+    /** How long a send may take at most: connect, then each read and write. */
+    static Duration timeout() {
+        return Duration.ofMillis(TIMEOUT_MS);
+    }
+
+    @Override
+    public String toString() {
+        return "email " + name + " (" + to.size() + " recipients)";
+    }
+}
