@@ -239,6 +239,7 @@ public final class Engine implements AutoCloseable {
                 () -> main.getCamelContext().getRegistry().lookupByNameAndType("inboundMessageSink",
                         InboundMessageSink.class),
                 clock));
+        org.careline.operations.OperationsWiring.bind(main, db, dispatcher::nudge);
         closeWithCamel(main, dispatcher, db);
         return new Engine(main, db, dispatcher);
     }
