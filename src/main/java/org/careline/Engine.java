@@ -244,6 +244,7 @@ public final class Engine implements AutoCloseable {
                         InboundMessageSink.class),
                 clock));
         AlertWiring.bind(main, db, alerts, notifications, s, clock);
+        org.careline.operations.OperationsWiring.bind(main, db, dispatcher::nudge);
         org.careline.api.ApiWiring.bind(main, db, s.access(), clock);
         closeWithCamel(main, dispatcher, db);
         return new Engine(main, db, dispatcher);

@@ -2,11 +2,12 @@ package org.careline.model;
 
 /**
  * Where an outbox message stands: PENDING (waiting, maybe for a retry) → SENDING (claimed by one dispatcher)
- * → SENT, or DEAD (dead letter), SKIPPED (must not go out after all) or CANCELLED (withdrawn before it went out).
+ * → SENT, or DEAD (dead letter), SKIPPED (must not go out after all) or CANCELLED (withdrawn before it went out);
+ * a dead letter a person gave up on is DISCARDED (final; an analyst's retry puts a DEAD one back to PENDING).
  * The database stores {@link #dbValue()}; code compares the enum, never the string.
  */
 public enum OutboxStatus {
-    PENDING, SENDING, SENT, DEAD, SKIPPED, CANCELLED;
+    PENDING, SENDING, SENT, DEAD, SKIPPED, CANCELLED, DISCARDED;
 
     /** The value in the database's status column. */
     public String dbValue() {

@@ -24,6 +24,11 @@ public final class RouteCall {
 
     /** Sends {@code body} through the route and returns the exchange as the route left it. */
     public Exchange request(Object body) {
+        return request(body, java.util.Map.of());
+    }
+
+    /** Sends {@code body}, with these exchange properties, through the route; returns the exchange as it left it. */
+    public Exchange request(Object body, java.util.Map<String, Object> properties) {
         ProducerTemplate p = producer;
         if (p == null) {
             synchronized (this) {
@@ -33,6 +38,9 @@ public final class RouteCall {
                 p = producer;
             }
         }
-        return p.request(uri, ex -> ex.getMessage().setBody(body));
+        return p.request(uri, ex -> {
+            properties.forEach(ex::setProperty);
+            ex.getMessage().setBody(body);
+        });
     }
 }

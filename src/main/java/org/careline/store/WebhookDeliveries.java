@@ -19,7 +19,7 @@ public final class WebhookDeliveries {
      * it); processed_at stamps it done, next_attempt_at holds it back for a retry. ORDER BY processed_at (NULL
      * here), id: the columns of ix_webhook_delivery_pending, so the database reads that index in order.
      */
-    private static final WorkQueue QUEUE = new WorkQueue(WorkTable.withDoneStamp("webhook_delivery", "processed_at",
+    static final WorkQueue QUEUE = new WorkQueue(WorkTable.withDoneStamp("webhook_delivery", "processed_at",
             "next_attempt_at", "attempts", "error", 600, "processed_at, id"));
 
     /** A delivery not processed yet, with how often processing it has failed so far. */

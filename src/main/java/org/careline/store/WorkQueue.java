@@ -51,6 +51,10 @@ public final class WorkQueue {
             return new Assignment(column + " = NULL", null);
         }
 
+        public static Assignment time(String column, Instant value) {
+            return new Assignment(column + " = ?", (ps, i) -> Sql.setInstant(ps, i, value));
+        }
+
         /** Sets {@code column} only where it is NULL: a value given on the first attempt is kept on the next. */
         public static Assignment ifUnset(String column, String value) {
             return new Assignment(column + " = COALESCE(" + column + ", ?)", (ps, i) -> ps.setString(i, value));
@@ -222,6 +226,56 @@ public final class WorkQueue {
         String statuses = from.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
         u.letGo().stamp(now)
                 .run(c, "id = ? AND " + t.status() + " IN (" + statuses + ")", (ps, i) -> ps.setLong(i, id));
+    }
+
+    /**
+     * A person's retry of a dead letter: waiting again, due at {@code now}, attempts counted from 0, its claim let
+     * go — only while the item is still in one of the dead statuses {@code from} (on a
+     * {@link WorkTable#withDoneStamp} table: stamped done with an error, and {@code from} must be empty). Its last
+     * error stays until the next attempt sets its own. True if the item was put back.
+     */
+    public boolean requeue(Connection c, long id, Instant now, List<String> from, Assignment... also)
+            throws SQLException {
+        Update u = new Update();
+        if (t.hasStatus()) {
+            u.set(t.status() + " = '" + t.waiting() + "'", null);
+        } else {
+            u.set(t.doneStamp() + " = NULL", null);
+        }
+        return u.attempts(0).set(t.due() + " = ?", instant(now)).letGo().also(also).stamp(now)
+                .run(c, "id = ? AND " + finished(from), (ps, i) -> ps.setLong(i, id)) == 1;
+    }
+
+    /**
+     * A person's discard of a dead letter: into the final {@code status}, keeping the row, its attempts and its
+     * last error — only while it is still in one of {@code from}. On a {@link WorkTable#withDoneStamp} table
+     * {@code status} must be null and {@code from} empty, and {@code also} marks it (a discarded-at column). True
+     * if the item was discarded.
+     */
+    public boolean discard(Connection c, long id, String status, Instant now, List<String> from,
+                           Assignment... also) throws SQLException {
+        Update u = new Update();
+        if (t.hasStatus()) {
+            u.set(t.status() + " = ?", (ps, i) -> ps.setString(i, status));
+        } else if (status != null) {
+            throw new IllegalArgumentException(t.table() + " has no status column");
+        }
+        return u.letGo().also(also).stamp(now).run(c, "id = ? AND " + finished(from),
+                (ps, i) -> ps.setLong(i, id)) == 1;
+    }
+
+    /** The condition of an item finished in one of {@code from}, or stamped done with an error. */
+    private String finished(List<String> from) {
+        if (!t.hasStatus()) {
+            if (!from.isEmpty()) {
+                throw new IllegalArgumentException(t.table() + " has no status column");
+            }
+            return t.doneStamp() + " IS NOT NULL AND " + t.lastError() + " IS NOT NULL";
+        }
+        if (from.isEmpty()) {
+            throw new IllegalArgumentException("no status to take the item from");
+        }
+        return t.status() + " IN (" + from.stream().map(s -> "'" + s + "'").collect(Collectors.joining(", ")) + ")";
     }
 
     private static Bind instant(Instant value) {

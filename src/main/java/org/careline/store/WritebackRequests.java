@@ -26,7 +26,7 @@ public final class WritebackRequests {
     private static final String SENDING = WritebackStatus.SENDING.dbValue();
 
     /** writeback_request as a work queue: claimed by one engine under a lease, its last error in last_error. */
-    private static final WorkQueue QUEUE = new WorkQueue(WorkTable.withStatus("writeback_request", "status", PENDING,
+    static final WorkQueue QUEUE = new WorkQueue(WorkTable.withStatus("writeback_request", "status", PENDING,
             SENDING, "due_at", "attempts", "claimed_by", "claimed_until", "last_error", 200, "status, due_at, id"));
 
     /** Queues a request, due at once; returns its id. */

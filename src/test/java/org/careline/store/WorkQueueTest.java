@@ -114,6 +114,32 @@ class WorkQueueTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"H2", "PostgreSQL"})
+    void aDeadItemIsRequeuedDueNowFromZeroAttemptsOrDiscardedKeepingItsErrorOnlyWhileDead(String database)
+            throws Exception {
+        try (Database db = open(database)) {
+            long dead = add(db, NOW.minusSeconds(60));
+            long other = add(db, NOW.minusSeconds(60));
+            write(db, c -> {
+                QUEUE.claim(c, dead, "a", NOW, LEASE);
+                QUEUE.finish(c, dead, "DEAD", 5, "gave up", NOW);
+                QUEUE.claim(c, other, "a", NOW, LEASE);
+                QUEUE.finish(c, other, "DEAD", 2, "no", NOW);
+            });
+            Instant later = NOW.plusSeconds(600);
+            assertThat(db.inTransaction((Connection c) -> QUEUE.requeue(c, dead, later, List.of("DEAD")))).isTrue();
+            assertThat(row(db, dead)).isEqualTo(new Row("PENDING", 0, later, null, null, "gave up"));
+            assertThat(db.inTransaction((Connection c) -> QUEUE.requeue(c, dead, later, List.of("DEAD")))).as("not dead now")
+                    .isFalse();
+            assertThat(db.inTransaction((Connection c) -> QUEUE.discard(c, dead, "DISCARDED", later, List.of("DEAD"))))
+                    .as("not dead now").isFalse();
+            assertThat(db.inTransaction((Connection c) -> QUEUE.discard(c, other, "DISCARDED", later, List.of("DEAD")))).isTrue();
+            assertThat(row(db, other)).isEqualTo(new Row("DISCARDED", 2, NOW.minusSeconds(60), null, null, "no"));
+            assertThat(db.inTransaction((Connection c) -> QUEUE.requeue(c, other, later, List.of("DEAD")))).isFalse();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"H2", "PostgreSQL"})
     void aClaimHoldsTheItemForItsOwnerUntilTheLeaseEnds(String database) throws Exception {
         try (Database db = open(database)) {
             long due = add(db, NOW.minusSeconds(1));

@@ -19,6 +19,12 @@ public final class Acknowledger {
 
     /** Exchange property holding the received MSH, set before parsing so even an unparsable message is answered. */
     public static final String HEADER = "carelineMsh";
+    /** Exchange property holding the message's text as decoded, kept with an AE/AR receipt for a replay. */
+    public static final String TEXT = "carelineHl7Text";
+    /** Exchange property set (true) when a replay changed nothing: the message had been applied meanwhile. */
+    public static final String REPLAY_REFUSED = "carelineReplayRefused";
+    /** Exchange property set (true) when the answer is our own failure's AE, remembered nowhere. */
+    public static final String INTERNAL_ERROR = "carelineInternalError";
     private static final String ACK_PROPERTY = "CamelMllpAcknowledgementString";
     private static final Logger LOG = LoggerFactory.getLogger(Acknowledger.class);
 
@@ -52,12 +58,15 @@ public final class Acknowledger {
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (caught instanceof Hl7AckException ack) {
             negative(exchange, ack);
+        } else if (caught instanceof ReplayRefusedException) {
+            answerAsBefore(exchange);
         } else {
             // Our failure (e.g. database down), not the sender's: AE without remembering it, so a resend is retried.
             // The class only: a driver's message can quote row values, which may be PHI.
             LOG.error("HL7 message could not be processed: {}",
                     caught == null ? "unknown" : caught.getClass().getSimpleName());
             MshHeader h = exchange.getProperty(HEADER, MshHeader.class);
+            exchange.setProperty(INTERNAL_ERROR, true);
             exchange.setProperty(ACK_PROPERTY, AckBuilder.error(h, new ApplicationErrorException(
                     "Application internal error; please resend", 207, null, 0)));
         }
@@ -65,7 +74,15 @@ public final class Acknowledger {
 
     private void negative(Exchange exchange, Hl7AckException error) {
         MshHeader h = exchange.getProperty(HEADER, MshHeader.class);
-        if (h != null && !h.controlId().isEmpty()) {
+        Replay replay = exchange.getProperty(Replay.PROPERTY, Replay.class);
+        if (replay != null) {
+            // An analyst's replay: the new AE/AR replaces the stored one (kept as the earlier answer).
+            if (!db.inTransaction(c -> inbound.supersede(c, replay.inboundId(), error.ackCode(), error.getMessage(),
+                    error.errorCode(), error.segment(), error.field(), replay.user(), replay.at()))) {
+                answerAsBefore(exchange);
+                return;
+            }
+        } else if (h != null && !h.controlId().isEmpty()) {
             Optional<String> earlier = replay(db, inbound, h);
             if (earlier.isPresent()) {
                 exchange.setProperty(ACK_PROPERTY, earlier.get());
@@ -74,7 +91,8 @@ public final class Acknowledger {
             try {
                 db.inTransaction(c -> inbound.record(c, h.sender(), h.controlId(),
                         h.messageType() + "^" + h.triggerEvent(), error.ackCode(), error.getMessage(),
-                        error.errorCode(), error.segment(), error.field(), clock.instant()));
+                        error.errorCode(), error.segment(), error.field(), exchange.getProperty(TEXT, String.class),
+                        clock.instant()));
             } catch (DuplicateMessageException ignored) {
                 // recorded by a concurrent copy
             }
@@ -82,6 +100,13 @@ public final class Acknowledger {
         LOG.info("HL7 {} {} code={} ({})", h == null ? "?" : h.messageType() + "^" + h.triggerEvent(),
                 error.ackCode(), error.errorCode(), error.getMessage());
         exchange.setProperty(ACK_PROPERTY, AckBuilder.error(h, error));
+    }
+
+    /** A replay that found its message applied meanwhile: nothing changed, the answer is the stored one. */
+    private void answerAsBefore(Exchange exchange) {
+        MshHeader h = exchange.getProperty(HEADER, MshHeader.class);
+        exchange.setProperty(REPLAY_REFUSED, true);
+        exchange.setProperty(ACK_PROPERTY, h == null ? null : replay(db, inbound, h).orElse(AckBuilder.accept(h)));
     }
 
     /** The ACK for a message already answered, with the code it got then; empty if it is new. */

@@ -41,20 +41,27 @@ public final class Hl7Receiver {
      * {@link Acknowledger#HEADER}) so that a message that fails to parse is still answered by its control id.
      */
     public ReceivedHl7 receive(Exchange exchange) throws ApplicationRejectException {
-        byte[] frame = exchange.getMessage().getBody(byte[].class);
-        String text = normalise(decode(frame == null ? new byte[0] : frame));
+        String text;
+        if (exchange.getMessage().getBody() instanceof String stored) {
+            // A replay: the text as it was decoded when received (its MSH-18 no longer applies to it).
+            text = normalise(stored);
+        } else {
+            byte[] frame = exchange.getMessage().getBody(byte[].class);
+            text = normalise(decode(frame == null ? new byte[0] : frame));
+        }
         MshHeader header = MshHeader.read(text);
         exchange.setProperty(Acknowledger.HEADER, header);
-        return parse(text, header);
+        exchange.setProperty(Acknowledger.TEXT, text);
+        return parse(text, header, exchange.getProperty(Replay.PROPERTY, Replay.class));
     }
 
     /** Decodes and parses one frame. */
     public ReceivedHl7 parse(byte[] frame) throws ApplicationRejectException {
         String text = normalise(decode(frame));
-        return parse(text, MshHeader.read(text));
+        return parse(text, MshHeader.read(text), null);
     }
 
-    private ReceivedHl7 parse(String text, MshHeader header) throws ApplicationRejectException {
+    private ReceivedHl7 parse(String text, MshHeader header, Replay replay) throws ApplicationRejectException {
         if (header == null) {
             throw new ApplicationRejectException("Message does not start with an MSH segment", 100, "MSH", 0);
         }
@@ -69,7 +76,7 @@ public final class Hl7Receiver {
         String parsable = version.equals(header.version()) ? text : withVersion(text, version);
         try {
             Message message = parser.parse(parsable);
-            return new ReceivedHl7(header, message);
+            return new ReceivedHl7(header, message, text, replay);
         } catch (HL7Exception | RuntimeException e) {
             // HAPI's own message can quote message content (PHI); say only where parsing stopped.
             String where = e instanceof HL7Exception h && h.getLocation() != null && h.getLocation().getSegmentName() != null

@@ -51,26 +51,34 @@ public final class InboundCommit {
 
     /**
      * A message handled once: a resend gets the first copy's answer without being mapped again; a new message is
-     * mapped outside the transaction (an AE/AR needs no database) and its effect committed with its receipt.
+     * mapped outside the transaction (an AE/AR needs no database) and its effect committed with its receipt. An
+     * analyst's replay ({@link ReceivedHl7#replay()}) is mapped again and, if it maps, its effect committed as the
+     * new answer to the stored message.
      */
-    public <T> String once(MshHeader h, Mapping<T> mapping, MappedEffect<T> effect)
+    public <T> String once(ReceivedHl7 received, Mapping<T> mapping, MappedEffect<T> effect)
             throws ApplicationErrorException, ApplicationRejectException {
-        Optional<String> earlier = earlierAnswer(h);
-        if (earlier.isPresent()) {
-            return earlier.get();
+        if (received.replay() == null) {
+            Optional<String> earlier = earlierAnswer(received.header());
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
         }
         T mapped = mapping.map();
-        return commit(h, (c, inboundId, now) -> effect.apply(c, mapped, inboundId, now));
+        return commit(received, (c, inboundId, now) -> effect.apply(c, mapped, inboundId, now));
     }
 
     /** Records the message, applies its effect and returns the AA — or the first copy's answer to a resend. */
-    public String commit(MshHeader h, Effect effect) {
+    public String commit(ReceivedHl7 received, Effect effect) {
+        MshHeader h = received.header();
+        if (received.replay() != null) {
+            return commitReplay(received.replay(), h, effect);
+        }
         try {
             // Shared with messages arriving on other connections at the same time: one commit for all of them.
             return db.inSharedTransaction(c -> {
                 Instant now = clock.instant();
                 long inboundId = inbound.record(c, h.sender(), h.controlId(),
-                        h.messageType() + "^" + h.triggerEvent(), "AA", null, null, null, null, now);
+                        h.messageType() + "^" + h.triggerEvent(), "AA", null, null, null, null, received.text(), now);
                 effect.apply(c, inboundId, now);
                 return AckBuilder.accept(h);
             });
@@ -78,5 +86,21 @@ public final class InboundCommit {
             // A resend raced the first copy and lost: answer as the first copy was answered.
             return earlierAnswer(h).orElse(AckBuilder.accept(h));
         }
+    }
+
+    /**
+     * The replayed message's AA replaces its AE/AR in the transaction that applies the effect, to the same receipt
+     * row; a transaction of its own (replays are rare and lock the row), not the shared one.
+     *
+     * @throws ReplayRefusedException when the message was applied meanwhile (nothing is changed)
+     */
+    private String commitReplay(Replay replay, MshHeader h, Effect effect) {
+        return db.inTransaction(c -> {
+            if (!inbound.supersede(c, replay.inboundId(), "AA", null, null, null, null, replay.user(), replay.at())) {
+                throw new ReplayRefusedException(replay.inboundId());
+            }
+            effect.apply(c, replay.inboundId(), replay.at());
+            return AckBuilder.accept(h);
+        });
     }
 }

@@ -45,7 +45,7 @@ public final class MdmIngest {
 
     public String apply(ReceivedHl7 received) throws ApplicationErrorException, ApplicationRejectException {
         MshHeader h = received.header();
-        return inbound.once(h, () -> map(received), (c, m, inboundId, now) -> {
+        return inbound.once(received, () -> map(received), (c, m, inboundId, now) -> {
             ResultNotices.Result r = notices.apply(c, h.sender(), m.patient(), List.of(m.doc()), true, m.pdf(), now);
             LOG.info("MDM^{} inbound={} patient={} reachable={} queued={} folded={} withdrawn={} held={} pdf={}",
                     h.triggerEvent(), inboundId, r.patientId(), r.reachable(), r.queued(), r.folded(),

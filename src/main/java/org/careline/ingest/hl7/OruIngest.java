@@ -24,7 +24,7 @@ public final class OruIngest {
 
     public String apply(ReceivedHl7 received) throws ApplicationErrorException, ApplicationRejectException {
         MshHeader h = received.header();
-        return inbound.once(h, () -> mapper.map(received), (c, m, inboundId, now) -> {
+        return inbound.once(received, () -> mapper.map(received), (c, m, inboundId, now) -> {
             ResultNotices.Result r = notices.apply(c, h.sender(), m.patient(), m.orders(), false, now);
             LOG.info("ORU^{} inbound={} patient={} orders={} reachable={} queued={} folded={} withdrawn={} held={}",
                     h.triggerEvent(), inboundId, r.patientId(), m.orders().size(), r.reachable(), r.queued(),

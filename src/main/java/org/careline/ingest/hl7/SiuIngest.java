@@ -31,7 +31,7 @@ public final class SiuIngest {
     public String apply(ReceivedHl7 received) throws ApplicationErrorException, ApplicationRejectException {
         MshHeader h = received.header();
         boolean[] queued = {false};
-        String ack = inbound.once(h, () -> mapper.map(received), (c, event, inboundId, now) -> {
+        String ack = inbound.once(received, () -> mapper.map(received), (c, event, inboundId, now) -> {
             AppointmentScheduler.Result r = scheduler.apply(c, event, inboundId, now);
             queued[0] = r.messagesQueued() > 0;
             LOG.info("SIU^{} inbound={} appointment={} reachable={} queued={} cancelled={}", h.triggerEvent(),

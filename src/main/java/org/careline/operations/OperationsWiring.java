@@ -1,0 +1,29 @@
+package org.careline.operations;
+
+import org.apache.camel.main.Main;
+import org.careline.routes.RouteCall;
+import org.careline.store.Database;
+import org.careline.store.DeadLetterStore;
+import org.careline.store.InboundLog;
+import org.careline.store.PatientHistory;
+
+/**
+ * Binds the analysts' and staff's read models and actions so the HTTP API can look them up by name:
+ * {@code inboundMessages}, {@code deadLetters}, {@code patientTimeline}.
+ */
+public final class OperationsWiring {
+
+    /** The route every HL7 message is processed by, MLLP or replay (routes/hl7-processing.yaml). */
+    public static final String HL7_PROCESSING = "direct:hl7-process";
+
+    private OperationsWiring() {
+    }
+
+    /** @param dueNow the dispatcher's nudge, told when a dead outbox message was put back */
+    public static void bind(Main main, Database db, Runnable dueNow) {
+        main.bind("inboundMessages", new InboundMessages(db, new InboundLog(),
+                new RouteCall(main::getCamelContext, HL7_PROCESSING)));
+        main.bind("deadLetters", new DeadLetters(db, new DeadLetterStore(), dueNow));
+        main.bind("patientTimeline", new PatientTimeline(db, new PatientHistory()));
+    }
+}
