@@ -29,7 +29,8 @@ public final class AlertDeliveries {
     public static final String DEAD = "DEAD";
 
     /** alert_delivery as a work queue; ORDER BY status, due_at, id follows ix_alert_delivery_status_due. */
-    private static final WorkQueue QUEUE = new WorkQueue(WorkTable.withStatus("alert_delivery", "status", PENDING,
+    /** The one description of the queue; DeadLetterStore requeues and discards through it too. */
+    static final WorkQueue QUEUE = new WorkQueue(WorkTable.withStatus("alert_delivery", "status", PENDING,
             SENDING, "due_at", "attempts", "claimed_by", "claimed_until", "last_error", 600, "status, due_at, id"));
 
     /** A claimed delivery with its alert: everything a channel sends (ids only, never PHI). */

@@ -27,8 +27,7 @@ public final class DeadLetterStore {
     /** alert_delivery as a work queue (V5): PENDING, SENDING under a lease, SENT, DEAD; DISCARDED by a person. */
     static final String ALERT_DEAD = "DEAD";
     static final String ALERT_DISCARDED = "DISCARDED";
-    static final WorkQueue ALERT_QUEUE = new WorkQueue(WorkTable.withStatus("alert_delivery", "status", "PENDING",
-            "SENDING", "due_at", "attempts", "claimed_by", "claimed_until", "last_error", 600, "status, due_at, id"));
+    static final WorkQueue ALERT_QUEUE = AlertDeliveries.QUEUE;
 
     private static final List<String> OUTBOX_DEAD = List.of(OutboxStatus.DEAD.dbValue());
     private static final List<String> WRITEBACK_DEAD =
