@@ -15,6 +15,7 @@ import org.careline.config.SiuMapping;
 import org.careline.config.ReplyRules;
 import org.careline.config.TemplateCatalog;
 import org.careline.config.WritebackMapping;
+import org.careline.console.ConsoleWiring;
 import org.careline.conversation.ReplyHandler;
 import org.careline.fhir.FhirClient;
 import org.careline.health.HealthCheck;
@@ -239,6 +240,7 @@ public final class Engine implements AutoCloseable {
                 () -> main.getCamelContext().getRegistry().lookupByNameAndType("inboundMessageSink",
                         InboundMessageSink.class),
                 clock));
+        ConsoleWiring.bind(main);
         closeWithCamel(main, dispatcher, db);
         return new Engine(main, db, dispatcher);
     }
