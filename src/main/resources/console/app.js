@@ -173,7 +173,8 @@
     for (const row of rows) {
       const cells = rowFn(row);
       const tr = h('tr', cells.attrs || {});
-      cells.values.forEach((v, i) => tr.append(h('td', { 'data-label': columns[i] }, v)));
+      // One element per cell, so that on a phone the label and the value are the card's two columns.
+      cells.values.forEach((v, i) => tr.append(h('td', { 'data-label': columns[i] }, h('div', { class: 'cell' }, v))));
       body.append(tr);
     }
     const t = h('table', { class: 'grid', test }, head, body);
@@ -334,6 +335,17 @@
     }
   }
 
+  // Whether a page's answer differs from the one it showed last: an unchanged answer leaves the page as it is
+  // (no flicker, focus and selection kept while the page polls).
+  function changed(holder, data) {
+    const text = JSON.stringify(data);
+    if (holder.last === text) {
+      return false;
+    }
+    holder.last = text;
+    return true;
+  }
+
   // Calls refresh every POLL_MS while this page is shown (not while the tab is hidden).
   function poll(seq, refresh) {
     stopPolling();
@@ -480,6 +492,7 @@
     const queuesBody = h('div', {});
     attention.append(attentionBody);
     queues.append(queuesBody);
+    const shown = {};
 
     async function refresh() {
       const [summary, open, claimed] = await Promise.all([
@@ -487,7 +500,8 @@
         api('GET', '/handoffs' + query({ status: 'OPEN' })),
         api('GET', '/handoffs' + query({ status: 'CLAIMED' })),
       ]);
-      if (seq !== state.seq) {
+      updated.textContent = 'Updated ' + clock(new Date().toISOString()) + '; refreshes every few seconds.';
+      if (seq !== state.seq || !changed(shown, [summary, open, claimed])) {
         return;
       }
       clear(attentionBody).append(handoffTable(open.concat(claimed)));
@@ -507,7 +521,6 @@
             q.slaMinutes === null || q.slaMinutes === undefined ? '' : q.slaMinutes + ' min',
           ],
         })));
-      updated.textContent = 'Updated ' + clock(new Date().toISOString()) + '; refreshes every few seconds.';
     }
 
     await refresh();
@@ -534,11 +547,12 @@
     });
     const list = h('div', { test: 'handoff-list' });
     s.append(form, list);
+    const shown = {};
 
     async function refresh() {
       const items = await api('GET', '/handoffs' + query({ queue: p.get('queue'), status: p.get('status'),
         site: p.get('site') }));
-      if (seq === state.seq) {
+      if (seq === state.seq && changed(shown, items)) {
         clear(list).append(handoffTable(items));
       }
     }
@@ -615,13 +629,14 @@
       s.dataset.status = d.status;
       s.classList.toggle('urgent', !!d.urgent);
 
-      clear(badges).append(
+      // Through append(): the DOM's own append would print a null as the text "null".
+      append(clear(badges), [
         d.urgent ? badge('EMERGENCY', 'urgent') : null,
         badge(d.status, 'status-' + String(d.status).toLowerCase()),
         badge('queue ' + d.queue), badge('site ' + d.site),
         d.reason ? badge(d.reason) : null,
         d.dueAt ? badge('due ' + when(d.dueAt), d.overdue ? 'warn' : '') : null,
-        d.claimedBy ? h('span', { class: 'badge', test: 'claimed-by' }, 'claimed by ' + d.claimedBy) : null);
+        d.claimedBy ? h('span', { class: 'badge', test: 'claimed-by' }, 'claimed by ' + d.claimedBy) : null]);
       badges.dataset.status = d.status;
 
       const pt = d.patient || {};
@@ -697,9 +712,10 @@
       }
     }
 
+    const shown = {};
     async function reload() {
       const d = await api('GET', path);
-      if (seq === state.seq) {
+      if (seq === state.seq && changed(shown, d)) {
         fill(d);
       }
     }
@@ -907,10 +923,11 @@
     const s = page('Alerts', 'alerts');
     const list = h('div', {});
     s.append(list);
+    const shown = {};
 
     async function refresh() {
       const items = await api('GET', '/alerts');
-      if (seq !== state.seq) {
+      if (seq !== state.seq || !changed(shown, items)) {
         return;
       }
       clear(list).append(table('alerts', ['Raised', 'Severity', 'Kind', 'Site', 'Subject', 'Detail', 'Sent to',

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.logging.Level;
 
@@ -54,10 +56,14 @@ public final class Browser implements AutoCloseable {
 
     /** A phone-size browser (390x844, an iPhone 12-14 viewport), or the test is skipped. */
     public static Browser phone(String testName, String baseUrl) {
-        return start(testName, baseUrl, 390, 844);
+        return start(testName, baseUrl, 390, 844, true);
     }
 
     private static Browser start(String testName, String baseUrl, int width, int height) {
+        return start(testName, baseUrl, width, height, false);
+    }
+
+    private static Browser start(String testName, String baseUrl, int width, int height, boolean phone) {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no " + CHROMIUM + " (apt-get install chromium)");
         Assumptions.assumeTrue(Files.isExecutable(CHROMEDRIVER),
                 "no " + CHROMEDRIVER + " (apt-get install chromium-driver)");
@@ -72,6 +78,11 @@ public final class Browser implements AutoCloseable {
                 "--window-size=" + width + "," + height, "--disable-gpu", "--no-first-run",
                 "--disable-extensions", "--disable-background-networking", "--disable-sync",
                 "--disable-component-update", "--lang=en-US");
+        if (phone) {
+            // A desktop window is at least 500 px wide; the phone's viewport is emulated instead.
+            options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics",
+                    Map.of("width", width, "height", height, "pixelRatio", 2.0, "mobile", true, "touch", true)));
+        }
         LoggingPreferences logs = new LoggingPreferences();
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability("goog:loggingPrefs", logs);
@@ -137,20 +148,36 @@ public final class Browser implements AutoCloseable {
         return new WebDriverWait(driver, atMost).until(condition);
     }
 
-    /** Waits until the element with this data-test attribute is visible and has this text somewhere in it. */
+    /**
+     * Waits until the element with this data-test attribute is visible and has this text somewhere in it. Pages
+     * re-render what they poll, so an element found may be replaced before it is read: it is looked up again.
+     */
     public WebElement untilText(String dataTest, String text) {
         until(d -> {
-            List<WebElement> found = d.findElements(By.cssSelector("[data-test=\"" + dataTest + "\"]"));
-            return !found.isEmpty() && found.get(0).isDisplayed() && found.get(0).getText().contains(text);
+            try {
+                List<WebElement> found = d.findElements(By.cssSelector("[data-test=\"" + dataTest + "\"]"));
+                return !found.isEmpty() && found.get(0).isDisplayed() && found.get(0).getText().contains(text);
+            } catch (StaleElementReferenceException e) {
+                return false;
+            }
         });
         return test(dataTest);
     }
 
-    /** Waits until the element with this data-test attribute is enabled, then clicks it. */
+    /** Waits until the element with this data-test attribute is enabled, then clicks it (looked up afresh). */
     public void click(String dataTest) {
-        WebElement e = test(dataTest);
-        until(d -> e.isEnabled());
-        e.click();
+        until(d -> {
+            try {
+                WebElement e = test(dataTest);
+                if (!e.isEnabled()) {
+                    return false;
+                }
+                e.click();
+                return true;
+            } catch (StaleElementReferenceException e) {
+                return false;
+            }
+        });
     }
 
     public void type(String dataTest, String text) {
