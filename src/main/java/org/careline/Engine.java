@@ -17,6 +17,7 @@ import org.careline.config.SiuMapping;
 import org.careline.config.ReplyRules;
 import org.careline.config.TemplateCatalog;
 import org.careline.config.WritebackMapping;
+import org.careline.console.ConsoleWiring;
 import org.careline.conversation.ReplyHandler;
 import org.careline.fhir.FhirClient;
 import org.careline.health.HealthCheck;
@@ -246,6 +247,7 @@ public final class Engine implements AutoCloseable {
         AlertWiring.bind(main, db, alerts, notifications, s, clock);
         org.careline.operations.OperationsWiring.bind(main, db, dispatcher::nudge);
         org.careline.api.ApiWiring.bind(main, db, s.access(), clock);
+        ConsoleWiring.bind(main);
         closeWithCamel(main, dispatcher, db);
         return new Engine(main, db, dispatcher);
     }
