@@ -244,9 +244,10 @@ public final class Engine implements AutoCloseable {
                 () -> main.getCamelContext().getRegistry().lookupByNameAndType("inboundMessageSink",
                         InboundMessageSink.class),
                 clock));
-        AlertWiring.bind(main, db, alerts, notifications, s, clock);
-        org.careline.operations.OperationsWiring.bind(main, db, dispatcher::nudge);
-        org.careline.api.ApiWiring.bind(main, db, s.access(), clock);
+        org.careline.alerts.AlertDesk alertDesk = AlertWiring.bind(main, db, alerts, notifications, s, clock);
+        org.careline.operations.OperationsWiring.Operations operations =
+                org.careline.operations.OperationsWiring.bind(main, db, dispatcher::nudge);
+        org.careline.api.ApiWiring.bind(main, db, s.access(), clock, alertDesk, operations);
         ConsoleWiring.bind(main);
         closeWithCamel(main, dispatcher, db);
         return new Engine(main, db, dispatcher);

@@ -50,8 +50,11 @@ public final class AlertWiring {
                 .filter(name -> !off.containsKey(name)).toList());
     }
 
-    /** Binds alertDeliverer, feedWatch and alertDesk, and the route properties of routes/alerts.yaml. */
-    public static void bind(Main main, Database db, AlertLog alerts, NotificationRules rules, Settings s,
+    /**
+     * Binds alertDeliverer, feedWatch and alertDesk, and the route properties of routes/alerts.yaml; returns the
+     * desk, for the staff API.
+     */
+    public static AlertDesk bind(Main main, Database db, AlertLog alerts, NotificationRules rules, Settings s,
                             Clock clock) {
         SmtpSettings smtp = s.smtp();
         Map<String, String> off = offChannels(rules, smtp);
@@ -64,8 +67,10 @@ public final class AlertWiring {
         FeedWatch feedWatch = new FeedWatch(db, new InboundLog(), alerts, s.feedSilentAfter(), clock);
         main.addInitialProperty("careline.feedwatch.enabled", String.valueOf(feedWatch.enabled()));
         main.bind("feedWatch", feedWatch);
-        main.bind("alertDesk", new AlertDesk(db, alerts, deliveries));
+        AlertDesk desk = new AlertDesk(db, alerts, deliveries);
+        main.bind("alertDesk", desk);
         main.bind("alertLog", alerts);
+        return desk;
     }
 
     /** The channels that can send, by name. */

@@ -5,7 +5,9 @@ import org.careline.access.Authenticator;
 import org.careline.access.PasswordHasher;
 import org.careline.access.SignIn;
 import org.careline.access.UserAdmin;
+import org.careline.alerts.AlertDesk;
 import org.careline.model.AccessSettings;
+import org.careline.operations.OperationsWiring;
 import org.careline.store.ApiTokens;
 import org.careline.store.AuditLog;
 import org.careline.store.Database;
@@ -22,7 +24,8 @@ public final class ApiWiring {
     private ApiWiring() {
     }
 
-    public static StaffApi bind(Main main, Database db, AccessSettings settings, Clock clock) {
+    public static StaffApi bind(Main main, Database db, AccessSettings settings, Clock clock, AlertDesk alertDesk,
+                                OperationsWiring.Operations operations) {
         StaffUsers users = new StaffUsers();
         StaffSessions sessions = new StaffSessions();
         ApiTokens tokens = new ApiTokens();
@@ -34,6 +37,9 @@ public final class ApiWiring {
         endpoints.addAll(new AccessResource(new SignIn(db, users, sessions, audit, hasher, settings, clock), admin,
                 settings, clock).endpoints());
         endpoints.addAll(new AuditResource(db, audit).endpoints());
+        ApiAudit apiAudit = new ApiAudit(db, audit);
+        endpoints.addAll(new AlertsResource(alertDesk, apiAudit).endpoints());
+        endpoints.addAll(new OperationsResource(operations.inbound(), operations.deadLetters(), apiAudit).endpoints());
         endpoints.add(OpenApiResource.endpoint(endpoints));
         StaffApi api = new StaffApi(endpoints, new Authenticator(db, users, sessions, tokens, settings, clock), db,
                 audit, clock);

@@ -19,11 +19,18 @@ public final class OperationsWiring {
     private OperationsWiring() {
     }
 
+    /** The analysts' services, for the staff API. */
+    public record Operations(InboundMessages inbound, DeadLetters deadLetters, PatientTimeline timeline) {
+    }
+
     /** @param dueNow the dispatcher's nudge, told when a dead outbox message was put back */
-    public static void bind(Main main, Database db, Runnable dueNow) {
-        main.bind("inboundMessages", new InboundMessages(db, new InboundLog(),
-                new RouteCall(main::getCamelContext, HL7_PROCESSING)));
-        main.bind("deadLetters", new DeadLetters(db, new DeadLetterStore(), dueNow));
-        main.bind("patientTimeline", new PatientTimeline(db, new PatientHistory()));
+    public static Operations bind(Main main, Database db, Runnable dueNow) {
+        Operations o = new Operations(new InboundMessages(db, new InboundLog(),
+                new RouteCall(main::getCamelContext, HL7_PROCESSING)),
+                new DeadLetters(db, new DeadLetterStore(), dueNow), new PatientTimeline(db, new PatientHistory()));
+        main.bind("inboundMessages", o.inbound());
+        main.bind("deadLetters", o.deadLetters());
+        main.bind("patientTimeline", o.timeline());
+        return o;
     }
 }
