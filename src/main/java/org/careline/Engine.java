@@ -14,6 +14,9 @@ import org.careline.config.SiteDirectory;
 import org.careline.config.SiuMapping;
 import org.careline.config.ReplyRules;
 import org.careline.config.TemplateCatalog;
+import org.careline.config.TriageRules;
+import org.careline.triage.TriageDesk;
+import org.careline.triage.TriageWiring;
 import org.careline.config.WritebackMapping;
 import org.careline.conversation.ReplyHandler;
 import org.careline.fhir.FhirClient;
@@ -132,6 +135,7 @@ public final class Engine implements AutoCloseable {
         ResultRules resultRules = ResultsMapping.load(s.mappingsDir());
         FhirMapping fhirMapping = FhirMapping.load(s.mappingsDir());
         requireDocumentTemplate(s.mappingsDir(), resultRules, templates);
+        TriageRules triageRules = TriageWiring.load(s.mappingsDir(), replies, sites, templates);
         LOG.info("starting Careline: {}", s);
 
         Database db = Database.open(s.database());
@@ -213,7 +217,8 @@ public final class Engine implements AutoCloseable {
                 sites, clock));
         // Where patients' messages go once stored (the processor looks the bean up by name for every message).
         main.bind("inboundMessageSink", new ReplyHandler(replies, sites, new ConversationStore(), outbox,
-                new WritebackRequests()));
+                new WritebackRequests(), TriageWiring.bind(main, s, db, triageRules, sites, templates, outbox, alerts,
+                        clock, dispatcher::nudge)));
 
         FhirWorkQueue fhirWork = new FhirWorkQueue();
         FhirSyncState fhirState = new FhirSyncState();
@@ -331,6 +336,11 @@ public final class Engine implements AutoCloseable {
 
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** The staff's triage desk (also the bean {@value TriageWiring#DESK_BEAN}). */
+    public TriageDesk triageDesk() {
+        return main.getCamelContext().getRegistry().lookupByNameAndType(TriageWiring.DESK_BEAN, TriageDesk.class);
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.careline.config.SettingValues;
 import org.careline.config.SiteDirectory;
 import org.careline.config.SiuMapping;
 import org.careline.config.TemplateCatalog;
+import org.careline.config.TriageRules;
 import org.careline.config.WritebackMapping;
 import org.careline.model.ResultRules;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -114,13 +115,21 @@ final class ValidateCommand implements Callable<Integer> {
     /** Every mapping file through the loader the engine uses (see Engine.create), each problem once. */
     private static void checkMappings(SettingValues settings, Path dir, List<String> problems) {
         check(problems, () -> SiuMapping.load(dir));
-        check(problems, () -> SiteDirectory.load(dir, settings.get(TIMEZONE), settings.get(PHONE_REGION)));
+        SiteDirectory sites = check(problems, () -> SiteDirectory.load(dir, settings.get(TIMEZONE),
+                settings.get(PHONE_REGION)));
         TemplateCatalog templates = check(problems, () -> TemplateCatalog.load(dir));
-        check(problems, () -> ReplyRules.load(dir));
+        ReplyRules replies = check(problems, () -> ReplyRules.load(dir));
         check(problems, () -> WritebackMapping.load(dir));
         check(problems, () -> OruMapping.load(dir));
         ResultRules results = check(problems, () -> ResultsMapping.load(dir));
         check(problems, () -> FhirMapping.load(dir));
+        TriageRules triage = check(problems, () -> TriageRules.load(dir));
+        if (triage != null && replies != null && sites != null && templates != null) {
+            check(problems, () -> {
+                triage.checkAgainst(dir, replies, sites, templates);
+                return null;
+            });
+        }
         if (templates != null && results != null) {
             check(problems, () -> {
                 Engine.requireDocumentTemplate(dir, results, templates);

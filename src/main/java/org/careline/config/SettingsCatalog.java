@@ -242,6 +242,11 @@ public final class SettingsCatalog {
                     + "header; unset: set them up on the server yourself")
             .reads(name -> (raw, earlier) -> httpUrlOf(name, raw, "https://careline.example.org/fhir"));
 
+    public static final Setting<Integer> TRIAGE_INTERVAL_MS = declare("CARELINE_TRIAGE_INTERVAL_MS")
+            .millis(30_000, Integer.MAX_VALUE).property("careline.triage.interval-ms")
+            .meaning("how often staff handoffs are checked against their SLA and emergencies against their "
+                    + "escalation time (`mappings/triage.yaml`); each raises its alert once");
+
     /** Every setting, in the order of the configuration table (and of checking: a rule may read those above it). */
     public static final List<Setting<?>> ALL = List.of(MLLP_PORT, MLLP_IDLE_TIMEOUT_MS, HTTP_PORT, DB_URL, DB_USER,
             DB_PASSWORD, TIMEZONE, PHONE_REGION, WHATSAPP_API_BASE, WHATSAPP_API_VERSION, WHATSAPP_PHONE_NUMBER_ID,
@@ -249,7 +254,8 @@ public final class SettingsCatalog {
             SEND_PARALLELISM, MAX_SEND_ATTEMPTS, RETRY_BASE_MS, RETRY_MAX_MS, SEND_TIMEOUT_MS, SEND_LEASE_MS,
             WHATSAPP_VERIFY_TOKEN, WHATSAPP_APP_SECRET, WEBHOOK_MAX_BYTES, WEBHOOK_INTERVAL_MS, SCHEDULING_MLLP,
             WRITEBACK_INTERVAL_MS, SCHEDULING_TIMEOUT_MS, PORTAL_URL, PORTAL_LINK_SECRET, FHIR_BASE_URL, FHIR_TOKEN,
-            FHIR_USERNAME, FHIR_PASSWORD, FHIR_TIMEOUT_MS, FHIR_NOTIFY_SECRET, FHIR_INTERVAL_MS, FHIR_CALLBACK_URL);
+            FHIR_USERNAME, FHIR_PASSWORD, FHIR_TIMEOUT_MS, FHIR_NOTIFY_SECRET, FHIR_INTERVAL_MS, FHIR_CALLBACK_URL,
+            TRIAGE_INTERVAL_MS);
 
     private SettingsCatalog() {
     }
