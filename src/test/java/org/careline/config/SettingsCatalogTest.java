@@ -31,16 +31,17 @@ class SettingsCatalogTest {
     void routePropertiesAreTheSettingsCopiedVerbatim() {
         Map<String, String> properties = Settings.from(Map.of("CARELINE_MLLP_PORT", "3575",
                 "CARELINE_FHIR_INTERVAL_MS", "750")).routeProperties();
-        assertThat(properties).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "careline.mllp.port", "3575",
-                "careline.mllp.idle-timeout-ms", "600000",
-                "camel.server.port", "8080",
-                "careline.dispatch.interval-ms", "250",
-                "careline.whatsapp.timeout-ms", "20000",
-                "camel.server.maxBodySize", "1048576",
-                "careline.webhook.interval-ms", "200",
-                "careline.writeback.interval-ms", "1000",
-                "careline.scheduling.timeout-ms", "15000",
-                "careline.fhir.interval-ms", "750"));
+        assertThat(properties).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                Map.entry("careline.mllp.port", "3575"),
+                Map.entry("careline.mllp.idle-timeout-ms", "600000"),
+                Map.entry("camel.server.port", "8080"),
+                Map.entry("careline.dispatch.interval-ms", "250"),
+                Map.entry("careline.whatsapp.timeout-ms", "20000"),
+                Map.entry("camel.server.maxBodySize", "1048576"),
+                Map.entry("careline.webhook.interval-ms", "200"),
+                Map.entry("careline.writeback.interval-ms", "1000"),
+                Map.entry("careline.scheduling.timeout-ms", "15000"),
+                Map.entry("careline.fhir.interval-ms", "750"),
+                Map.entry("careline.triage.interval-ms", "30000")));
     }
 }
