@@ -16,6 +16,9 @@ import org.careline.config.SiteDirectory;
 import org.careline.config.SiuMapping;
 import org.careline.config.ReplyRules;
 import org.careline.config.TemplateCatalog;
+import org.careline.config.TriageRules;
+import org.careline.triage.TriageDesk;
+import org.careline.triage.TriageWiring;
 import org.careline.config.WritebackMapping;
 import org.careline.console.ConsoleWiring;
 import org.careline.conversation.ReplyHandler;
@@ -137,6 +140,7 @@ public final class Engine implements AutoCloseable {
         NotificationRules notifications = NotificationRules.load(s.mappingsDir(), s::environment,
                 code -> sites.byCode(code).isPresent());
         requireDocumentTemplate(s.mappingsDir(), resultRules, templates);
+        TriageRules triageRules = TriageWiring.load(s.mappingsDir(), replies, sites, templates);
         LOG.info("starting Careline: {}", s);
 
         Database db = Database.open(s.database());
@@ -217,8 +221,10 @@ public final class Engine implements AutoCloseable {
                         new FhirSchedulingWriter(fhirClient), s.fhir().enabled()),
                 sites, clock, s.schedulingUnreachableAfter()));
         // Where patients' messages go once stored (the processor looks the bean up by name for every message).
+        TriageWiring.Wired triage = TriageWiring.bind(main, s, db, triageRules, sites, templates, outbox, alerts,
+                clock, dispatcher::nudge);
         main.bind("inboundMessageSink", new ReplyHandler(replies, sites, new ConversationStore(), outbox,
-                new WritebackRequests()));
+                new WritebackRequests(), triage.triage()));
 
         FhirWorkQueue fhirWork = new FhirWorkQueue();
         FhirSyncState fhirState = new FhirSyncState();
@@ -247,7 +253,7 @@ public final class Engine implements AutoCloseable {
         org.careline.alerts.AlertDesk alertDesk = AlertWiring.bind(main, db, alerts, notifications, s, clock);
         org.careline.operations.OperationsWiring.Operations operations =
                 org.careline.operations.OperationsWiring.bind(main, db, dispatcher::nudge);
-        org.careline.api.ApiWiring.bind(main, db, s.access(), clock, alertDesk, operations);
+        org.careline.api.ApiWiring.bind(main, db, s.access(), clock, triage.desk(), alertDesk, operations);
         ConsoleWiring.bind(main);
         closeWithCamel(main, dispatcher, db);
         return new Engine(main, db, dispatcher);
@@ -341,6 +347,11 @@ public final class Engine implements AutoCloseable {
 
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** The staff's triage desk (also the bean {@value TriageWiring#DESK_BEAN}). */
+    public TriageDesk triageDesk() {
+        return main.getCamelContext().getRegistry().lookupByNameAndType(TriageWiring.DESK_BEAN, TriageDesk.class);
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.careline.config.SettingValues;
 import org.careline.config.SiteDirectory;
 import org.careline.config.SiuMapping;
 import org.careline.config.TemplateCatalog;
+import org.careline.config.TriageRules;
 import org.careline.config.WritebackMapping;
 import org.careline.model.ResultRules;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -118,7 +119,7 @@ final class ValidateCommand implements Callable<Integer> {
         SiteDirectory sites = check(problems,
                 () -> SiteDirectory.load(dir, settings.get(TIMEZONE), settings.get(PHONE_REGION)));
         TemplateCatalog templates = check(problems, () -> TemplateCatalog.load(dir));
-        check(problems, () -> ReplyRules.load(dir));
+        ReplyRules replies = check(problems, () -> ReplyRules.load(dir));
         check(problems, () -> WritebackMapping.load(dir));
         check(problems, () -> OruMapping.load(dir));
         ResultRules results = check(problems, () -> ResultsMapping.load(dir));
@@ -126,6 +127,13 @@ final class ValidateCommand implements Callable<Integer> {
         // Site codes are checked against sites.yaml when it could be read; secretEnv against this environment.
         check(problems, () -> NotificationRules.load(dir, env::get,
                 code -> sites == null || sites.byCode(code).isPresent()));
+        TriageRules triage = check(problems, () -> TriageRules.load(dir));
+        if (triage != null && replies != null && sites != null && templates != null) {
+            check(problems, () -> {
+                triage.checkAgainst(dir, replies, sites, templates);
+                return null;
+            });
+        }
         if (templates != null && results != null) {
             check(problems, () -> {
                 Engine.requireDocumentTemplate(dir, results, templates);

@@ -12,7 +12,9 @@ import org.careline.store.ApiTokens;
 import org.careline.store.AuditLog;
 import org.careline.store.Database;
 import org.careline.store.StaffSessions;
+import org.careline.store.PatientSites;
 import org.careline.store.StaffUsers;
+import org.careline.triage.TriageDesk;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -24,8 +26,8 @@ public final class ApiWiring {
     private ApiWiring() {
     }
 
-    public static StaffApi bind(Main main, Database db, AccessSettings settings, Clock clock, AlertDesk alertDesk,
-                                OperationsWiring.Operations operations) {
+    public static StaffApi bind(Main main, Database db, AccessSettings settings, Clock clock, TriageDesk triage,
+                                AlertDesk alertDesk, OperationsWiring.Operations operations) {
         StaffUsers users = new StaffUsers();
         StaffSessions sessions = new StaffSessions();
         ApiTokens tokens = new ApiTokens();
@@ -38,6 +40,8 @@ public final class ApiWiring {
                 settings, clock).endpoints());
         endpoints.addAll(new AuditResource(db, audit).endpoints());
         ApiAudit apiAudit = new ApiAudit(db, audit);
+        endpoints.addAll(new TriageResource(triage, operations.timeline(), db, new PatientSites(), apiAudit)
+                .endpoints());
         endpoints.addAll(new AlertsResource(alertDesk, apiAudit).endpoints());
         endpoints.addAll(new OperationsResource(operations.inbound(), operations.deadLetters(), apiAudit).endpoints());
         endpoints.add(OpenApiResource.endpoint(endpoints));

@@ -310,7 +310,11 @@ public final class SettingsCatalog {
                     + "`scheduling_unreachable` warning, once, cleared when it answers again")
             .reads(name -> (raw, earlier) -> durationOf(name, raw, "15m", false));
 
-    /** Every setting, in the order of the configuration table (and of checking: a rule may read those above it). */
+    public static final Setting<Integer> TRIAGE_INTERVAL_MS = declare("CARELINE_TRIAGE_INTERVAL_MS")
+            .millis(30_000, Integer.MAX_VALUE).property("careline.triage.interval-ms")
+            .meaning("how often staff handoffs are checked against their SLA and emergencies against their "
+                    + "escalation time (`mappings/triage.yaml`); each raises its alert once");
+
     public static final Setting<String> ADMIN_PASSWORD = declare("CARELINE_ADMIN_PASSWORD")
             .secret().optional("text", "unset → no first admin")
             .meaning("password of the first console user, `admin` (role admin), made at start when the database has "
@@ -336,6 +340,7 @@ public final class SettingsCatalog {
                     "a number of milliseconds from 60000 to 604800000")
             .meaning("a console session ends this long after sign-in however busy it is");
 
+    /** Every setting, in the order of the configuration table (and of checking: a rule may read those above it). */
     public static final List<Setting<?>> ALL = List.of(MLLP_PORT, MLLP_IDLE_TIMEOUT_MS, HTTP_PORT, DB_URL, DB_USER,
             DB_PASSWORD, TIMEZONE, PHONE_REGION, WHATSAPP_API_BASE, WHATSAPP_API_VERSION, WHATSAPP_PHONE_NUMBER_ID,
             WHATSAPP_ACCESS_TOKEN, ROUTES_DIR, MAPPINGS_DIR, SEND_RATE_PER_SECOND, DISPATCH_INTERVAL_MS,
@@ -346,7 +351,7 @@ public final class SettingsCatalog {
             ADMIN_PASSWORD, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MS, SESSION_IDLE_MS, SESSION_MAX_MS,
             SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS, ALERT_INTERVAL_MS,
             ALERT_RETRY_BASE_MS, ALERT_RETRY_MAX_MS, ALERT_GIVE_UP_AFTER, ALERT_LINK_BASE, FEED_SILENT_AFTER,
-            SCHEDULING_UNREACHABLE_AFTER);
+            SCHEDULING_UNREACHABLE_AFTER, TRIAGE_INTERVAL_MS);
 
     private SettingsCatalog() {
     }

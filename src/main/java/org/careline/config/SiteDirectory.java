@@ -189,6 +189,11 @@ public final class SiteDirectory {
                 || !s.fhir().equals(Site.FhirWriteback.DEFAULT));
     }
 
+    /** Every site's code, in the file's order. */
+    public java.util.List<String> codes() {
+        return java.util.List.copyOf(sites.keySet());
+    }
+
     public Site defaultSite() {
         return defaultSite;
     }

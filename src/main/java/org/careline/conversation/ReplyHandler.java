@@ -1,7 +1,14 @@
 package org.careline.conversation;
 
+import org.careline.model.AlertRaise;
+import org.careline.model.AlertSeverity;
+import org.careline.model.HandoffEventKind;
+import org.careline.model.HandoffReason;
 import org.careline.model.Intent;
 import org.careline.config.ReplyRules;
+import org.careline.config.TriageRules;
+import org.careline.store.AlertLog;
+import org.careline.store.Handoffs;
 import org.careline.model.Site;
 import org.careline.config.SiteDirectory;
 import org.careline.model.InboundMessage;
@@ -14,6 +21,7 @@ import org.careline.store.ConversationStore.AppointmentRef;
 import org.careline.store.Outbox;
 import org.careline.model.WritebackAction;
 import org.careline.model.WritebackChannel;
+import org.careline.conversation.TriageClassifier.ToQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +36,11 @@ import java.util.Set;
  * ({@link ReplyClassifier}), and queues what follows — a reply, a request to the scheduling system, a staff
  * handoff, an opt-out, and (where the site records messages) the message itself for the FHIR server. Replies go
  * through the outbox like every other message.
+ *
+ * <p>A message that needs a person lands in a triage queue ({@link TriageClassifier}, mappings/triage.yaml) as a
+ * staff handoff: due when the queue's SLA runs out, an emergency escalating if nobody claims it, an emergency alert
+ * at once. A later message from the same number while an item of the same queue is OPEN or CLAIMED is added to that
+ * item (a MESSAGE event) rather than opening another, so staff see one conversation per queue.
  */
 public final class ReplyHandler implements InboundMessageSink {
 
@@ -42,15 +55,28 @@ public final class ReplyHandler implements InboundMessageSink {
     private final ConversationStore conversations;
     private final Outbox outbox;
     private final WritebackRequests writebacks;
+    private final Triage triage;
+    private final TriageClassifier triageClassifier;
+
+    /**
+     * What landing items in triage queues takes.
+     *
+     * @param reachable the write-back channels configured in this engine (a change request whose channel is not
+     *                  configured needs a person from the scheduling queue)
+     */
+    public record Triage(TriageRules rules, Handoffs handoffs, AlertLog alerts, Set<WritebackChannel> reachable) {
+    }
 
     public ReplyHandler(ReplyRules rules, SiteDirectory sites, ConversationStore conversations, Outbox outbox,
-                        WritebackRequests writebacks) {
+                        WritebackRequests writebacks, Triage triage) {
         this.rules = rules;
         this.classifier = new ReplyClassifier(rules);
         this.sites = sites;
         this.conversations = conversations;
         this.outbox = outbox;
         this.writebacks = writebacks;
+        this.triage = triage;
+        this.triageClassifier = new TriageClassifier(triage.rules());
     }
 
     @Override
@@ -75,12 +101,14 @@ public final class ReplyHandler implements InboundMessageSink {
         }
         boolean optedOut = conversations.isOptedOut(c, phone);
         LOG.info("reply={} intent={} appointment={}", replyId, intent, appointmentId);
+        TriageClassifier.Decision decision = triageClassifier.classify(m.text(), intent, situation(appointment, site));
 
         switch (intent) {
             case EMERGENCY -> {
                 // Before anything else, and even to a number that opted out: the patient may be in danger.
-                reply(c, appointmentId, phone, MessageKind.SERVICE_TEXT, "emergency", text(language, "emergency", site), now);
-                long handoff = conversations.addHandoff(c, phone, appointmentId, replyId, "EMERGENCY", true, now);
+                long answer = reply(c, appointmentId, phone, MessageKind.SERVICE_TEXT, "emergency",
+                        text(language, "emergency", site), now);
+                long handoff = land(c, (ToQueue) decision, phone, appointmentId, replyId, site, answer, now);
                 LOG.warn("URGENT: emergency words in reply={}; staff handoff={}", replyId, handoff);
             }
             case STOP -> {
@@ -99,19 +127,90 @@ public final class ReplyHandler implements InboundMessageSink {
                 if (optedOut) {
                     return; // nothing of any kind until START
                 }
-                answer(c, intent, appointment, replyId, phone, language, site, now);
+                if (decision instanceof ToQueue q && q.reason().answeredByQueue()) {
+                    toQueue(c, q, phone, appointmentId, replyId, site, understood, appointment, now);
+                    return;
+                }
+                answer(c, intent, appointment, replyId, phone, language, site,
+                        decision instanceof ToQueue q ? q : null, now);
             }
         }
     }
 
+    /**
+     * A message a queue's keyword or menu digit sent to that queue: the queue's own acknowledgement instead of the
+     * menu (or the help text), sent only when the item is opened — a patient adding to an open item has been told.
+     */
+    private void toQueue(Connection c, ToQueue q, String phone, Long appointmentId, long replyId, Site site,
+                         ReplyClassifier.Classification understood, Optional<AppointmentRef> appointment, Instant now)
+            throws SQLException {
+        boolean adding = triage.handoffs().active(c, phone, q.queue()).isPresent();
+        long handoff = land(c, q, phone, appointmentId, replyId, site, null, now);
+        if (adding) {
+            return;
+        }
+        // The keyword's language tells more than the default when nothing else is known of the patient.
+        String language = languageFor(c, appointment, q.language() != null
+                ? new ReplyClassifier.Classification(understood.intent(), q.language()) : understood, phone);
+        String ack = text(site, triage.rules().acknowledgement(q.queue(), language));
+        long answer = reply(c, appointmentId, phone, MessageKind.TEXT, "ack-" + q.queue(), ack, now);
+        triage.handoffs().addEvent(c, handoff, HandoffEventKind.ACKNOWLEDGED, null, null, answer, null, now);
+    }
+
+    private TriageClassifier.Situation situation(Optional<AppointmentRef> appointment, Site site) {
+        boolean taken = appointment.isPresent() && triage.reachable().contains(WritebackChannel.of(
+                WritebackAction.CHANGE, site.scheduling(), appointment.get().source()));
+        Set<String> disabled = new java.util.HashSet<>(triage.rules().queues().keySet());
+        disabled.removeAll(triage.rules().queuesAt(site.code()));
+        return new TriageClassifier.Situation(appointment.isPresent(), taken, disabled);
+    }
+
+    /**
+     * Puts the message in its queue: added to the number's OPEN or CLAIMED item of that queue (a MESSAGE event), else
+     * a new item due when the queue's SLA runs out (an emergency: escalating after the site's escalateAfter, and an
+     * alert raised at once). {@code answer}: the outbox row that answered the patient, or null. Returns the item.
+     */
+    private long land(Connection c, ToQueue q, String phone, Long appointmentId, long replyId, Site site,
+                      Long answer, Instant now) throws SQLException {
+        if (q == null) {
+            return -1; // the classifier opened no item for this intent: nothing to land
+        }
+        Handoffs handoffs = triage.handoffs();
+        Optional<Handoffs.Handoff> active = handoffs.active(c, phone, q.queue());
+        long id;
+        if (active.isPresent()) {
+            id = active.get().id();
+            handoffs.addEvent(c, id, HandoffEventKind.MESSAGE, null, null, null, replyId, now);
+            handoffs.touched(c, id);
+            LOG.info("reply={} added to staff handoff={} queue={}", replyId, id, q.queue());
+        } else {
+            boolean emergency = TriageRules.EMERGENCY.equals(q.queue());
+            id = handoffs.insert(c, new Handoffs.NewHandoff(phone, appointmentId, replyId, q.reason().name(),
+                    emergency, q.queue(), site.code(), now.plus(triage.rules().sla(site.code(), q.queue())),
+                    emergency ? now.plus(triage.rules().escalateAfter(site.code())) : null), now);
+            handoffs.addEvent(c, id, HandoffEventKind.CREATED, null, null, null, replyId, now);
+            if (emergency) {
+                triage.alerts().raise(c, new AlertRaise("emergency", AlertSeverity.CRITICAL, site.code(),
+                        "handoff:" + id, null, "handoff=" + id + " queue=" + q.queue()), now);
+            }
+            LOG.info("reply={} opened staff handoff={} queue={} reason={}", replyId, id, q.queue(), q.reason());
+        }
+        if (answer != null) {
+            handoffs.addEvent(c, id, HandoffEventKind.ACKNOWLEDGED, null, null, answer, null, now);
+        }
+        return id;
+    }
+
+    /** The answer each intent has always had; {@code item}: the queue the message lands in, or null. */
     private void answer(Connection c, Intent intent, Optional<AppointmentRef> appointment, long replyId, String phone,
-                        String language, Site site, Instant now) throws SQLException {
+                        String language, Site site, ToQueue item, Instant now) throws SQLException {
         Long appointmentId = appointment.map(AppointmentRef::id).orElse(null);
         switch (intent) {
             case CONFIRM, CHANGE, CANCEL, LOCATION -> {
                 if (appointment.isEmpty()) {
-                    reply(c, null, phone, MessageKind.TEXT, "no-appointment", text(language, "noAppointment", site), now);
-                    conversations.addHandoff(c, phone, null, replyId, "NO_APPOINTMENT", false, now);
+                    long answer = reply(c, null, phone, MessageKind.TEXT, "no-appointment",
+                            text(language, "noAppointment", site), now);
+                    land(c, item, phone, null, replyId, site, answer, now);
                     return;
                 }
                 if (intent == Intent.LOCATION) {
@@ -136,18 +235,26 @@ public final class ReplyHandler implements InboundMessageSink {
                 }
                 writebacks.enqueue(c, appointmentId, WritebackAction.valueOf(intent.name()), replyId, now);
                 String textName = intent.name().toLowerCase(java.util.Locale.ROOT);
-                reply(c, appointmentId, phone, MessageKind.TEXT, textName, text(language, textName, site), now);
+                long answer = reply(c, appointmentId, phone, MessageKind.TEXT, textName,
+                        text(language, textName, site), now);
+                if (item != null) {
+                    // A change the scheduling system cannot take yet: queued all the same (sent once its channel is
+                    // configured), and a person at the scheduling desk sees it now.
+                    land(c, item, phone, appointmentId, replyId, site, answer, now);
+                }
             }
             case THANKS -> {
                 // recorded; no answer
             }
             case HELP -> {
-                reply(c, appointmentId, phone, MessageKind.TEXT, "help", text(language, "help", site), now);
-                conversations.addHandoff(c, phone, appointmentId, replyId, "HELP", false, now);
+                long answer = reply(c, appointmentId, phone, MessageKind.TEXT, "help", text(language, "help", site),
+                        now);
+                land(c, item, phone, appointmentId, replyId, site, answer, now);
             }
             default -> {
-                reply(c, appointmentId, phone, MessageKind.TEXT, "menu", text(language, "menu", site), now);
-                conversations.addHandoff(c, phone, appointmentId, replyId, "NOT_UNDERSTOOD", false, now);
+                long answer = reply(c, appointmentId, phone, MessageKind.TEXT, "menu", text(language, "menu", site),
+                        now);
+                land(c, item, phone, appointmentId, replyId, site, answer, now);
             }
         }
     }
@@ -192,9 +299,18 @@ public final class ReplyHandler implements InboundMessageSink {
         return text(language, name, site, site.name(), site.address());
     }
 
+    /** A triage.yaml text, with the same placeholders as replies.yaml's. */
+    private String text(Site site, String template) {
+        return fill(template, site, site.name(), site.address());
+    }
+
     /** A reply text naming a place other than the site itself (the appointment's own location). */
     private String text(String language, String name, Site site, String facilityName, String facilityAddress) {
-        return rules.text(language, name)
+        return fill(rules.text(language, name), site, facilityName, facilityAddress);
+    }
+
+    private static String fill(String template, Site site, String facilityName, String facilityAddress) {
+        return template
                 .replace("{clinic_phone}", orDash(site.phone()))
                 .replace("{emergency_number}", orDash(site.emergencyNumber()))
                 .replace("{facility_name}", orDash(facilityName))
@@ -205,8 +321,8 @@ public final class ReplyHandler implements InboundMessageSink {
         return s == null ? "-" : s;
     }
 
-    private void reply(Connection c, Long appointmentId, String phone, MessageKind kind, String label, String body,
+    private long reply(Connection c, Long appointmentId, String phone, MessageKind kind, String label, String body,
                        Instant now) throws SQLException {
-        outbox.addReply(c, appointmentId, phone, kind, label, body, now);
+        return outbox.addReply(c, appointmentId, phone, kind, label, body, now);
     }
 }

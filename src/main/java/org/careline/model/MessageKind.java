@@ -20,6 +20,11 @@ public enum MessageKind {
      * listed in results.yaml documents.attachPdf (documents with no clinical data, e.g. a receipt).
      */
     DOCUMENT_ATTACHED(true),
+    /**
+     * The site's follow-up template, sent by staff working a handoff when the 24-hour window has closed and a free
+     * text may no longer go (mappings/triage.yaml followUpTemplate). Optional in templates.yaml.
+     */
+    FOLLOW_UP(true),
     /** A free-form text reply (help, menu, acknowledgements). */
     TEXT(false),
     /** A free-form location pin of the appointment's site. */

@@ -40,7 +40,9 @@ public record SendDecision(SkipReason skip, AppointmentStatus appointmentStatus)
                     ? skip(SkipReason.PORTAL_LINK_EXPIRED) : SEND;
         }
         MessageContext.Appointment a = (MessageContext.Appointment) m.context();
-        if (m.kind() == MessageKind.CANCELLED || a.appointmentId() == null) {
+        // A follow-up is about the patient's conversation with staff, not the appointment: it goes whatever became
+        // of the appointment since.
+        if (m.kind() == MessageKind.CANCELLED || m.kind() == MessageKind.FOLLOW_UP || a.appointmentId() == null) {
             return SEND;
         }
         // A message claimed (or retried) while the appointment was cancelled must not go out after all.

@@ -8,7 +8,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 
-/** What the conversation needs from the database: which appointment a reply is about, opt-outs, handoffs. */
+/**
+ * What the conversation needs from the database: which appointment a reply is about, opt-outs. Handoffs live in
+ * {@link Handoffs}.
+ */
 public final class ConversationStore {
 
     /**
@@ -108,24 +111,6 @@ public final class ConversationStore {
                     ins.executeUpdate();
                 }
             }
-        }
-    }
-
-    public long addHandoff(Connection c, String phone, Long appointmentId, long inboundReplyId, String reason,
-                           boolean urgent, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO staff_handoff (phone_e164, appointment_id, "
-                + "inbound_reply_id, reason, urgent, created_at) VALUES (?, ?, ?, ?, ?, ?)", new String[]{"id"})) {
-            ps.setString(1, phone);
-            if (appointmentId == null) {
-                ps.setNull(2, java.sql.Types.BIGINT);
-            } else {
-                ps.setLong(2, appointmentId);
-            }
-            ps.setLong(3, inboundReplyId);
-            ps.setString(4, reason);
-            ps.setBoolean(5, urgent);
-            Sql.setInstant(ps, 6, now);
-            return Sql.executeForId(ps);
         }
     }
 

@@ -41,6 +41,23 @@ class RoleMatrixTest {
         EXPECTED.put("POST /users", "admin");
         EXPECTED.put("POST /tokens", "admin");
         EXPECTED.put("GET /audit", "admin auditor");
+        EXPECTED.put("GET /queues", "admin staff");
+        EXPECTED.put("GET /handoffs", "admin staff");
+        EXPECTED.put("GET /handoffs/{id}", "admin staff");
+        EXPECTED.put("POST /handoffs/{id}/claim", "admin staff");
+        EXPECTED.put("POST /handoffs/{id}/reply", "admin staff");
+        EXPECTED.put("POST /handoffs/{id}/follow-up", "admin staff");
+        EXPECTED.put("POST /handoffs/{id}/note", "admin staff");
+        EXPECTED.put("POST /handoffs/{id}/resolve", "admin staff");
+        EXPECTED.put("POST /handoffs/{id}/release", "admin staff");
+        EXPECTED.put("GET /patients/{id}/timeline", "admin staff");
+        EXPECTED.put("GET /alerts", "admin staff analyst");
+        EXPECTED.put("POST /alerts/{id}/ack", "admin staff analyst");
+        EXPECTED.put("GET /inbound", "admin analyst");
+        EXPECTED.put("POST /inbound/{id}/replay", "admin analyst");
+        EXPECTED.put("GET /dead-letters", "admin analyst");
+        EXPECTED.put("POST /dead-letters/{id}/retry", "admin analyst");
+        EXPECTED.put("POST /dead-letters/{id}/discard", "admin analyst");
     }
 
     static final List<String> ROLES = List.of("staff", "analyst", "auditor", "admin");
