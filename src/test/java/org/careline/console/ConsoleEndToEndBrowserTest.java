@@ -10,7 +10,6 @@ import org.careline.support.MetaStub;
 import org.careline.support.MetaWebhooks;
 import org.careline.support.Siu;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -73,7 +72,6 @@ class ConsoleEndToEndBrowserTest {
     }
 
     @Test
-    @Disabled("needs the /api/v1 of the lead's branch")
     void aNurseClaimsAnswersAndResolvesAnEmergencyFromAPatientsWebhook() throws Exception {
         startEngine();
         // The patient is known: a booking, and its confirmation has gone out.
@@ -133,7 +131,6 @@ class ConsoleEndToEndBrowserTest {
     }
 
     @Test
-    @Disabled("needs the /api/v1 of the lead's branch")
     void anAnalystRetriesADeadLetterAndTheMessageGoesOut() throws Exception {
         startEngine();
         // The Cloud API refuses the confirmation for good: a dead letter.

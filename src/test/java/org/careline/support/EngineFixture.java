@@ -73,7 +73,9 @@ public final class EngineFixture implements AutoCloseable {
         env.putAll(extraEnv);
         env.values().removeIf(v -> v == null);
         Settings settings = Settings.from(env);
-        MutableClock clock = new MutableClock(now);
+        // The databases keep microseconds: a clock with nanoseconds would store "due now" rounded up, a moment
+        // after the frozen now, and a message due at once would never be due.
+        MutableClock clock = new MutableClock(now.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
         Engine engine = Engine.start(settings, clock);
         return new EngineFixture(meta, clock, engine, settings, dataDir);
     }

@@ -194,7 +194,10 @@ class WritebackConfigTest {
     @Test
     void missingSendingApplication() throws IOException {
         edit("  sendingApplication: CARELINE\n", "");
-        fails(", key 'header.sendingApplication': missing");
+        // a missing key is reported at the line of its parent, header:
+        int header = java.nio.file.Files.readAllLines(file).indexOf("header:") + 1;
+        assertThat(header).isPositive();
+        fails(", line " + header + ", key 'header.sendingApplication': missing");
     }
 
     @Test
