@@ -66,28 +66,27 @@ final class OperationsResource {
     }
 
     private ApiAnswer retry(ApiCall call) {
-        String id = call.pathValue("id");
-        visible(call, id, "retry");
-        DeadLetters.RetryOutcome o = deadLetters.retry(id, call.caller().name(), call.now());
-        audit.record(call, "dead_letter_retry", null, id, null,
-                o instanceof DeadLetters.Requeued ? "ok" : "refused", o.getClass().getSimpleName());
-        if (o instanceof DeadLetters.Requeued) {
-            return ApiAnswer.ok(Map.of("result", "requeued"));
-        }
-        if (o instanceof DeadLetters.NotRetryable n) {
-            return ApiAnswer.error(409, n.reason());
-        }
-        return ApiAnswer.error(404, "no such dead letter");
+        return act(call, "dead_letter_retry", id -> deadLetters.retry(id, call.caller().name(), call.now()),
+                DeadLetters.Requeued.class, "requeued");
     }
 
     private ApiAnswer discard(ApiCall call) {
+        return act(call, "dead_letter_discard", id -> deadLetters.discard(id, call.caller().name(), call.now()),
+                DeadLetters.Discarded.class, "discarded");
+    }
+
+    /** Retry and discard answer alike: done, refused with the reason (409), or no such dead letter (404). */
+    private ApiAnswer act(ApiCall call, String action, java.util.function.Function<String, Object> step,
+                          Class<?> done, String result) {
         String id = call.pathValue("id");
-        visible(call, id, "discard");
-        DeadLetters.DiscardOutcome o = deadLetters.discard(id, call.caller().name(), call.now());
-        audit.record(call, "dead_letter_discard", null, id, null,
-                o instanceof DeadLetters.Discarded ? "ok" : "refused", o.getClass().getSimpleName());
-        if (o instanceof DeadLetters.Discarded) {
-            return ApiAnswer.ok(Map.of("result", "discarded"));
+        visible(call, id, action);
+        Object o = step.apply(id);
+        audit.record(call, action, null, id, null, done.isInstance(o) ? "ok" : "refused", o.getClass().getSimpleName());
+        if (done.isInstance(o)) {
+            return ApiAnswer.ok(Map.of("result", result));
+        }
+        if (o instanceof DeadLetters.NotRetryable n) {
+            return ApiAnswer.error(409, n.reason());
         }
         if (o instanceof DeadLetters.NotDiscardable n) {
             return ApiAnswer.error(409, n.reason());

@@ -287,17 +287,11 @@ public final class TriageDesk {
      */
     public ReplyOutcome reply(long id, String user, String text, boolean override, Instant now) {
         ReplyOutcome outcome = db.inTransaction(c -> {
-            Optional<Handoff> found = handoffs.lock(c, id);
-            if (found.isEmpty()) {
-                return new NotFound();
+            Gate gate = gate(c, id, user, override, false);
+            if (gate.stop() != null) {
+                return (ReplyOutcome) gate.stop();
             }
-            Handoff h = found.get();
-            if (h.status() == HandoffStatus.RESOLVED) {
-                return new AlreadyResolved();
-            }
-            if (!holds(h, user, override)) {
-                return new NotClaimedByYou(h.claimedBy());
-            }
+            Handoff h = gate.handoff();
             if (text == null || text.isBlank()) {
                 return new EmptyText();
             }
@@ -331,17 +325,11 @@ public final class TriageDesk {
      */
     public FollowUpOutcome followUp(long id, String user, boolean override, Instant now) {
         FollowUpOutcome outcome = db.inTransaction(c -> {
-            Optional<Handoff> found = handoffs.lock(c, id);
-            if (found.isEmpty()) {
-                return new NotFound();
+            Gate gate = gate(c, id, user, override, false);
+            if (gate.stop() != null) {
+                return (FollowUpOutcome) gate.stop();
             }
-            Handoff h = found.get();
-            if (h.status() == HandoffStatus.RESOLVED) {
-                return new AlreadyResolved();
-            }
-            if (!holds(h, user, override)) {
-                return new NotClaimedByYou(h.claimedBy());
-            }
+            Handoff h = gate.handoff();
             String template = followUpTemplate(h.site());
             if (template == null) {
                 return new NoTemplate();
@@ -402,17 +390,11 @@ public final class TriageDesk {
     /** Gives a claimed item back to its queue (OPEN): by the one who claimed it, or with {@code override}. */
     public ReleaseOutcome release(long id, String user, boolean override, Instant now) {
         ReleaseOutcome outcome = db.inTransaction(c -> {
-            Optional<Handoff> found = handoffs.lock(c, id);
-            if (found.isEmpty()) {
-                return new NotFound();
+            Gate gate = gate(c, id, user, override, true);
+            if (gate.stop() != null) {
+                return (ReleaseOutcome) gate.stop();
             }
-            Handoff h = found.get();
-            if (h.status() == HandoffStatus.RESOLVED) {
-                return new AlreadyResolved();
-            }
-            if (h.status() != HandoffStatus.CLAIMED || !holds(h, user, override)) {
-                return new NotClaimedByYou(h.claimedBy());
-            }
+            Handoff h = gate.handoff();
             handoffs.release(c, id, h.claimedBy(), now);
             handoffs.addEvent(c, id, HandoffEventKind.RELEASED, user, null, null, null, now);
             return new Released();
@@ -422,6 +404,29 @@ public final class TriageDesk {
     }
 
     /** Whether {@code user} may act on the item: it is CLAIMED by them, or {@code override} and claimed at all. */
+    /**
+     * The item, locked, for a step only its claimer (or an override) may take — or what stops the step: NotFound,
+     * AlreadyResolved or NotClaimedByYou, each of which is a ReplyOutcome, a FollowUpOutcome and a ReleaseOutcome.
+     */
+    private record Gate(Handoff handoff, Object stop) {
+    }
+
+    private Gate gate(Connection c, long id, String user, boolean override, boolean mustBeClaimed)
+            throws SQLException {
+        Optional<Handoff> found = handoffs.lock(c, id);
+        if (found.isEmpty()) {
+            return new Gate(null, new NotFound());
+        }
+        Handoff h = found.get();
+        if (h.status() == HandoffStatus.RESOLVED) {
+            return new Gate(null, new AlreadyResolved());
+        }
+        if ((mustBeClaimed && h.status() != HandoffStatus.CLAIMED) || !holds(h, user, override)) {
+            return new Gate(null, new NotClaimedByYou(h.claimedBy()));
+        }
+        return new Gate(h, null);
+    }
+
     private static boolean holds(Handoff h, String user, boolean override) {
         return h.status() == HandoffStatus.CLAIMED && (override || user.equals(h.claimedBy()));
     }
