@@ -45,7 +45,8 @@ class TriageApiTest {
     @BeforeEach
     void start() throws Exception {
         fx = EngineFixture.start(Map.of("CARELINE_ADMIN_PASSWORD", PASSWORD), NOW);
-        Flow.accepted(fx, Siu.booking(NOW.plus(Duration.ofDays(3))));
+        // ten days ahead: no reminder falls due when the test moves the clock on a day
+        Flow.accepted(fx, Siu.booking(NOW.plus(Duration.ofDays(10))));
         await().atMost(Duration.ofSeconds(20)).until(() -> fx.meta.received().size() == 1); // the confirmation
         StaffClient admin = new StaffClient(fx.httpPort()).signedIn("admin", PASSWORD);
         user(admin, "nurse1", "staff", "[\"gh-clinic\"]");
