@@ -122,7 +122,7 @@ public final class StaffApi {
             return ApiAnswer.error(415, "send application/json");
         }
         return endpoint.handler().handle(new ApiCall(caller.orElse(null), values, queryOf(in),
-                body == null ? new byte[0] : body, clock.instant(), null));
+                body == null ? new byte[0] : body, clock.instant(), remoteOf(in)));
     }
 
     private Optional<Caller> callerOf(Message in) {
@@ -131,6 +131,12 @@ public final class StaffApi {
             return authenticator.byToken(auth.substring(7).trim());
         }
         return authenticator.bySession(cookie(in.getHeader("Cookie", String.class), COOKIE));
+    }
+
+    /** The peer's address as Vert.x saw it (a balancer's, behind one), for the audit trail. */
+    private static String remoteOf(Message in) {
+        Object a = in.getHeader("CamelVertxPlatformHttpRemoteAddress");
+        return a instanceof io.vertx.core.net.SocketAddress s ? s.hostAddress() : null;
     }
 
     static String cookie(String header, String name) {

@@ -62,7 +62,8 @@ class SignInApiTest {
         assertThat(new StaffClient(engine.httpPort()).signIn("admin", "not the password").status()).isEqualTo(401);
         assertThat(new StaffClient(engine.httpPort()).signIn("nobody-here", "whatever-it-is").status()).isEqualTo(401);
         assertThat(engine.count("SELECT COUNT(*) FROM audit_event WHERE action = 'sign_in' AND outcome = 'refused' "
-                + "AND detail = 'unknown_user' AND actor = 'nobody-here'")).isEqualTo(1);
+                + "AND detail = 'unknown_user' AND actor = 'nobody-here' AND remote_address = '127.0.0.1'"))
+                .isEqualTo(1);
         // a later good sign-in forgets the failure
         admin();
     }
