@@ -14,7 +14,7 @@
     { path: 'handoffs', label: 'Handoffs', roles: ['staff'] },
     { path: 'dead-letters', label: 'Dead letters', roles: ['analyst'] },
     { path: 'inbound', label: 'Inbound', roles: ['analyst'] },
-    { path: 'alerts', label: 'Alerts', roles: ['analyst'] },
+    { path: 'alerts', label: 'Alerts', roles: ['staff', 'analyst'] },
     { path: 'audit', label: 'Audit', roles: ['auditor'] },
     { path: 'users', label: 'Users', roles: ['admin'] },
   ];

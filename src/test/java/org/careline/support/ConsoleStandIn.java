@@ -318,7 +318,8 @@ public final class ConsoleStandIn implements AutoCloseable {
             }
             json(ex, 200, Map.of("patient", patient, "items", items));
         } else if (path.startsWith("/dead-letters") || path.startsWith("/inbound") || path.startsWith("/alerts")) {
-            if (!allowed(user, "analyst")) {
+            // as the real API: staff see alerts too (those of their sites), never inbound messages or dead letters
+            if (!allowed(user, "analyst") && !(path.startsWith("/alerts") && allowed(user, "staff"))) {
                 json(ex, 403, error("not allowed"));
                 return;
             }
