@@ -33,6 +33,7 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(DatabaseSettings settings) {
+        DataFolder.prepare(settings.url());
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(withStatementCache(settings.url()));
         config.setUsername(settings.user());
@@ -47,6 +48,7 @@ public final class Database implements AutoCloseable {
             ds.close();
             throw e;
         }
+        DataFolder.tighten(settings.url());
         return new Database(ds);
     }
 
