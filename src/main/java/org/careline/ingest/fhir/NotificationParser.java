@@ -383,9 +383,23 @@ public final class NotificationParser {
         return m.matches() ? new Reference(m.group(1) + "/" + m.group(2), m.group(3)) : null;
     }
 
-    private static String subscription(JsonNode ref) {
-        Reference r = reference(text(ref));
-        return r == null ? text(ref) : r.focus;
+    /**
+     * The notification's subscription as {@code Subscription/<id>}, or null when it names none. It goes into the
+     * $events URL the engine calls with its credentials and into log lines, so anything else is refused (400): a
+     * reference with a path, a query or a control character in it, or an id of dots only (issue 14, finding 3).
+     */
+    private static String subscription(JsonNode ref) throws FhirInputException {
+        String raw = text(ref);
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        Reference r = reference(raw);
+        String id = r == null ? "" : r.focus.substring(r.focus.indexOf('/') + 1);
+        if (r == null || !r.focus.startsWith("Subscription/") || id.chars().allMatch(ch -> ch == '.')) {
+            throw new FhirInputException("subscription reference must be Subscription/<id> (an id of letters, digits, "
+                    + "'-' and '.', at most 64)");
+        }
+        return r.focus;
     }
 
     private static Long number(JsonNode node, String what) throws FhirInputException {
