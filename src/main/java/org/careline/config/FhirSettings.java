@@ -28,7 +28,7 @@ public record FhirSettings(String baseUrl, String bearerToken, String username, 
 
     @Override
     public String toString() {
-        return enabled() ? baseUrl + " (auth=" + (bearerToken != null ? "bearer" : username != null ? "basic" : "none")
+        return enabled() ? UrlCredentials.mask(baseUrl) + " (auth=" + (bearerToken != null ? "bearer" : username != null ? "basic" : "none")
                 + ", notifySecret=" + (notifySecret == null ? "unset" : "set") + ")" : "disabled";
     }
 }

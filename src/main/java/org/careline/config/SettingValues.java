@@ -1,7 +1,5 @@
 package org.careline.config;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +72,8 @@ public final class SettingValues {
 
     /** Every problem, one message each, in catalog order. */
     public List<String> problems() {
-        return Collections.unmodifiableList(new ArrayList<>(problems.values()));
+        // A problem may quote the value it found: a URL's credentials are masked there too.
+        return problems.values().stream().map(UrlCredentials::mask).toList();
     }
 
     /** The value as {@code config} prints it: secrets as **** when set, (unset) for no value. */
@@ -87,7 +86,7 @@ public final class SettingValues {
         if (unset) {
             return "(unset)";
         }
-        return setting.secret() ? "****" : value.toString();
+        return setting.secret() ? "****" : UrlCredentials.mask(value.toString());
     }
 
     /** The properties the routes read, each copied verbatim from its setting (see {@link Setting#property()}). */

@@ -235,7 +235,7 @@ public final class Settings {
     public String toString() {
         // Never print secrets.
         return "Settings[mllpPort=" + mllpPort() + ", mllpIdleTimeoutMs=" + mllpIdleTimeoutMillis()
-                + ", httpPort=" + httpPort() + ", dbUrl=" + dbUrl() + ", zone=" + zone()
+                + ", httpPort=" + httpPort() + ", dbUrl=" + UrlCredentials.mask(dbUrl()) + ", zone=" + zone()
                 + ", phoneRegion=" + phoneRegion() + ", sandbox=" + sandbox() + ", routesDir=" + routesDir()
                 + ", mappingsDir=" + mappingsDir() + ", scheduling="
                 + (writebackEnabled() ? schedulingHost() + ":" + schedulingPort() : "disabled")
