@@ -109,7 +109,7 @@ public final class StaffApi {
                 return ApiAnswer.error(403, "your role may not do this");
             }
             if (who.viaSession() && !"GET".equals(method)
-                    && !SecretTokens.same(in.getHeader(CSRF_HEADER, String.class), who.csrfToken())) {
+                    && !SecretTokens.same(HttpReply.requestHeader(in, CSRF_HEADER), who.csrfToken())) {
                 return ApiAnswer.error(403, "missing or wrong " + CSRF_HEADER);
             }
         }
@@ -126,11 +126,11 @@ public final class StaffApi {
     }
 
     private Optional<Caller> callerOf(Message in) {
-        String auth = in.getHeader("Authorization", String.class);
+        String auth = HttpReply.requestHeader(in, "Authorization");
         if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return authenticator.byToken(auth.substring(7).trim());
         }
-        return authenticator.bySession(cookie(in.getHeader("Cookie", String.class), COOKIE));
+        return authenticator.bySession(cookie(HttpReply.requestHeader(in, "Cookie"), COOKIE));
     }
 
     /** The peer's address as Vert.x saw it (a balancer's, behind one), for the audit trail. */

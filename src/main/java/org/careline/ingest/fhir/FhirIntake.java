@@ -59,8 +59,7 @@ public final class FhirIntake {
             return;
         }
         if (secretDigest != null) {
-            Object given = in.getHeader(FhirSettings.SECRET_HEADER);
-            if (!HttpReply.sameSecret(given instanceof String s ? s : null, secretDigest)) {
+            if (!HttpReply.sameSecret(HttpReply.requestHeader(in, FhirSettings.SECRET_HEADER), secretDigest)) {
                 LOG.warn("FHIR notification refused: missing or wrong {} ({} {})", FhirSettings.SECRET_HEADER,
                         method, path.isEmpty() ? "/" : path);
                 answer(exchange, 401, OperationOutcomes.of("error", "security",

@@ -85,7 +85,7 @@ public final class WebhookIntake {
             answer(exchange, 413, "application/json", "{\"error\":\"body too large\"}");
             return;
         }
-        if (!signature.matches(body, single(exchange.getMessage(), WebhookSignature.HEADER))) {
+        if (!signature.matches(body, HttpReply.requestHeader(exchange.getMessage(), WebhookSignature.HEADER))) {
             LOG.warn("webhook refused: missing or invalid {} ({} bytes)", WebhookSignature.HEADER, body.length);
             answer(exchange, 401, "application/json", UNAUTHORIZED);
             return;
