@@ -227,8 +227,8 @@ public final class SettingsCatalog {
     public static final Setting<String> FHIR_NOTIFY_SECRET = declare("CARELINE_FHIR_NOTIFY_SECRET")
             .secret().optional("text", "unset")
             .meaning("shared secret every notification to `/fhir` must carry in header `X-Careline-Secret`; missing "
-                    + "or wrong → 401, nothing stored. Unset: notifications are not checked (put `/fhir` behind a "
-                    + "network boundary then)");
+                    + "or wrong → 401, nothing stored. Unset with `CARELINE_FHIR_BASE_URL` set: Careline does not start, "
+                    + "unless `CARELINE_FHIR_NOTIFY_OPEN=true`");
 
     public static final Setting<Integer> FHIR_INTERVAL_MS = declare("CARELINE_FHIR_INTERVAL_MS")
             .millis(500, Integer.MAX_VALUE).property("careline.fhir.interval-ms")
@@ -241,6 +241,27 @@ public final class SettingsCatalog {
                     + "Subscriptions (`mappings/fhir.yaml`) on the server, with the notify secret as a channel "
                     + "header; unset: set them up on the server yourself")
             .reads(name -> (raw, earlier) -> httpUrlOf(name, raw, "https://careline.example.org/fhir"));
+
+    /*
+     * /fhir makes Careline read resources with its own credentials and act on them: without a shared secret anyone who
+     * reaches it could start that (issue 14, finding 3). Open only when someone says so.
+     */
+    public static final Setting<Boolean> FHIR_NOTIFY_OPEN = declare("CARELINE_FHIR_NOTIFY_OPEN")
+            .type("true or false").byDefault("`false`")
+            .about("`true` lets `/fhir` take notifications without `CARELINE_FHIR_NOTIFY_SECRET`: only where a "
+                    + "network boundary admits the FHIR server alone. `false`: with `CARELINE_FHIR_BASE_URL` set and no "
+                    + "secret, Careline does not start (and `validate` says why)")
+            .reads(name -> (raw, earlier) -> {
+                boolean open = booleanOf(name, raw, false);
+                String secret = earlier.get(FHIR_NOTIFY_SECRET);
+                if (!open && earlier.get(FHIR_BASE_URL) != null && (secret == null || secret.isEmpty())) {
+                    throw new IllegalArgumentException("CARELINE_FHIR_BASE_URL is set but CARELINE_FHIR_NOTIFY_SECRET "
+                            + "is not: anyone who reaches /fhir could make Careline read and act. Set the secret (and "
+                            + "the same value as the FHIR server's channel header), or CARELINE_FHIR_NOTIFY_OPEN=true "
+                            + "if only the FHIR server can reach /fhir");
+                }
+                return open;
+            });
 
     public static final Setting<String> SMTP_HOST = declare("CARELINE_SMTP_HOST")
             .optional("host name", "unset → e-mail channels off")
@@ -348,7 +369,7 @@ public final class SettingsCatalog {
             WHATSAPP_VERIFY_TOKEN, WHATSAPP_APP_SECRET, WEBHOOK_MAX_BYTES, WEBHOOK_INTERVAL_MS, SCHEDULING_MLLP,
             WRITEBACK_INTERVAL_MS, SCHEDULING_TIMEOUT_MS, PORTAL_URL, PORTAL_LINK_SECRET, FHIR_BASE_URL, FHIR_TOKEN,
             FHIR_USERNAME, FHIR_PASSWORD, FHIR_TIMEOUT_MS, FHIR_NOTIFY_SECRET, FHIR_INTERVAL_MS, FHIR_CALLBACK_URL,
-            ADMIN_PASSWORD, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MS, SESSION_IDLE_MS, SESSION_MAX_MS,
+            FHIR_NOTIFY_OPEN, ADMIN_PASSWORD, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MS, SESSION_IDLE_MS, SESSION_MAX_MS,
             SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS, ALERT_INTERVAL_MS,
             ALERT_RETRY_BASE_MS, ALERT_RETRY_MAX_MS, ALERT_GIVE_UP_AFTER, ALERT_LINK_BASE, FEED_SILENT_AFTER,
             SCHEDULING_UNREACHABLE_AFTER, TRIAGE_INTERVAL_MS);

@@ -32,7 +32,7 @@ class FhirWritebackChannelsTest {
         System.setErr(new PrintStream(new Tee(err, log), true, StandardCharsets.UTF_8));
         try (FhirStub fhir = new FhirStub();
              EngineFixture fx = EngineFixture.start(Map.of("CARELINE_FHIR_BASE_URL", fhir.baseUrl(),
-                     "CARELINE_WRITEBACK_INTERVAL_MS", "100"), NOW)) {
+                     "CARELINE_WRITEBACK_INTERVAL_MS", "100", "CARELINE_FHIR_NOTIFY_OPEN", "true"), NOW)) {
             RouteController routes = fx.engine.camelContext().getRouteController();
             assertThat(routes.getRouteStatus("writeback")).isEqualTo(ServiceStatus.Started);
             assertThat(routes.getRouteStatus("scheduling")).isEqualTo(ServiceStatus.Stopped);

@@ -57,6 +57,7 @@ class FhirWritebackFlowTest {
         mappings = TestMappings.withFhirSite();
         Map<String, String> env = new java.util.HashMap<>(env(peer));
         env.put("CARELINE_FHIR_BASE_URL", fhir.baseUrl());
+        env.put("CARELINE_FHIR_NOTIFY_OPEN", "true"); // write-back only: no notifications in these tests
         env.put("CARELINE_MAPPINGS_DIR", mappings.toString());
         fx = EngineFixture.start(env, NOW);
     }

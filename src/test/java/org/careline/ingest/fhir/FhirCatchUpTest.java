@@ -95,6 +95,7 @@ class FhirCatchUpTest {
         fhir.serve("Subscription/s1/$events", events("query-event", 4, 2, 3));
         Map<String, String> env = new HashMap<>(dbEnv);
         env.put("CARELINE_FHIR_BASE_URL", fhir.baseUrl());
+        env.put("CARELINE_FHIR_NOTIFY_OPEN", "true"); // notifications come from the test itself
         env.put("CARELINE_FHIR_INTERVAL_MS", "100");
         fx = EngineFixture.start(env, NOW);
 
@@ -132,6 +133,7 @@ class FhirCatchUpTest {
         fhir.serve("Appointment/a1", appointment("a1", "p1", "2030-04-05T15:00:00Z"));
         Map<String, String> env = new HashMap<>(auth);
         env.put("CARELINE_FHIR_BASE_URL", fhir.baseUrl());
+        env.put("CARELINE_FHIR_NOTIFY_OPEN", "true"); // notifications come from the test itself
         env.put("CARELINE_FHIR_INTERVAL_MS", "100");
         fx = EngineFixture.start(env, NOW);
         assertThat(post(events("event-notification", 1, 1))).isEqualTo(200);
@@ -146,8 +148,8 @@ class FhirCatchUpTest {
         fhir = new FhirStub();
         fhir.serve("Patient/p1", patient("p1", "+16082719101"));
         fhir.serve("Appointment/a1", appointment("a1", "p1", "2030-04-05T15:00:00Z"));
-        fx = EngineFixture.start(Map.of("CARELINE_FHIR_BASE_URL", fhir.baseUrl(), "CARELINE_FHIR_INTERVAL_MS", "100"),
-                NOW);
+        fx = EngineFixture.start(Map.of("CARELINE_FHIR_BASE_URL", fhir.baseUrl(), "CARELINE_FHIR_INTERVAL_MS", "100",
+                "CARELINE_FHIR_NOTIFY_OPEN", "true"), NOW);
         assertThat(put("Appointment/a1", appointment("a1", "p1", "2030-04-05T15:00:00Z"))).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> fx.count(
                 "SELECT COUNT(*) FROM outbox WHERE kind = 'REMINDER' AND status = 'PENDING'") > 0);

@@ -43,6 +43,9 @@ class FhirIntakeTest {
         Map<String, String> env = new HashMap<>();
         env.put("CARELINE_FHIR_BASE_URL", "http://127.0.0.1:9/fhir");
         env.put("CARELINE_FHIR_NOTIFY_SECRET", secret);
+        if (secret == null) {
+            env.put("CARELINE_FHIR_NOTIFY_OPEN", "true"); // said explicitly: /fhir without a secret
+        }
         // Stored work stays as it is while the test looks at it.
         env.put("CARELINE_FHIR_INTERVAL_MS", "3600000");
         engine = EngineFixture.start(env, Instant.now());
