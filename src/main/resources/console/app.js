@@ -906,6 +906,17 @@
               [m.ackCode || '', m.ackText ? ' ' + m.ackText : ''], m.errorCode || '', replay],
           };
         }));
+      // FHIR notifications: what each asked Careline to read, and how far that got (never the resource itself).
+      const fhir = await api('GET', '/inbound/fhir');
+      if (seq !== state.seq) {
+        return;
+      }
+      list.append(h('h2', {}, 'FHIR notifications'), table('inbound-fhir',
+        ['Received', 'Resource', 'Subscription', 'Status', 'Attempts', 'Last error'], fhir, (w) => ({
+          attrs: { test: 'inbound-fhir-row', 'data-id': w.id },
+          values: [when(w.receivedAt), w.focus || 'catch-up', w.subscription || '', w.status || '',
+            String(w.attempts), w.lastError || ''],
+        })));
     }
 
     await refresh();

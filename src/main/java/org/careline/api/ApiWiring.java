@@ -11,6 +11,7 @@ import org.careline.operations.OperationsWiring;
 import org.careline.store.ApiTokens;
 import org.careline.store.AuditLog;
 import org.careline.store.Database;
+import org.careline.store.FhirWorkQueue;
 import org.careline.store.StaffSessions;
 import org.careline.store.PatientSites;
 import org.careline.store.StaffUsers;
@@ -43,7 +44,8 @@ public final class ApiWiring {
         endpoints.addAll(new TriageResource(triage, operations.timeline(), db, new PatientSites(), apiAudit)
                 .endpoints());
         endpoints.addAll(new AlertsResource(alertDesk, apiAudit).endpoints());
-        endpoints.addAll(new OperationsResource(operations.inbound(), operations.deadLetters(), apiAudit).endpoints());
+        endpoints.addAll(new OperationsResource(operations.inbound(), operations.deadLetters(), db,
+                new FhirWorkQueue(), apiAudit).endpoints());
         endpoints.add(OpenApiResource.endpoint(endpoints));
         StaffApi api = new StaffApi(endpoints, new Authenticator(db, users, sessions, tokens, settings, clock), db,
                 audit, clock);

@@ -3,6 +3,8 @@ package org.careline.api;
 import org.careline.model.Role;
 import org.careline.operations.DeadLetters;
 import org.careline.operations.InboundMessages;
+import org.careline.store.Database;
+import org.careline.store.FhirWorkQueue;
 
 import java.util.List;
 import java.util.Map;
@@ -19,11 +21,16 @@ final class OperationsResource {
 
     private final InboundMessages inbound;
     private final DeadLetters deadLetters;
+    private final Database db;
+    private final FhirWorkQueue fhirWork;
     private final ApiAudit audit;
 
-    OperationsResource(InboundMessages inbound, DeadLetters deadLetters, ApiAudit audit) {
+    OperationsResource(InboundMessages inbound, DeadLetters deadLetters, Database db, FhirWorkQueue fhirWork,
+                       ApiAudit audit) {
         this.inbound = inbound;
         this.deadLetters = deadLetters;
+        this.db = db;
+        this.fhirWork = fhirWork;
         this.audit = audit;
     }
 
@@ -32,6 +39,10 @@ final class OperationsResource {
                 new Endpoint("GET", "/inbound", ANALYSTS, "HL7 messages received and their ACKs, newest first "
                         + "(?control_id=&sender=); no message bodies", call -> ApiAnswer.ok(inbound.find(
                         call.queryValue("control_id"), call.queryValue("sender"), LIMIT))),
+                new Endpoint("GET", "/inbound/fhir", ANALYSTS, "FHIR notifications received: the resource or "
+                        + "catch-up each asked for, how far it got and why not, newest first (?focus=Appointment/1); "
+                        + "no resource content", call -> ApiAnswer.ok(db.inTransaction(c -> fhirWork.recent(c,
+                        call.queryValue("focus"), LIMIT)))),
                 new Endpoint("POST", "/inbound/{id}/replay", ANALYSTS, "process a message answered AE/AR again "
                         + "(after its mapping was fixed); an applied one is refused", this::replay),
                 new Endpoint("GET", "/dead-letters", ANALYSTS, "what could not be done, across the work queues, "

@@ -31,6 +31,34 @@ public final class FhirWorkQueue {
     }
 
     /**
+     * A FHIR notification as an analyst sees it: what it asked Careline to read (a resource, or a catch-up of a
+     * subscription), how far that got and why not; never a resource's content.
+     */
+    public record Received(long id, String focus, String subscription, String status, int attempts, String lastError,
+                           Instant receivedAt, Instant updatedAt) {
+    }
+
+    /** The newest work from notifications, newest first; {@code focus} null for all, else that resource's. */
+    public List<Received> recent(Connection c, String focus, int limit) throws SQLException {
+        List<Received> out = new java.util.ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, focus, subscription, status, attempts, last_error, "
+                + "created_at, updated_at FROM fhir_work" + (focus == null ? "" : " WHERE focus = ?")
+                + " ORDER BY id DESC FETCH FIRST " + Math.max(0, limit) + " ROWS ONLY")) {
+            if (focus != null) {
+                ps.setString(1, focus);
+            }
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Received(rs.getLong("id"), rs.getString("focus"), rs.getString("subscription"),
+                            rs.getString("status"), rs.getInt("attempts"), rs.getString("last_error"),
+                            Sql.getInstant(rs, "created_at"), Sql.getInstant(rs, "updated_at")));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * Queues a re-read of {@code focus}; false (nothing queued) when {@code dedupeKey} was seen before or the same
      * resource is already waiting: it will be read once, in its state at that time.
      */

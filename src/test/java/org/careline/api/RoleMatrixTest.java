@@ -54,6 +54,7 @@ class RoleMatrixTest {
         EXPECTED.put("GET /alerts", "admin staff analyst");
         EXPECTED.put("POST /alerts/{id}/ack", "admin staff analyst");
         EXPECTED.put("GET /inbound", "admin analyst");
+        EXPECTED.put("GET /inbound/fhir", "admin analyst");
         EXPECTED.put("POST /inbound/{id}/replay", "admin analyst");
         EXPECTED.put("GET /dead-letters", "admin analyst");
         EXPECTED.put("POST /dead-letters/{id}/retry", "admin analyst");

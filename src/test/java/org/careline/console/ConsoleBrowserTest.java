@@ -239,6 +239,7 @@ class ConsoleBrowserTest {
 
         browser.click("nav-inbound");
         browser.until(d -> browser.all("inbound-row").size() == 1);
+        browser.until(d -> browser.all("inbound-fhir-row").size() == 1); // the FHIR notifications beside HL7
         browser.click("replay");
         browser.untilText("flash", "Replayed MSG00042: AA");
 

@@ -506,6 +506,16 @@ public final class ConsoleStandIn implements AutoCloseable {
                 return;
             }
             json(ex, 200, Map.of("result", m.group(2).equals("retry") ? "queued again" : "discarded"));
+        } else if (path.equals("/inbound/fhir")) {
+            Map<String, Object> work = new LinkedHashMap<>();
+            work.put("id", 3);
+            work.put("focus", "Appointment/a1");
+            work.put("subscription", "Subscription/s1");
+            work.put("status", "DONE");
+            work.put("attempts", 1);
+            work.put("lastError", null);
+            work.put("receivedAt", Instant.now().toString());
+            json(ex, 200, List.of(work));
         } else if (path.equals("/inbound")) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("id", 9);
