@@ -18,6 +18,9 @@ import org.careline.config.ReplyRules;
 import org.careline.config.TemplateCatalog;
 import org.careline.config.TriageRules;
 import org.careline.triage.TriageDesk;
+import org.careline.alerts.AlertDesk;
+import org.careline.api.ApiWiring;
+import org.careline.operations.OperationsWiring;
 import org.careline.triage.TriageWiring;
 import org.careline.config.WritebackMapping;
 import org.careline.console.ConsoleWiring;
@@ -250,10 +253,9 @@ public final class Engine implements AutoCloseable {
                 () -> main.getCamelContext().getRegistry().lookupByNameAndType("inboundMessageSink",
                         InboundMessageSink.class),
                 clock));
-        org.careline.alerts.AlertDesk alertDesk = AlertWiring.bind(main, db, alerts, notifications, s, clock);
-        org.careline.operations.OperationsWiring.Operations operations =
-                org.careline.operations.OperationsWiring.bind(main, db, dispatcher::nudge);
-        org.careline.api.ApiWiring.bind(main, db, s.access(), clock, triage.desk(), alertDesk, operations);
+        AlertDesk alertDesk = AlertWiring.bind(main, db, alerts, notifications, s, clock);
+        OperationsWiring.Operations operations = OperationsWiring.bind(main, db, dispatcher::nudge);
+        ApiWiring.bind(main, db, s.access(), clock, triage.desk(), alertDesk, operations);
         ConsoleWiring.bind(main);
         closeWithCamel(main, dispatcher, db);
         return new Engine(main, db, dispatcher);

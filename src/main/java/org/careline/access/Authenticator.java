@@ -48,9 +48,7 @@ public final class Authenticator {
             }
             Optional<StaffUser> u = users.byId(c, s.get().userId()).filter(x -> !x.disabled());
             if (u.isPresent()) {
-                Instant idle = now.plus(settings.sessionIdle());
-                Instant max = s.get().createdAt().plus(settings.sessionMax());
-                sessions.touch(c, hash, now, idle.isBefore(max) ? idle : max);
+                sessions.touch(c, hash, now, settings.sessionExpiry(s.get().createdAt(), now));
             }
             return u.map(user -> new Caller(user, true, s.get().csrfToken(), hash));
         });

@@ -82,7 +82,7 @@ public final class SignIn {
         String csrf = SecretTokens.fresh();
         db.inTransaction(c -> {
             users.recordSuccess(c, u.id(), now);
-            sessions.add(c, SecretTokens.hash(value), u.id(), csrf, now, expiry(now, now));
+            sessions.add(c, SecretTokens.hash(value), u.id(), csrf, now, settings.sessionExpiry(now, now));
             audit.record(c, new AuditEntry(u.username(), "sign_in", null, "user:" + u.id(), null, "ok", null,
                     remote), now);
             return null;
@@ -98,13 +98,6 @@ public final class SignIn {
             audit.record(c, new AuditEntry(actor, "sign_out", null, null, null, "ok", null, null), now);
             return null;
         });
-    }
-
-    /** Until when a session made at {@code created} lasts if used at {@code now}: idle time, within the maximum. */
-    Instant expiry(Instant created, Instant now) {
-        Instant idle = now.plus(settings.sessionIdle());
-        Instant max = created.plus(settings.sessionMax());
-        return idle.isBefore(max) ? idle : max;
     }
 
     private Outcome refused(String name, StaffUser u, String why, String remote, Instant now) {

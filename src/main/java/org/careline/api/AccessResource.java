@@ -56,10 +56,7 @@ final class AccessResource {
         Bodies.SignInBody body = Bodies.read(call, Bodies.SignInBody.class, "with username and password");
         SignIn.Outcome outcome = signIn.signIn(body.username(), body.password(), call.remoteAddress());
         if (outcome instanceof SignIn.SignedIn in) {
-            // Secure: sent over HTTPS only (browsers treat http://localhost as secure too); HttpOnly: no script reads
-            // it; SameSite=Strict: no other site's page can make the browser send it.
-            String cookie = StaffApi.COOKIE + "=" + in.sessionValue() + "; Path=/; HttpOnly; Secure; SameSite=Strict; "
-                    + "Max-Age=" + settings.sessionMax().toSeconds();
+            String cookie = cookie(in.sessionValue(), settings.sessionMax().toSeconds());
             return new ApiAnswer(200, SessionView.of(in.user(), in.csrfToken()), Map.of("Set-Cookie", cookie));
         }
         return ApiAnswer.error(401, "sign-in failed: wrong name or password, or locked for a while after too many "
@@ -75,8 +72,16 @@ final class AccessResource {
         if (call.caller().viaSession()) {
             signIn.signOut(call.caller().sessionHash(), call.caller().name());
         }
-        return new ApiAnswer(204, null, Map.of("Set-Cookie", StaffApi.COOKIE
-                + "=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0"));
+        return new ApiAnswer(204, null, Map.of("Set-Cookie", cookie("", 0)));
+    }
+
+    /**
+     * The session cookie; an empty value with Max-Age 0 makes the browser forget it. Secure: sent over HTTPS only
+     * (browsers treat http://localhost as secure too); HttpOnly: no script reads it; SameSite=Strict: no other
+     * site's page can make the browser send it.
+     */
+    private static String cookie(String value, long maxAgeSeconds) {
+        return StaffApi.COOKIE + "=" + value + "; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=" + maxAgeSeconds;
     }
 
     private ApiAnswer users(ApiCall call) {

@@ -31,26 +31,42 @@ public record Endpoint(String method, String path, Set<Role> roles, String summa
         return roles.isEmpty();
     }
 
+    /** Each path template as a pattern, made once (a record holds no more than its components). */
+    private static final Map<String, Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Pattern NAME = Pattern.compile("\\{([a-zA-Z]+)}");
+
     /** The path's values if {@code actual} (a path under /api/v1) is this endpoint's path. */
     public Optional<Map<String, String>> match(String actual) {
-        List<String> names = new java.util.ArrayList<>();
-        Matcher m = Pattern.compile("\\{([a-zA-Z]+)}").matcher(path);
-        StringBuilder regex = new StringBuilder();
-        int last = 0;
-        while (m.find()) {
-            regex.append(Pattern.quote(path.substring(last, m.start()))).append("([^/]+)");
-            names.add(m.group(1));
-            last = m.end();
-        }
-        regex.append(Pattern.quote(path.substring(last)));
-        Matcher a = Pattern.compile(regex.toString()).matcher(actual);
+        Matcher a = PATTERNS.computeIfAbsent(path, Endpoint::compile).matcher(actual);
         if (!a.matches()) {
             return Optional.empty();
         }
+        List<String> names = pathNames();
         Map<String, String> values = new LinkedHashMap<>();
         for (int i = 0; i < names.size(); i++) {
             values.put(names.get(i), a.group(i + 1));
         }
         return Optional.of(values);
+    }
+
+    /** The names of the path's values, in order: /handoffs/{id}/claim → [id]. */
+    public List<String> pathNames() {
+        List<String> names = new java.util.ArrayList<>();
+        Matcher m = NAME.matcher(path);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    private static Pattern compile(String template) {
+        StringBuilder regex = new StringBuilder();
+        Matcher m = NAME.matcher(template);
+        int last = 0;
+        while (m.find()) {
+            regex.append(Pattern.quote(template.substring(last, m.start()))).append("([^/]+)");
+            last = m.end();
+        }
+        return Pattern.compile(regex.append(Pattern.quote(template.substring(last))).toString());
     }
 }

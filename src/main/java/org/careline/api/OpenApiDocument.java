@@ -42,10 +42,9 @@ final class OpenApiDocument {
                         + path.replaceAll("[^A-Za-z0-9]+", "_"));
                 ArrayNode roles = op.putArray("x-roles");
                 e.roles().stream().map(Role::dbValue).sorted().forEach(roles::add);
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{([a-zA-Z]+)}").matcher(path);
                 ArrayNode parameters = op.putArray("parameters");
-                while (m.find()) {
-                    parameters.addObject().put("name", m.group(1)).put("in", "path").put("required", true)
+                for (String name : e.pathNames()) {
+                    parameters.addObject().put("name", name).put("in", "path").put("required", true)
                             .putObject("schema").put("type", "string");
                 }
                 ObjectNode responses = op.putObject("responses");

@@ -10,6 +10,13 @@ import java.time.Duration;
 public record AccessSettings(String adminPassword, int maxFailures, Duration lockout, Duration sessionIdle,
                             Duration sessionMax) {
 
+    /** Until when a session made at {@code created} lasts when used at {@code now}: idle time, within the maximum. */
+    public java.time.Instant sessionExpiry(java.time.Instant created, java.time.Instant now) {
+        java.time.Instant idle = now.plus(sessionIdle);
+        java.time.Instant max = created.plus(sessionMax);
+        return idle.isBefore(max) ? idle : max;
+    }
+
     @Override
     public String toString() {
         return "AccessSettings[adminPassword=" + (adminPassword == null ? "unset" : "****") + ", maxFailures="
