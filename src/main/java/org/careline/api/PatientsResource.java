@@ -94,6 +94,7 @@ final class PatientsResource {
             audit.record(call, "erasure", id, "patient:" + id, null, "ok", "erasure:" + e.erasureId());
             Map<String, Object> answer = new LinkedHashMap<>();
             answer.put("erasureId", e.erasureId());
+            answer.put("patientIds", e.patientIds());
             answer.put("counts", e.counts());
             answer.put("numberKept", e.numberKept());
             return ApiAnswer.ok(answer);

@@ -33,10 +33,12 @@ public final class PatientErasure {
     }
 
     /**
-     * Done. erasureId: the patient_erasure row; counts: rows changed per kind; numberKept: another patient has the
-     * same number, so the number's own records (its replies, handoffs, contact preference) were left to them.
+     * Done. erasureId: the patient_erasure row; patientIds: the rows erased (the patient's and the same person's
+     * from other feeds); counts: rows changed per kind; numberKept: another patient has the same number, so the
+     * number's own records (its replies, handoffs, webhook bodies, contact preference) were left to them.
      */
-    public record Erased(long erasureId, Map<String, Integer> counts, boolean numberKept) implements ErasureOutcome {
+    public record Erased(long erasureId, List<Long> patientIds, Map<String, Integer> counts, boolean numberKept)
+            implements ErasureOutcome {
     }
 
     public record OnHold(long patientId) implements ErasureOutcome {
@@ -65,24 +67,33 @@ public final class PatientErasure {
             if (p.erased()) {
                 return new AlreadyErased(patientId);
             }
-            if (records.onHold(c, patientId)) {
-                return new OnHold(patientId);
+            // The same person known through another feed is erased with them: a request is about a person.
+            List<PatientRow> person = records.samePerson(c, p);
+            for (PatientRow row : person) {
+                if (records.onHold(c, row.id())) {
+                    return new OnHold(row.id());
+                }
             }
-            PatientMarkers markers = PatientMarkers.of(p.mrn(), p.phone());
-            boolean numberToo = p.phone() != null && !records.phoneShared(c, p.phone(), patientId);
+            List<Long> ids = person.stream().map(PatientRow::id).toList();
             Map<String, Integer> counts = new LinkedHashMap<>();
-            List<Long> raw = carrying(records.rawInboundFor(c, patientId, markers.mentions()), markers);
-            counts.put("rawInbound", records.clearRawInbound(c, raw));
-            List<Long> hooks = numberToo
-                    ? carrying(records.webhookBodiesMentioning(c, markers.phoneMentions()), markers) : List.of();
-            counts.put("webhookBodies", records.clearWebhookBodies(c, hooks, now));
-            counts.putAll(records.erase(c, p, numberToo, by, now));
+            boolean numberKept = false;
+            for (PatientRow row : person) {
+                PatientMarkers markers = PatientMarkers.of(row.mrn(), row.phone());
+                boolean numberToo = row.phone() != null && !records.phoneShared(c, row.phone(), ids);
+                numberKept |= row.phone() != null && !numberToo;
+                List<Long> raw = carrying(records.rawInboundFor(c, row.id(), markers.mentions()), markers);
+                counts.merge("rawInbound", records.clearRawInbound(c, raw), Integer::sum);
+                List<Long> hooks = numberToo
+                        ? carrying(records.webhookBodiesMentioning(c, markers.phoneMentions()), markers) : List.of();
+                counts.merge("webhookBodies", records.clearWebhookBodies(c, hooks, now), Integer::sum);
+                records.erase(c, row, numberToo, by, now).forEach((k, v) -> counts.merge(k, v, Integer::sum));
+            }
             long id = records.recordErasure(c, refHash(patientId), by, now, now, text(counts));
-            return new Erased(id, counts, p.phone() != null && !numberToo);
+            return new Erased(id, ids, counts, numberKept);
         });
         if (outcome instanceof Erased e) {
             db.compactOnClose();
-            LOG.info("patient {} erased (erasure {}): {}", patientId, e.erasureId(), text(e.counts()));
+            LOG.info("patients {} erased (erasure {}): {}", e.patientIds(), e.erasureId(), text(e.counts()));
         }
         return outcome;
     }

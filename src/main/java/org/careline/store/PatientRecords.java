@@ -47,6 +47,24 @@ public final class PatientRecords {
                 + "FETCH FIRST " + limit + " ROWS ONLY", e164);
     }
 
+    /**
+     * The rows that are the same person as {@code p}: the patient itself and every row, not erased, with the same
+     * MRN and assigning authority (another feed — the lab's ORU, a FHIR server — keeps its own row for them).
+     */
+    public List<PatientRow> samePerson(Connection c, PatientRow p) throws SQLException {
+        if (p.mrn() == null || p.authority() == null) {
+            return List.of(p);
+        }
+        List<PatientRow> rows = new ArrayList<>(List.of(p));
+        for (PatientRow r : patients(c, "SELECT " + PATIENT_COLUMNS + " FROM patient p WHERE p.identifier = ? "
+                + "AND p.id_authority = ? AND p.id <> ? ORDER BY p.id", p.mrn(), p.authority(), p.id())) {
+            if (!r.erased()) {
+                rows.add(r);
+            }
+        }
+        return rows;
+    }
+
     /** Patients under legal hold. */
     public List<PatientRow> held(Connection c) throws SQLException {
         return patients(c, "SELECT " + PATIENT_COLUMNS + " FROM patient p JOIN legal_hold h ON h.patient_id = p.id "
@@ -128,13 +146,17 @@ public final class PatientRecords {
 
     // --- erasure ------------------------------------------------------------------------------------------------
 
-    /** Whether another patient, not erased, has this number (then the number's own records are theirs too). */
-    public boolean phoneShared(Connection c, String phone, long patientId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM patient WHERE phone_e164 = ? AND id <> ?")) {
+    /** Whether a patient other than {@code ids} has this number (then the number's own records are theirs too). */
+    public boolean phoneShared(Connection c, String phone, java.util.Collection<Long> ids) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM patient WHERE phone_e164 = ?")) {
             ps.setString(1, phone);
-            ps.setLong(2, patientId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
+                while (rs.next()) {
+                    if (!ids.contains(rs.getLong(1))) {
+                        return true;
+                    }
+                }
+                return false;
             }
         }
     }
