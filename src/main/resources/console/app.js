@@ -816,6 +816,20 @@
       h('dt', {}, 'Phone'), h('dd', { test: 'patient-phone' }, p.phone || ''),
       h('dt', {}, 'Language'), h('dd', {}, p.language || ''),
       h('dt', {}, 'Messages'), h('dd', { test: 'opted-out' }, p.optedOut ? 'opted out (STOP)' : 'receives messages')));
+    if (state.me && Array.isArray(state.me.roles) && state.me.roles.includes('admin')) {
+      // Erasure on request (docs/privacy.md): admins only, after a confirmation; refused (409) under legal hold.
+      const erase = h('button', { type: 'button', test: 'erase-patient', class: 'danger' }, 'Erase patient');
+      erase.addEventListener('click', () => {
+        if (window.confirm('Erase this patient? Names, numbers, messages, notes and documents are removed for good.')) {
+          act(erase, async () => {
+            const r = await api('POST', '/patients/' + encodeURIComponent(route.id) + '/erasure');
+            flash('Patient erased (erasure #' + (r && r.erasureId) + ').');
+            render();
+          });
+        }
+      });
+      s.append(h('p', { class: 'buttons' }, erase));
+    }
     s.append(h('h2', {}, 'Timeline'),
       table('timeline', ['When', 'What', 'Text', 'Status', 'Reference'], t.items || [], (i) => ({
         attrs: { test: 'timeline-item', 'data-type': i.type },

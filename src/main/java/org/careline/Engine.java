@@ -21,6 +21,7 @@ import org.careline.triage.TriageDesk;
 import org.careline.alerts.AlertDesk;
 import org.careline.api.ApiWiring;
 import org.careline.operations.OperationsWiring;
+import org.careline.privacy.PrivacyWiring;
 import org.careline.triage.TriageWiring;
 import org.careline.config.WritebackMapping;
 import org.careline.console.ConsoleWiring;
@@ -255,7 +256,8 @@ public final class Engine implements AutoCloseable {
                 clock));
         AlertDesk alertDesk = AlertWiring.bind(main, db, alerts, notifications, s, clock);
         OperationsWiring.Operations operations = OperationsWiring.bind(main, db, dispatcher::nudge);
-        ApiWiring.bind(main, db, s.access(), clock, triage.desk(), alertDesk, operations);
+        ApiWiring.bind(main, db, s.access(), clock, triage.desk(), alertDesk, operations,
+                PrivacyWiring.bind(main, db, s, clock));
         ConsoleWiring.bind(main);
         closeWithCamel(main, dispatcher, db);
         return new Engine(main, db, dispatcher);

@@ -5,6 +5,7 @@ import org.careline.config.NotificationRules;
 import org.careline.config.OruMapping;
 import org.careline.config.ReplyRules;
 import org.careline.config.ResultsMapping;
+import org.careline.config.RetentionMapping;
 import org.careline.config.SettingValues;
 import org.careline.config.SiteDirectory;
 import org.careline.config.SiuMapping;
@@ -124,6 +125,7 @@ final class ValidateCommand implements Callable<Integer> {
         check(problems, () -> OruMapping.load(dir));
         ResultRules results = check(problems, () -> ResultsMapping.load(dir));
         check(problems, () -> FhirMapping.load(dir));
+        check(problems, () -> RetentionMapping.load(dir));
         // Site codes are checked against sites.yaml when it could be read; secretEnv against this environment.
         check(problems, () -> NotificationRules.load(dir, env::get,
                 code -> sites == null || sites.byCode(code).isPresent()));

@@ -136,6 +136,23 @@ class CarelineCliTest {
     }
 
     @Test
+    void validateRefusesClinicalRetentionBelowSixMonthsNamingTheLine() throws IOException {
+        Path mappings = TestMappings.copy();
+        TestMappings.edit(mappings, "retention.yaml", text -> text.replace("  messageBodies: 12 months\n",
+                "  messageBodies: 3 months\n"));
+        Map<String, String> env = repoDirs();
+        env.put("CARELINE_MAPPINGS_DIR", mappings.toString());
+        List<String> lines = List.of(Files.readString(mappings.resolve("retention.yaml")).split("\n"));
+        int line = lines.indexOf("  messageBodies: 3 months") + 1;
+
+        Run validate = run(env, "validate");
+
+        assertThat(validate.exitCode()).isEqualTo(2);
+        assertThat(validate.err().trim()).isEqualTo("careline: " + mappings.resolve("retention.yaml") + ", line " + line
+                + ", key 'keep.messageBodies': '3 months' is clinical communication: keep it at least 6 months");
+    }
+
+    @Test
     void validateNamesAMissingRoutesDirectory() {
         Map<String, String> env = repoDirs();
         env.put("CARELINE_ROUTES_DIR", "/nonexistent/careline-routes");

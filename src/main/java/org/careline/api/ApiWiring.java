@@ -8,6 +8,7 @@ import org.careline.access.UserAdmin;
 import org.careline.alerts.AlertDesk;
 import org.careline.model.AccessSettings;
 import org.careline.operations.OperationsWiring;
+import org.careline.privacy.PrivacyWiring;
 import org.careline.store.ApiTokens;
 import org.careline.store.AuditLog;
 import org.careline.store.Database;
@@ -28,7 +29,8 @@ public final class ApiWiring {
     }
 
     public static StaffApi bind(Main main, Database db, AccessSettings settings, Clock clock, TriageDesk triage,
-                                AlertDesk alertDesk, OperationsWiring.Operations operations) {
+                                AlertDesk alertDesk, OperationsWiring.Operations operations,
+                                PrivacyWiring.Privacy privacy) {
         StaffUsers users = new StaffUsers();
         StaffSessions sessions = new StaffSessions();
         ApiTokens tokens = new ApiTokens();
@@ -46,6 +48,7 @@ public final class ApiWiring {
         endpoints.addAll(new AlertsResource(alertDesk, apiAudit).endpoints());
         endpoints.addAll(new OperationsResource(operations.inbound(), operations.deadLetters(), db,
                 new FhirWorkQueue(), apiAudit).endpoints());
+        endpoints.addAll(new PatientsResource(privacy, apiAudit).endpoints());
         endpoints.add(OpenApiResource.endpoint(endpoints));
         StaffApi api = new StaffApi(endpoints, new Authenticator(db, users, sessions, tokens, settings, clock), db,
                 audit, clock);

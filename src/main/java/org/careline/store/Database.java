@@ -14,6 +14,8 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource dataSource;
     private final GroupCommit groupCommit;
+    private final java.util.concurrent.atomic.AtomicBoolean compactOnClose = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Database(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -101,8 +103,31 @@ public final class Database implements AutoCloseable {
         T run(Connection c) throws Exception;
     }
 
+    /**
+     * Asks for the database file to be rewritten when the engine stops (after a purge or an erasure). H2 2.x
+     * (MVStore) keeps deleted and overwritten values in the file's free space until it happens to reuse it; nothing
+     * it offers while the database is open (CHECKPOINT SYNC included) removes them: only SHUTDOWN COMPACT, which
+     * closes the database, writes a file with the live data alone. PostgreSQL is left to its own vacuum.
+     */
+    public void compactOnClose() {
+        compactOnClose.set(true);
+    }
+
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        String url = dataSource.getJdbcUrl();
+        // Only an embedded file: a server's database (tcp, ssl) is not ours to shut down.
+        if (compactOnClose.get() && url.startsWith("jdbc:h2:") && !url.matches("(?i)jdbc:h2:(mem|tcp|ssl):.*")) {
+            try (Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN COMPACT");
+            } catch (SQLException e) {
+                // the data is intact either way; only the removed values may stay in the file's free space
+                org.slf4j.LoggerFactory.getLogger(Database.class).warn("SHUTDOWN COMPACT failed: {}", e.getSQLState());
+            }
+        }
         dataSource.close();
     }
 }

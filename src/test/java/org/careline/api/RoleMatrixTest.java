@@ -59,6 +59,11 @@ class RoleMatrixTest {
         EXPECTED.put("GET /dead-letters", "admin analyst");
         EXPECTED.put("POST /dead-letters/{id}/retry", "admin analyst");
         EXPECTED.put("POST /dead-letters/{id}/discard", "admin analyst");
+        EXPECTED.put("GET /patients", "admin staff");
+        EXPECTED.put("POST /patients/{id}/hold", "admin");
+        EXPECTED.put("DELETE /patients/{id}/hold", "admin");
+        EXPECTED.put("POST /patients/{id}/erasure", "admin");
+        EXPECTED.put("GET /patients/{id}/export", "admin");
     }
 
     static final List<String> ROLES = List.of("staff", "analyst", "auditor", "admin");
