@@ -44,7 +44,8 @@ public final class Careline implements Callable<Integer> {
                 .addSubcommand(new BenchEntry())
                 .addSubcommand(new ConfigCommand(env))
                 .addSubcommand(new ValidateCommand(env))
-                .addSubcommand("users", UsersCommand.commandLine(env));
+                .addSubcommand("users", UsersCommand.commandLine(env))
+                .addSubcommand("audit", AuditCommand.commandLine(env));
     }
 
     @Override

@@ -20,6 +20,7 @@ import org.careline.config.TriageRules;
 import org.careline.triage.TriageDesk;
 import org.careline.alerts.AlertDesk;
 import org.careline.api.ApiWiring;
+import org.careline.audit.AuditWiring;
 import org.careline.operations.OperationsWiring;
 import org.careline.triage.TriageWiring;
 import org.careline.config.WritebackMapping;
@@ -257,6 +258,7 @@ public final class Engine implements AutoCloseable {
         OperationsWiring.Operations operations = OperationsWiring.bind(main, db, dispatcher::nudge);
         ApiWiring.bind(main, db, s.access(), clock, triage.desk(), alertDesk, operations);
         ConsoleWiring.bind(main);
+        AuditWiring.bind(main, db);
         closeWithCamel(main, dispatcher, db);
         return new Engine(main, db, dispatcher);
     }

@@ -14,6 +14,10 @@ import java.util.List;
  */
 public final class WebhookDeliveries {
 
+    /** Every webhook stored is a message in: one trail entry, in the same transaction. */
+    private static final AuditLog AUDIT = new AuditLog();
+
+
     /**
      * webhook_delivery as a work queue: no status and no lease (a batch is processed in the transaction that read
      * it); processed_at stamps it done, next_attempt_at holds it back for a retry. ORDER BY processed_at (NULL
@@ -37,7 +41,9 @@ public final class WebhookDeliveries {
             Sql.setInstant(ps, 2, now);
             Sql.setInstant(ps, 3, unprocessable == null ? null : now);
             ps.setString(4, Sql.cap(unprocessable, 600));
-            return Sql.executeForId(ps);
+            long id = Sql.executeForId(ps);
+            AUDIT.engine(c, "webhook_in", "webhook:" + id, unprocessable == null ? "ok" : "unprocessable", null, now);
+            return id;
         }
     }
 
