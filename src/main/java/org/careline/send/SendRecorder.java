@@ -1,5 +1,6 @@
 package org.careline.send;
 
+import org.careline.model.LogSafe;
 import org.careline.model.DueMessage;
 import org.careline.model.OutboxStatus;
 import org.careline.store.AuditLog;
@@ -42,7 +43,7 @@ final class SendRecorder {
                 outbox.markSent(c, m.id(), s.wamid(), attempts, now);
                 pause.sendWentThrough(c, now);
                 LOG.info("outbox={} appointment={} kind={} sent wamid={}", m.id(), m.context().appointmentId(),
-                        m.kind(), s.wamid());
+                        m.kind(), LogSafe.of(s.wamid()));
             } else {
                 failures.apply(c, m.id(), attempts, outcome, now);
             }
