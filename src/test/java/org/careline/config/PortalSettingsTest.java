@@ -40,7 +40,7 @@ class PortalSettingsTest {
 
     @ParameterizedTest(name = "{0} bytes → starts={1}")
     @CsvSource(textBlock = """
-            0,  false
+            1,  false
             6,  false
             31, false
             32, true

@@ -272,16 +272,18 @@ class WebhookIntakeTest {
     /**
      * Issue 14, finding 6: the same signed body is stored once, however often it comes, also when the copies arrive
      * together and share a group commit with other senders' webhooks (which are all stored); every copy gets 200.
+     * The bodies hold no messages, so nothing is answered and the other tests' counts stay as they are.
      */
     @Test
     void theSameSignedBodyIsStoredOnceAndItsCopiesAnswer200() throws Exception {
-        byte[] repeated = MetaWebhooks.bytes(textMessage(MetaWebhooks.newWamid(), "16505550177"));
-        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                .digest(repeated));
+        String marker = "repeat-" + MetaWebhooks.newWamid();
+        byte[] repeated = ("{\"object\":\"whatsapp_business_account\",\"entry\":[],\"marker\":\"" + marker
+                + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         List<byte[]> bodies = new java.util.ArrayList<>();
         for (int i = 0; i < 8; i++) {
             bodies.add(repeated);
-            bodies.add(MetaWebhooks.bytes(textMessage(MetaWebhooks.newWamid(), "16505550177")));
+            bodies.add(("{\"object\":\"whatsapp_business_account\",\"entry\":[],\"marker\":\"" + marker + "-" + i
+                    + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
         try {
@@ -296,16 +298,15 @@ class WebhookIntakeTest {
             pool.shutdown();
         }
         assertThat(MetaWebhooks.post(fx, repeated).status()).isEqualTo(200);
-        String text = new String(repeated, java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(fx.count("SELECT COUNT(*) FROM webhook_delivery WHERE body = ?", text)).isEqualTo(1);
+        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(repeated));
         assertThat(fx.count("SELECT COUNT(*) FROM webhook_delivery WHERE body_hash = ?", hash)).isEqualTo(1);
-        for (byte[] body : bodies.subList(1, 2)) {
-            assertThat(fx.count("SELECT COUNT(*) FROM webhook_delivery WHERE body = ?",
-                    new String(body, java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(1);
-        }
-        long others = bodies.stream().filter(b -> b != repeated).count();
-        assertThat(fx.count("SELECT COUNT(*) FROM webhook_delivery WHERE body LIKE ? AND body <> ?",
-                "%16505550177%", text)).isEqualTo(others);
+        assertThat(fx.count("SELECT COUNT(*) FROM webhook_delivery WHERE body = ?",
+                new String(repeated, java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(1);
+        // The 8 others, each once.
+        assertThat(fx.count("SELECT COUNT(*) FROM webhook_delivery WHERE body LIKE ?", "%" + marker + "%"))
+                .isEqualTo(9);
+        settledCounts();
     }
 
     static ObjectNode textMessage(String wamid, String from) {
