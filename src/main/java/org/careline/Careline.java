@@ -10,8 +10,9 @@ import java.util.concurrent.Callable;
 /**
  * Entry point. {@code java -jar target/careline.jar} starts the engine from the checkout root (as {@code run} does);
  * {@code --help} lists the other commands: {@code send-hl7} sends a message file to a running engine, {@code bench}
- * runs the benchmark (docs/performance.md), {@code config} prints the effective settings and {@code validate}
- * checks the environment, routes/ and mappings/ without starting anything.
+ * runs the benchmark (docs/performance.md), {@code config} prints the effective settings, {@code validate}
+ * checks the environment, routes/ and mappings/ without starting anything, and {@code audit verify} checks the audit
+ * trail's hash chain (docs/audit.md).
  */
 @Command(name = "careline", description = "Careline patient-messaging engine. Without a command it starts the engine.",
         synopsisSubcommandLabel = "[COMMAND]", commandListHeading = "%nCommands:%n")
@@ -44,7 +45,8 @@ public final class Careline implements Callable<Integer> {
                 .addSubcommand(new BenchEntry())
                 .addSubcommand(new ConfigCommand(env))
                 .addSubcommand(new ValidateCommand(env))
-                .addSubcommand("users", UsersCommand.commandLine(env));
+                .addSubcommand("users", UsersCommand.commandLine(env))
+                .addSubcommand("audit", AuditCommand.commandLine(env));
     }
 
     @Override

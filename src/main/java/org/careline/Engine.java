@@ -20,6 +20,7 @@ import org.careline.config.TriageRules;
 import org.careline.triage.TriageDesk;
 import org.careline.alerts.AlertDesk;
 import org.careline.api.ApiWiring;
+import org.careline.audit.AuditWiring;
 import org.careline.operations.OperationsWiring;
 import org.careline.privacy.PrivacyWiring;
 import org.careline.triage.TriageWiring;
@@ -259,6 +260,7 @@ public final class Engine implements AutoCloseable {
         ApiWiring.bind(main, db, s.access(), clock, triage.desk(), alertDesk, operations,
                 PrivacyWiring.bind(main, db, s, clock));
         ConsoleWiring.bind(main);
+        AuditWiring.bind(main, db);
         closeWithCamel(main, dispatcher, db);
         return new Engine(main, db, dispatcher);
     }

@@ -145,7 +145,7 @@ public final class BenchCommand {
             env.put("WHATSAPP_API_BASE", cloud.baseUrl());
             env.put("WHATSAPP_PHONE_NUMBER_ID", PHONE_NUMBER_ID);
             env.put("WHATSAPP_APP_SECRET", APP_SECRET);
-            env.put("CARELINE_PORTAL_LINK_SECRET", "bench-portal-secret");
+            env.put("CARELINE_PORTAL_LINK_SECRET", "bench-portal-secret-of-32-bytes!");
             // --engine-env: settings to try (e.g. CARELINE_SEND_PARALLELISM); a scenario's own settings still win.
             env.putAll(options.engineEnv());
 

@@ -190,16 +190,19 @@ public final class SettingsCatalog {
             .meaning("how long to wait for the scheduling system's ACK (at most 120000); no ACK in time is retried");
 
     public static final Setting<String> PORTAL_URL = declare("CARELINE_PORTAL_URL")
-            .type("http(s) URL").byDefault("`" + Settings.DEFAULT_PORTAL_URL + "`")
+            .type("https URL").byDefault("`" + Settings.DEFAULT_PORTAL_URL + "`")
             .about("the patient portal's results page; result and document notices link to `<this URL>/<token>` "
-                    + "(http(s), no query or fragment)")
+                    + "(https, no user name or password in it, no query or fragment; `http://localhost` or "
+                    + "`http://127.0.0.1` only for a portal on the same machine during development)")
             .reads(name -> (raw, earlier) -> portalUrlOf(raw == null ? Settings.DEFAULT_PORTAL_URL : raw));
 
     public static final Setting<String> PORTAL_LINK_SECRET = declare("CARELINE_PORTAL_LINK_SECRET")
-            .secret().optional("text", "unset → random per start")
-            .meaning("shared secret that signs portal links (HMAC-SHA256); the portal verifies links with the same "
-                    + "value. Unset: a random secret is made at start and a WARN says so — notices still go out, but "
-                    + "their links verify nowhere and not across restarts. Set it in production");
+            .secret().type("text, at least 32 bytes").byDefault("unset → random per start")
+            .about("shared secret that signs portal links (HMAC-SHA256), at least 32 bytes (as UTF-8; e.g. `openssl "
+                    + "rand -base64 32`); the portal verifies links with the same value. Unset: a random secret is "
+                    + "made at start and a WARN says so — notices still go out, but their links verify nowhere and "
+                    + "not across restarts. Set it in production")
+            .reads(name -> (raw, earlier) -> portalSecretOf(name, raw));
 
     public static final Setting<String> FHIR_BASE_URL = declare("CARELINE_FHIR_BASE_URL")
             .type("http(s) URL").byDefault("unset → FHIR off")
@@ -534,12 +537,34 @@ public final class SettingsCatalog {
         return new HostPort(m.group(1), Integer.parseInt(m.group(3)));
     }
 
-    private static String portalUrlOf(String v) {
+    /**
+     * https only: the link carries a token that opens a patient's results page, so it must not travel in clear, and
+     * a user name or password in it would be sent to every patient. http is let through for localhost alone (a
+     * portal under development on the same machine).
+     */
+    static String portalUrlOf(String v) {
+        String problem = null;
         if (!v.matches("https?://[^\\s?#]+")) {
-            throw new IllegalArgumentException("CARELINE_PORTAL_URL must be an http(s) URL without query or fragment, "
-                    + "e.g. https://portal.example.org/results, got '" + v + "'");
+            problem = "must be an https URL without query or fragment";
+        } else if (v.substring(v.indexOf("//") + 2).split("/", 2)[0].contains("@")) {
+            problem = "must not carry a user name or password";
+        } else if (!v.startsWith("https://") && !v.matches("http://(localhost|127\\.0\\.0\\.1)(:\\d{1,5})?(/.*)?")) {
+            problem = "must be https (http only for localhost)";
+        }
+        if (problem != null) {
+            throw new IllegalArgumentException("CARELINE_PORTAL_URL " + problem + ", e.g. "
+                    + "https://portal.example.org/results, got '" + UrlCredentials.mask(v) + "'");
         }
         return trimSlash(v);
+    }
+
+    /** Shorter than 32 bytes, an HMAC key is weaker than the hash behind it; the value itself is never echoed. */
+    static String portalSecretOf(String name, String raw) {
+        if (raw != null && raw.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+            throw new IllegalArgumentException(name + " must be at least 32 bytes (e.g. openssl rand -base64 32), got "
+                    + raw.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        }
+        return raw;
     }
 
     private static String httpUrlOf(String key, String v, String example) {

@@ -21,6 +21,8 @@ import java.util.Optional;
 public final class PortalLink {
 
     private static final String VERSION = "v1";
+    /** An HMAC-SHA256 key shorter than the hash is the weak link; CARELINE_PORTAL_LINK_SECRET is held to this too. */
+    public static final int MIN_SECRET_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
@@ -28,8 +30,8 @@ public final class PortalLink {
     private final byte[] secret;
 
     public PortalLink(String baseUrl, String secret) {
-        if (secret == null || secret.isEmpty()) {
-            throw new IllegalArgumentException("portal link secret is empty");
+        if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+            throw new IllegalArgumentException("portal link secret is shorter than " + MIN_SECRET_BYTES + " bytes");
         }
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
@@ -71,14 +73,11 @@ public final class PortalLink {
                 || !parts[2].matches("\\d{1,12}")) {
             return Optional.empty();
         }
-        byte[] expected = hmac(parts[0] + "." + parts[1] + "." + parts[2]);
-        byte[] given;
-        try {
-            given = Base64.getUrlDecoder().decode(parts[3]);
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
-        if (!MessageDigest.isEqual(expected, given)) { // constant time
+        // The signature exactly as issued (base64url, no padding): decoding first would also accept other spellings
+        // of the same bytes (padding, standard alphabet, other trailing bits), so one link would have many forms.
+        byte[] expected = B64.encodeToString(hmac(parts[0] + "." + parts[1] + "." + parts[2]))
+                .getBytes(StandardCharsets.US_ASCII);
+        if (!MessageDigest.isEqual(expected, parts[3].getBytes(StandardCharsets.UTF_8))) { // constant time
             return Optional.empty();
         }
         if (!now.isBefore(Instant.ofEpochSecond(Long.parseLong(parts[2])))) {

@@ -1,5 +1,6 @@
 package org.careline.send;
 
+import org.careline.model.LogSafe;
 import org.careline.model.DeliveryStatus;
 import org.careline.model.OutboxStatus;
 import org.careline.store.MessageStatusLog;
@@ -81,7 +82,7 @@ public final class DeliveryStatuses {
                 if (known != DeliveryStatus.SENT) {
                     outbox.logEvent(c, row.id(), status, u.wamid(), now);
                 }
-                LOG.debug("outbox={} wamid={} {}", row.id(), u.wamid(), status);
+                LOG.debug("outbox={} wamid={} {}", row.id(), LogSafe.of(u.wamid()), status);
             }
         }
     }
@@ -94,11 +95,11 @@ public final class DeliveryStatuses {
         outbox.logEvent(c, row.id(), DeliveryStatus.FAILED.dbValue(), reason, now);
         boolean reachedPhone = rank(row.deliveryStatus()) >= DeliveryStatus.DELIVERED.rank();
         if (row.status() != OutboxStatus.SENT || reachedPhone) {
-            LOG.warn("outbox={} wamid={} failed status ({}) after {}; recorded only", row.id(), u.wamid(),
+            LOG.warn("outbox={} wamid={} failed status ({}) after {}; recorded only", row.id(), LogSafe.of(u.wamid()),
                     u.errorCode(), reachedPhone ? row.deliveryStatus().dbValue() : row.status());
             return;
         }
-        LOG.warn("outbox={} wamid={} failed status ({})", row.id(), u.wamid(), u.errorCode());
+        LOG.warn("outbox={} wamid={} failed status ({})", row.id(), LogSafe.of(u.wamid()), u.errorCode());
         failures.apply(c, row.id(), row.attempts(), CloudApiResponses.classifyFailedStatus(u.errorCode(), reason), now);
     }
 

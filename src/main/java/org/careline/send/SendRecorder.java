@@ -1,7 +1,9 @@
 package org.careline.send;
 
+import org.careline.model.LogSafe;
 import org.careline.model.DueMessage;
 import org.careline.model.OutboxStatus;
+import org.careline.store.AuditLog;
 import org.careline.store.Database;
 import org.careline.store.Outbox;
 import org.slf4j.Logger;
@@ -21,6 +23,7 @@ final class SendRecorder {
     private final SendingPause pause;
     private final SendFailures failures;
     private final Clock clock;
+    private final AuditLog audit = new AuditLog();
 
     SendRecorder(Database db, Outbox outbox, SendingPause pause, SendFailures failures, Clock clock) {
         this.db = db;
@@ -40,9 +43,16 @@ final class SendRecorder {
                 outbox.markSent(c, m.id(), s.wamid(), attempts, now);
                 pause.sendWentThrough(c, now);
                 LOG.info("outbox={} appointment={} kind={} sent wamid={}", m.id(), m.context().appointmentId(),
-                        m.kind(), s.wamid());
+                        m.kind(), LogSafe.of(s.wamid()));
             } else {
                 failures.apply(c, m.id(), attempts, outcome, now);
+            }
+            // A message out: the Cloud API's answer by its kind (and Meta's message id), never the text sent.
+            if (outcome instanceof CloudApiOutcome.Sent s) {
+                audit.engine(c, "cloud_api_send", "outbox:" + m.id(), "ok", "wamid=" + s.wamid(), now);
+            } else {
+                audit.engine(c, "cloud_api_send", "outbox:" + m.id(), "failed", outcome.getClass().getSimpleName(),
+                        now);
             }
             return null;
         });

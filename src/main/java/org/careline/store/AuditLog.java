@@ -10,8 +10,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The audit trail (audit_event): appended to, never updated. */
+/**
+ * The audit trail (audit_event): appended to, never updated. Each entry is one INSERT in the caller's transaction;
+ * {@link AuditTrail} seals entries into the hash chain afterwards.
+ */
 public final class AuditLog {
+
+    /** The actor of entries the engine writes itself: messages in and out. */
+    public static final String ENGINE = "engine";
 
     /** A stored line of the trail. */
     public record Stored(long id, Instant at, String actor, String action, Long patientId, String subject,
@@ -32,6 +38,15 @@ public final class AuditLog {
             ps.setString(9, Sql.cap(e.remoteAddress(), 100));
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * An entry the engine writes itself, for a message in or out: {@code subject} is the row it stored
+     * (inbound:12, webhook:34, fhir_work:5, outbox:7), {@code detail} ids and kinds only, never a body, name or number.
+     */
+    public void engine(Connection c, String action, String subject, String outcome, String detail, Instant now)
+            throws SQLException {
+        record(c, new AuditEntry(ENGINE, action, null, subject, null, outcome, detail, null), now);
     }
 
     /** Newest first; each filter may be null. */

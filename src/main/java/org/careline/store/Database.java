@@ -45,7 +45,9 @@ public final class Database implements AutoCloseable {
         config.setPoolName("careline-db");
         HikariDataSource ds = new HikariDataSource(config);
         try {
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+            // Versions 1-8 are SQL files; 9 is Java (TrailMigration: a PostgreSQL-only trigger beside portable SQL).
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration")
+                    .javaMigrations(new TrailMigration()).load().migrate();
         } catch (RuntimeException e) {
             ds.close();
             throw e;

@@ -16,6 +16,10 @@ import java.util.List;
  */
 public final class FhirWorkQueue {
 
+    /** Every notification stored is a message in: one trail entry, in the same transaction. */
+    private static final AuditLog AUDIT = new AuditLog();
+
+
     private static final String PENDING = FhirWorkStatus.PENDING.dbValue();
 
     /** fhir_work as a work queue: claimed under a lease by whichever engine, no owner kept. */
@@ -127,7 +131,7 @@ public final class FhirWorkQueue {
                                Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO fhir_work (dedupe_key, focus, subscription, "
                 + "since_event, status, attempts, due_at, created_at, updated_at) "
-                + "VALUES (?, ?, ?, ?, '" + PENDING + "', 0, ?, ?, ?)")) {
+                + "VALUES (?, ?, ?, ?, '" + PENDING + "', 0, ?, ?, ?)", new String[]{"id"})) {
             ps.setString(1, Sql.cap(dedupeKey, 500));
             ps.setString(2, focus);
             ps.setString(3, Sql.cap(subscription, 300));
@@ -135,7 +139,8 @@ public final class FhirWorkQueue {
             Sql.setInstant(ps, 5, now);
             Sql.setInstant(ps, 6, now);
             Sql.setInstant(ps, 7, now);
-            ps.executeUpdate();
+            long id = Sql.executeForId(ps);
+            AUDIT.engine(c, "fhir_in", "fhir_work:" + id, "ok", focus == null ? "catch-up" : "read", now);
         }
     }
 

@@ -16,6 +16,10 @@ import java.util.Optional;
  */
 public final class InboundLog {
 
+    /** Every HL7 message stored is a message in: one trail entry, in the same transaction. */
+    private static final AuditLog AUDIT = new AuditLog();
+
+
     /** The longest raw message kept (the column's size); a longer one is kept without its text (not replayable). */
     static final int RAW_MAX = 10_485_760;
 
@@ -73,7 +77,9 @@ public final class InboundLog {
             Sql.setInstant(ps, 9, now);
             // Cut short it could not be replayed faithfully: then it is not kept at all.
             ps.setString(10, rawMessage == null || rawMessage.length() > RAW_MAX ? null : rawMessage);
-            return Sql.executeForId(ps);
+            long id = Sql.executeForId(ps);
+            AUDIT.engine(c, "hl7_in", "inbound:" + id, ackCode, null, now);
+            return id;
         } catch (SQLException e) {
             if (Sql.isUniqueViolation(e)) {
                 throw new DuplicateMessageException();

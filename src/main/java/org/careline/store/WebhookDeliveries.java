@@ -14,6 +14,10 @@ import java.util.List;
  */
 public final class WebhookDeliveries {
 
+    /** Every webhook stored is a message in: one trail entry, in the same transaction. */
+    private static final AuditLog AUDIT = new AuditLog();
+
+
     /**
      * webhook_delivery as a work queue: no status and no lease (a batch is processed in the transaction that read
      * it); processed_at stamps it done, next_attempt_at holds it back for a retry. ORDER BY processed_at (NULL
@@ -26,18 +30,70 @@ public final class WebhookDeliveries {
     public record Pending(long id, int attempts) {
     }
 
+    /** What {@link #store} did with a body. */
+    public sealed interface Recorded permits Stored, Repeat {
+    }
+
+    /** A body not seen before, stored as delivery {@code id}. */
+    public record Stored(long id) implements Recorded {
+    }
+
+    /** The same body as delivery {@code firstId} (Meta retrying, or someone replaying it): not stored again. */
+    public record Repeat(long firstId) implements Recorded {
+    }
+
     /**
-     * Stores a delivery and returns its id. With {@code unprocessable} set it is stored as processed already,
-     * with that error: kept for the record, never processed.
+     * Stores a delivery unless the same body (by its SHA-256) is stored already. With {@code unprocessable} set it
+     * is stored as processed already, with that error: kept for the record, never processed. The check is a lookup
+     * before a plain INSERT, not a unique index: a unique violation inside a group commit would fail the other
+     * senders' webhooks sharing the transaction. One engine runs its groups one after another, each on one
+     * connection, so the lookup sees every earlier copy; only two engines on one database taking the same body at
+     * the same moment may both store it, and it is then worked off as before (each wamid has one effect).
+     */
+    public Recorded store(Connection c, String body, String unprocessable, Instant now) throws SQLException {
+        String hash = sha256(body);
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM webhook_delivery WHERE body_hash = ? "
+                + "ORDER BY id")) {
+            ps.setString(1, hash);
+            ps.setMaxRows(1);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return new Repeat(rs.getLong(1));
+                }
+            }
+        }
+        return new Stored(insert(c, body, hash, unprocessable, now));
+    }
+
+    /**
+     * Stores a delivery and returns its id, even when the same body is stored already (use {@link #store}, which
+     * stores a repeat once).
      */
     public long record(Connection c, String body, String unprocessable, Instant now) throws SQLException {
+        return insert(c, body, sha256(body), unprocessable, now);
+    }
+
+    private long insert(Connection c, String body, String hash, String unprocessable, Instant now)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhook_delivery (body, received_at, "
-                + "processed_at, attempts, error) VALUES (?, ?, ?, 0, ?)", new String[]{"id"})) {
+                + "processed_at, attempts, error, body_hash) VALUES (?, ?, ?, 0, ?, ?)", new String[]{"id"})) {
             ps.setString(1, body);
             Sql.setInstant(ps, 2, now);
             Sql.setInstant(ps, 3, unprocessable == null ? null : now);
             ps.setString(4, Sql.cap(unprocessable, 600));
-            return Sql.executeForId(ps);
+            ps.setString(5, hash);
+            long id = Sql.executeForId(ps);
+            AUDIT.engine(c, "webhook_in", "webhook:" + id, unprocessable == null ? "ok" : "unprocessable", null, now);
+            return id;
+        }
+    }
+
+    static String sha256(String body) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 

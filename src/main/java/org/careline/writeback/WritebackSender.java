@@ -1,5 +1,6 @@
 package org.careline.writeback;
 
+import org.careline.model.LogSafe;
 import org.careline.model.AlertRaise;
 import org.careline.model.AlertSeverity;
 import org.careline.model.WritebackStatus;
@@ -249,7 +250,7 @@ public final class WritebackSender {
                 return null;
             });
             LOG.info("writeback={} appointment={} action={} written to the FHIR server ({})", id, due.appointmentId(),
-                    due.action(), remote);
+                    due.action(), LogSafe.of(remote));
             return true;
         } catch (FhirRejectedException e) {
             Instant now = clock.instant();
@@ -262,7 +263,7 @@ public final class WritebackSender {
                 return null;
             });
             LOG.warn("writeback={} appointment={} action={} refused by the FHIR server ({}); not resent, alert raised",
-                    id, due.appointmentId(), due.action(), e.getMessage());
+                    id, due.appointmentId(), due.action(), LogSafe.of(e.getMessage()));
             return true;
         } catch (FhirUnavailableException | RuntimeException e) {
             retry(due, attempts, e instanceof FhirUnavailableException ? e.getMessage()
@@ -281,7 +282,7 @@ public final class WritebackSender {
             return null;
         });
         LOG.error("ALERT: writeback={} appointment={} action={} {}: {}", due.id(), due.appointmentId(), due.action(),
-                what, reason);
+                what, LogSafe.of(reason));
     }
 
     private void retry(WritebackRequests.Due due, int attempts, String reason, String what,
@@ -304,7 +305,7 @@ public final class WritebackSender {
             return null;
         });
         LOG.warn("writeback={} appointment={} action={} {} ({}), attempt {}; retry at {}", due.id(),
-                due.appointmentId(), due.action(), what, reason, attempts, retryAt);
+                due.appointmentId(), due.action(), what, LogSafe.of(reason), attempts, retryAt);
     }
 
     /**

@@ -87,7 +87,7 @@ class BadHl7ReliabilityIT {
     private static final String TOKEN = "EAAG-badhl7-token-7d41c9e2f0";
     private static final String APP_SECRET = "badhl7-app-secret-5b2e81";
     private static final String VERIFY_TOKEN = "badhl7-verify-token-91aa";
-    private static final String PORTAL_SECRET = "badhl7-portal-secret-33f0c";
+    private static final String PORTAL_SECRET = "badhl7-portal-secret-33f0c-9d41a7";
     private static final String DB_PASSWORD = "badhl7-dbpass-0c7e55";
 
     @TempDir

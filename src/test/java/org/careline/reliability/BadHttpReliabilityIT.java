@@ -72,7 +72,7 @@ import static org.awaitility.Awaitility.await;
  * throughout (every answer must be 200), and the engine's thread count read from /proc before and after. Correctly
  * signed webhooks sent before and after the volume must still have their effect; afterwards the database (opened
  * directly once the engine has stopped) must hold no reply, status, outbox row, contact or FHIR work that came from a
- * bad request, and the webhook_delivery table exactly one row per POST answered 200. Last, nothing registered with
+ * bad request, and the webhook_delivery table exactly one row per distinct body answered 200. Last, nothing registered with
  * {@link SecretsInLogs} (the four secrets, every patient name, phone number and message text put into a body) may
  * appear in the engine's output.
  */
@@ -215,6 +215,8 @@ class BadHttpReliabilityIT {
         final List<String> badContentTypes = new CopyOnWriteArrayList<>();
         final List<String> echoes = new CopyOnWriteArrayList<>();
         final AtomicInteger webhookPostsStored = new AtomicInteger();
+        /** A body posted again is stored once (issue 14, finding 6): the table holds one row per distinct body. */
+        final Set<String> webhookBodiesStored = java.util.concurrent.ConcurrentHashMap.newKeySet();
         final AtomicLong maxMillis = new AtomicLong();
 
         int total() {
@@ -229,6 +231,14 @@ class BadHttpReliabilityIT {
             return new TreeMap<>(sent).entrySet().stream().map(e -> e.getKey() + " "
                     + asExpected.getOrDefault(e.getKey(), new AtomicInteger()).get() + "/" + e.getValue().get())
                     .collect(Collectors.joining("; "));
+        }
+    }
+
+    private static String sha256(byte[] body) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -251,6 +261,7 @@ class BadHttpReliabilityIT {
         }
         if (a.status() == 200 && r.method().equals("POST") && r.path().equals("/webhooks/whatsapp")) {
             tally.webhookPostsStored.incrementAndGet();
+            tally.webhookBodiesStored.add(sha256(r.body()));
         }
         for (String marker : STACK_MARKERS) {
             if (a.body().contains(marker)) {
@@ -791,8 +802,8 @@ class BadHttpReliabilityIT {
         assertThat(repliesMissing).as("correctly signed messages not answered").isEmpty();
         assertThat(effects.fhirWork).as("the one correct FHIR notification queued its re-read")
                 .containsExactly("Appointment/good-1");
-        assertThat(effects.deliveries).as("one webhook_delivery per POST answered 200, none for a refused one")
-                .isEqualTo(tally.webhookPostsStored.get());
+        assertThat(effects.deliveries).as("one webhook_delivery per distinct body answered 200, none for a refused one")
+                .isEqualTo(tally.webhookBodiesStored.size());
         assertThat(effects.unprocessed).as("deliveries never processed").isZero();
         assertThat(effects.malformedWithoutReason).as("malformed deliveries processed without a reason").isZero();
         assertThat(threadsAfter).as("engine threads after the volume (before: %d)", threadsBefore)

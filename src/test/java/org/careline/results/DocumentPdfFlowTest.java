@@ -76,7 +76,7 @@ class DocumentPdfFlowTest {
     }
 
     private void start(String attachPdf, Map<String, String> extra) throws Exception {
-        Map<String, String> env = new java.util.HashMap<>(Map.of("CARELINE_PORTAL_LINK_SECRET", "s3cret",
+        Map<String, String> env = new java.util.HashMap<>(Map.of("CARELINE_PORTAL_LINK_SECRET", "document-pdf-portal-secret-32byte",
                 "CARELINE_PORTAL_URL", PORTAL));
         env.putAll(extra);
         if (attachPdf != null) {

@@ -46,7 +46,7 @@ class OruCorpusTest {
     static void start() throws Exception {
         if (Files.isDirectory(CORPUS)) {
             // Noon in the default site's zone (the fixture's America/New_York): outside quiet hours, so notices go at once.
-            fx = EngineFixture.start(Map.of("CARELINE_PORTAL_LINK_SECRET", "corpus-secret"),
+            fx = EngineFixture.start(Map.of("CARELINE_PORTAL_LINK_SECRET", "corpus-portal-secret-of-32-bytes"),
                     java.time.ZonedDateTime.of(2030, 3, 5, 12, 0, 0, 0, java.time.ZoneId.of("America/New_York"))
                             .toInstant());
         }

@@ -29,7 +29,7 @@ class ResultsFlowTest {
 
     private static final ZoneId DETROIT = ZoneId.of("America/Detroit");
     private static final Instant NOW = ZonedDateTime.of(2030, 3, 5, 14, 0, 0, 0, DETROIT).toInstant();
-    private static final String SECRET = "portal-secret-for-tests";
+    private static final String SECRET = "portal-secret-for-tests-32-bytes";
     private static final String PORTAL = "https://portal.example.org/results";
     private static final String MOBILE = "^PRN^CP^^1^608^2719000";
 
@@ -133,7 +133,7 @@ class ResultsFlowTest {
                 + "JOIN result_order r ON r.id = l.order_id WHERE n.reference = ?", ref))
                 .extracting(r -> r.get("ORDER_KEY")).containsExactly("PL-F-1|F-1");
         assertThat(verifier.verify(token, NOW.plus(Duration.ofDays(31)))).isEmpty();
-        assertThat(new PortalLink(PORTAL, "wrong").verify(token, NOW)).isEmpty();
+        assertThat(new PortalLink(PORTAL, "a-wrong-secret-that-is-32-bytes!").verify(token, NOW)).isEmpty();
         assertThat(sent.body()).doesNotContain("SECRET", "GLUCOSE", "182.5", "2345-7", "MRN1", "DOE");
 
         // The same final again (a new MSH-10): no second notice. The very same message again: same ACK, no effect.

@@ -2,6 +2,7 @@ package org.careline.ingest.fhir;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.careline.model.LogSafe;
 import org.careline.routes.HttpReply;
 import org.careline.config.FhirSettings;
 import org.careline.store.Database;
@@ -73,14 +74,14 @@ public final class FhirIntake {
             n = parser.parse(method, path, in.getHeader(Exchange.CONTENT_TYPE, String.class),
                     body == null ? new byte[0] : body);
         } catch (FhirInputException e) {
-            LOG.warn("FHIR notification refused ({}): {}", e.httpStatus(), e.getMessage());
+            LOG.warn("FHIR notification refused ({}): {}", e.httpStatus(), LogSafe.of(e.getMessage()));
             answer(exchange, e.httpStatus(), OperationOutcomes.of("error", e.httpStatus() == 400 ? "invalid"
                     : "not-supported", e.getMessage()));
             return;
         }
         // Shared with notifications arriving at the same moment: one commit for all, each 200 after its own.
         int queued = db.inSharedTransaction(c -> store(c, n, clock.instant()));
-        LOG.info("FHIR notification {} subscription={} events={} queued={}", n.kind(), n.subscription(),
+        LOG.info("FHIR notification {} subscription={} events={} queued={}", n.kind(), LogSafe.of(n.subscription()),
                 n.events().size(), queued);
         answer(exchange, 200, OperationOutcomes.of("information", "informational", "received"));
     }
@@ -99,7 +100,7 @@ public final class FhirIntake {
             case HANDSHAKE -> {
                 if (sub != null && state.lastEvent(c, sub).isEmpty()) {
                     // The subscription starts here: numbering from this point on is ours to follow.
-                    state.sawEvent(c, sub, n.eventsSinceStart() == null ? 0 : n.eventsSinceStart(), now);
+                    state.sawEvent(c, sub, EventNumbers.handshakeMark(n.eventsSinceStart()), now);
                 }
                 yield 0;
             }
@@ -137,10 +138,19 @@ public final class FhirIntake {
         }
         if (sub != null && last != Long.MIN_VALUE) {
             long seen = state.lastEvent(c, sub).orElse(0L);
-            if (first > seen + 1) {
-                queued += work.addCatchUp(c, sub, seen, sub + "#gap-" + seen + "-" + first, now) ? 1 : 0;
+            EventNumbers.Decision d = EventNumbers.decide(seen, first, last);
+            if (d instanceof EventNumbers.InOrder in) {
+                state.sawEvent(c, sub, in.highWater(), now);
+            } else if (d instanceof EventNumbers.Gap gap) {
+                queued += work.addCatchUp(c, sub, gap.seen(), sub + "#gap-" + gap.seen() + "-" + first, now) ? 1 : 0;
+                state.sawEvent(c, sub, gap.highWater(), now);
+            } else if (d instanceof EventNumbers.Unconfirmed u) {
+                // Not recorded: only what the server's $events returns is (FhirSync.eventsSince).
+                LOG.warn("FHIR notification subscription={} carries event numbers beyond {} + {}: not recorded, "
+                        + "catching up from the server", LogSafe.text(sub), u.seen(), EventNumbers.WINDOW);
+                queued += work.addCatchUp(c, sub, u.seen(), sub + "#unconfirmed-" + u.seen() + "-" + last, now)
+                        ? 1 : 0;
             }
-            state.sawEvent(c, sub, last, now);
         }
         for (FhirNotification.Event e : n.events()) {
             String eventKey = sub != null && e.eventNumber() != null ? sub + "#" + e.eventNumber() : null;

@@ -1,5 +1,6 @@
 package org.careline.ingest.fhir;
 
+import org.careline.model.LogSafe;
 import org.careline.config.FhirMapping;
 import org.careline.config.FhirSettings;
 import org.careline.fhir.FhirClient;
@@ -45,11 +46,12 @@ public final class FhirSubscriptions {
                 ids.add(client.update(build(s, settings), "Subscription?_tag=" + TAG_SYSTEM + "|" + s.name()));
             }
             done = true;
-            LOG.info("FHIR subscriptions on the server: {}", ids);
+            LOG.info("FHIR subscriptions on the server: {}", LogSafe.of(ids));
         } catch (FhirUnavailableException e) {
-            LOG.warn("FHIR subscriptions not set up yet ({}); trying again in a minute", e.getMessage());
+            LOG.warn("FHIR subscriptions not set up yet ({}); trying again in a minute", LogSafe.of(e.getMessage()));
         } catch (FhirRejectedException e) {
-            LOG.error("FHIR subscriptions refused by the server ({}); trying again in a minute", e.getMessage());
+            LOG.error("FHIR subscriptions refused by the server ({}); trying again in a minute",
+                    LogSafe.of(e.getMessage()));
         }
     }
 

@@ -1,5 +1,6 @@
 package org.careline.ingest.fhir;
 
+import org.careline.model.LogSafe;
 import ca.uhn.fhir.context.FhirContext;
 import org.careline.fhir.FhirClient;
 import org.careline.fhir.FhirRejectedException;
@@ -162,9 +163,10 @@ public final class FhirSync {
         });
         if (rejected) {
             LOG.error("fhir_work={} {} refused by the FHIR server ({}), attempt {}; retry at {}", w.id(),
-                    what(w), reason, attempts, at);
+                    LogSafe.of(what(w)), LogSafe.of(reason), attempts, at);
         } else {
-            LOG.warn("fhir_work={} {} not done: {}, attempt {}; retry at {}", w.id(), what(w), reason, attempts, at);
+            LOG.warn("fhir_work={} {} not done: {}, attempt {}; retry at {}", w.id(), LogSafe.of(what(w)),
+                    LogSafe.of(reason), attempts, at);
         }
     }
 
@@ -184,7 +186,7 @@ public final class FhirSync {
                 state.lock(c, "Appointment", id, now);
                 Optional<AppointmentScheduler.Result> r = scheduler.withdraw(c, SOURCE, id, "FHIR:deleted", now);
                 state.applied(c, "Appointment", id, "deleted", null, "deleted", now);
-                LOG.info("FHIR {} gone from the server; appointment={} cancelled={}", ref,
+                LOG.info("FHIR {} gone from the server; appointment={} cancelled={}", LogSafe.of(ref),
                         r.map(AppointmentScheduler.Result::appointmentId).orElse(null),
                         r.map(AppointmentScheduler.Result::messagesCancelled).orElse(0));
                 return null;
@@ -194,7 +196,7 @@ public final class FhirSync {
         Appointment a = (Appointment) read.get();
         String version = versionOf(a);
         if (alreadyApplied("Appointment", id, version)) {
-            LOG.debug("FHIR {} version {} already applied", ref, version);
+            LOG.debug("FHIR {} version {} already applied", LogSafe.of(ref), LogSafe.of(version));
             return;
         }
         Patient patient = null;
@@ -217,7 +219,8 @@ public final class FhirSync {
         try {
             mapped = appointmentMapper.map(a, patient, location, practitioners);
         } catch (UnmappableResourceException e) {
-            LOG.warn("FHIR {} version {} cannot be messaged about: {}", ref, version, e.getMessage());
+            LOG.warn("FHIR {} version {} cannot be messaged about: {}", LogSafe.of(ref), LogSafe.of(version),
+                    LogSafe.of(e.getMessage()));
             mapped = Optional.empty();
         }
         Optional<FhirAppointmentMapper.Mapped> mappedFinal = mapped;
@@ -236,10 +239,12 @@ public final class FhirSync {
                 appointments.setPin(c, r.appointmentId(), pin == null ? null : pin.latitude(),
                         pin == null ? null : pin.longitude(), pin == null ? null : pin.name(),
                         pin == null ? null : pin.address());
-                LOG.info("FHIR {} version {} status {}: appointment={} reachable={} queued={} cancelled={}", ref,
-                        version, status, r.appointmentId(), r.reachable(), r.messagesQueued(), r.messagesCancelled());
+                LOG.info("FHIR {} version {} status {}: appointment={} reachable={} queued={} cancelled={}",
+                        LogSafe.of(ref), LogSafe.of(version), LogSafe.of(status), r.appointmentId(), r.reachable(),
+                        r.messagesQueued(), r.messagesCancelled());
             } else {
-                LOG.info("FHIR {} version {} status {}: nothing to do", ref, version, status);
+                LOG.info("FHIR {} version {} status {}: nothing to do", LogSafe.of(ref), LogSafe.of(version),
+                        LogSafe.of(status));
             }
             state.applied(c, "Appointment", id, version, lastUpdatedOf(a), status, now);
             return null;
@@ -255,13 +260,13 @@ public final class FhirSync {
         String id = ref.substring(ref.indexOf('/') + 1);
         Optional<IBaseResource> read = client.read(ref);
         if (read.isEmpty()) {
-            LOG.info("FHIR {} gone from the server; nothing to announce", ref);
+            LOG.info("FHIR {} gone from the server; nothing to announce", LogSafe.of(ref));
             return;
         }
         DiagnosticReport r = (DiagnosticReport) read.get();
         String version = versionOf(r);
         if (alreadyApplied("DiagnosticReport", id, version)) {
-            LOG.debug("FHIR {} version {} already applied", ref, version);
+            LOG.debug("FHIR {} version {} already applied", LogSafe.of(ref), LogSafe.of(version));
             return;
         }
         String subject = referenceOf(r.getSubject());
@@ -271,7 +276,8 @@ public final class FhirSync {
         try {
             mapped = reportMapper.map(r, patient);
         } catch (UnmappableResourceException e) {
-            LOG.warn("FHIR {} version {} cannot be messaged about: {}", ref, version, e.getMessage());
+            LOG.warn("FHIR {} version {} cannot be messaged about: {}", LogSafe.of(ref), LogSafe.of(version),
+                    LogSafe.of(e.getMessage()));
             mapped = Optional.empty();
         }
         Optional<FhirReportMapper.Mapped> mappedFinal = mapped;
@@ -286,10 +292,12 @@ public final class FhirSync {
                 ResultNotices.Result res = results.apply(c, SOURCE, mappedFinal.get().patient(),
                         List.of(mappedFinal.get().order()), false, now);
                 LOG.info("FHIR {} version {} status {}: patient={} reachable={} queued={} folded={} withdrawn={} "
-                                + "held={}", ref, version, status, res.patientId(), res.reachable(), res.queued(),
+                                + "held={}", LogSafe.of(ref), LogSafe.of(version), LogSafe.of(status),
+                        res.patientId(), res.reachable(), res.queued(),
                         res.folded(), res.withdrawn(), res.held());
             } else {
-                LOG.info("FHIR {} version {} status {}: nothing to do", ref, version, status);
+                LOG.info("FHIR {} version {} status {}: nothing to do", LogSafe.of(ref), LogSafe.of(version),
+                        LogSafe.of(status));
             }
             state.applied(c, "DiagnosticReport", id, version, lastUpdatedOf(r), status, now);
             return null;
@@ -314,7 +322,7 @@ public final class FhirSync {
             events = client.getBundle(w.subscription() + "/$events?eventsSinceNumber=" + (w.sinceEvent() + 1));
         } catch (FhirRejectedException e) {
             LOG.info("fhir_work={} {} has no $events ({}); searching by _lastUpdated instead", w.id(),
-                    w.subscription(), e.getMessage());
+                    LogSafe.of(w.subscription()), LogSafe.of(e.getMessage()));
             return false;
         }
         FhirNotification n;
@@ -325,7 +333,7 @@ public final class FhirSync {
             n = parser.parse("POST", "", "application/fhir+json", json);
         } catch (FhirInputException e) {
             LOG.info("fhir_work={} $events answer not understood ({}); searching by _lastUpdated instead", w.id(),
-                    e.getMessage());
+                    LogSafe.of(e.getMessage()));
             return false;
         }
         int queued = 0;
@@ -338,11 +346,22 @@ public final class FhirSync {
             String type = e.focus().substring(0, e.focus().indexOf('/'));
             if (FhirIntake.TYPES.contains(type)) {
                 String key = e.eventNumber() == null ? null : w.subscription() + "#" + e.eventNumber();
-                boolean added = db.inTransaction(c -> work.addRead(c, e.focus(), key, w.subscription(), clock.instant()));
+                boolean added = db.inTransaction(c -> work.addRead(c, e.focus(), key, w.subscription(),
+                        clock.instant()));
                 queued += added ? 1 : 0;
             }
         }
-        LOG.info("fhir_work={} catch-up of {} from event {}: {} events, {} queued", w.id(), w.subscription(),
+        // The numbers the server itself returned are the confirmed ones: they, and only they, move the mark.
+        long confirmed = n.events().stream().filter(e -> e.eventNumber() != null)
+                .mapToLong(FhirNotification.Event::eventNumber).max().orElse(Long.MIN_VALUE);
+        if (confirmed != Long.MIN_VALUE) {
+            db.inTransaction(c -> {
+                state.sawEvent(c, w.subscription(), confirmed, clock.instant());
+                return null;
+            });
+        }
+        LOG.info("fhir_work={} catch-up of {} from event {}: {} events, {} queued", w.id(),
+                LogSafe.of(w.subscription()),
                 w.sinceEvent() + 1, n.events().size(), queued);
         return !unknownFocus; // events without a focus tell us nothing: search as well
     }

@@ -1,6 +1,7 @@
 package org.careline.ingest.hl7;
 
 import org.apache.camel.Exchange;
+import org.careline.model.LogSafe;
 import org.careline.store.Database;
 import org.careline.store.DuplicateMessageException;
 import org.careline.store.InboundLog;
@@ -32,12 +33,14 @@ public final class Acknowledger {
     private final InboundLog inbound;
     private final Clock clock;
     private final Set<String> acceptedTypes;
+    private final Hl7Codes codes;
 
     public Acknowledger(Database db, InboundLog inbound, Clock clock, Set<String> acceptedTypes) {
         this.db = db;
         this.inbound = inbound;
         this.clock = clock;
         this.acceptedTypes = acceptedTypes;
+        this.codes = new Hl7Codes(acceptedTypes);
     }
 
     /** The message's effect is committed: send the ACK the handler returned. */
@@ -97,9 +100,19 @@ public final class Acknowledger {
                 // recorded by a concurrent copy
             }
         }
-        LOG.info("HL7 {} {} code={} ({})", h == null ? "?" : h.messageType() + "^" + h.triggerEvent(),
-                error.ackCode(), error.errorCode(), error.getMessage());
+        // MSH-9 and MSH-12 only as known codes: the sender chose them, and our answer's text quotes them.
+        LOG.info("HL7 {} version={} control={} {} code={} ({})", codes.messageType(h),
+                h == null ? "?" : Hl7Codes.version(h.version()), h == null ? "?" : LogSafe.text(h.controlId()),
+                error.ackCode(), error.errorCode(), loggable(error));
         exchange.setProperty(ACK_PROPERTY, AckBuilder.error(h, error));
+    }
+
+    /** The error's text for a log line; about MSH-9 or MSH-12 it quotes the sender's value, so it says only which. */
+    private static String loggable(Hl7AckException error) {
+        if ("MSH".equals(error.segment()) && (error.field() == 9 || error.field() == 12)) {
+            return "MSH-" + error.field() + " not accepted";
+        }
+        return LogSafe.text(error.getMessage());
     }
 
     /** A replay that found its message applied meanwhile: nothing changed, the answer is the stored one. */
@@ -116,8 +129,7 @@ public final class Acknowledger {
             if (!type.equals(o.messageType())) {
                 // Same sender and MSH-10 but another kind of message: a feed reusing control ids. Still a
                 // duplicate by the rules, but someone should look at that feed.
-                LOG.warn("inbound={} control id reused by a {} message (first was {}): treated as a resend",
-                        o.id(), type, o.messageType());
+                LOG.warn("inbound={} control id reused by another kind of message: treated as a resend", o.id());
             }
             if (o.errorCode() == null) {
                 return AckBuilder.reply(h, o.ackCode(), o.ackText());

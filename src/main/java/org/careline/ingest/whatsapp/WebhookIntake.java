@@ -109,7 +109,15 @@ public final class WebhookIntake {
         String stored = text;
         String error = unprocessable;
         // Shared with POSTs arriving at the same moment: one commit for all of them, each 200 after its own.
-        long id = db.inSharedTransaction(c -> deliveries.record(c, stored, error, clock.instant()));
+        WebhookDeliveries.Recorded recorded = db.inSharedTransaction(c -> deliveries.store(c, stored, error,
+                clock.instant()));
+        if (recorded instanceof WebhookDeliveries.Repeat repeat) {
+            // 200 all the same: an error would make Meta deliver it again and again.
+            LOG.info("webhook body identical to delivery={}: not stored again", repeat.firstId());
+            answer(exchange, 200, "application/json", "{\"status\":\"ok\"}");
+            return;
+        }
+        long id = ((WebhookDeliveries.Stored) recorded).id();
         if (error != null) {
             LOG.warn("webhook delivery={} stored but not processed: {}", id, error);
         } else {

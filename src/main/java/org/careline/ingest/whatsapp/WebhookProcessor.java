@@ -1,5 +1,6 @@
 package org.careline.ingest.whatsapp;
 
+import org.careline.model.LogSafe;
 import org.careline.model.InboundMessage;
 import org.careline.send.DeliveryStatuses;
 import org.careline.store.Database;
@@ -74,7 +75,7 @@ public final class WebhookProcessor {
             try {
                 batch = db.inTransaction(c -> deliveries.pending(c, clock.instant(), BATCH));
             } catch (RuntimeException e) {
-                LOG.warn("webhook deliveries could not be read: {}", describe(e));
+                LOG.warn("webhook deliveries could not be read: {}", LogSafe.of(describe(e)));
                 break;
             }
             // The whole batch in one transaction — one commit for up to BATCH deliveries, each item in a savepoint of
@@ -90,7 +91,7 @@ public final class WebhookProcessor {
             } catch (RuntimeException e) {
                 // The outcome could not be written (database gone?): the deliveries are still pending and come back.
                 LOG.warn("webhook deliveries {}..{} could not be processed: {}", batch.get(0).id(),
-                        batch.get(batch.size() - 1).id(), describe(e));
+                        batch.get(batch.size() - 1).id(), LogSafe.of(describe(e)));
                 return total.round();
             }
             total.add(counts);
@@ -112,7 +113,7 @@ public final class WebhookProcessor {
             // Stored and answered 200 already (an error status would only make Meta send it again and again):
             // kept with the reason, never processed.
             deliveries.markProcessed(c, delivery.id(), attempts, e.getMessage(), clock.instant());
-            LOG.warn("webhook delivery={} not processed: {}", delivery.id(), e.getMessage());
+            LOG.warn("webhook delivery={} not processed: {}", delivery.id(), LogSafe.of(e.getMessage()));
             total.deliveries++;
             return;
         }
@@ -129,12 +130,13 @@ public final class WebhookProcessor {
             } catch (DuplicateMessageException duplicate) {
                 c.rollback(before);
                 total.duplicates++;
-                LOG.debug("webhook delivery={} wamid={} seen before", delivery.id(), item.wamid());
+                LOG.debug("webhook delivery={} wamid={} seen before", delivery.id(), LogSafe.of(item.wamid()));
             } catch (SQLException | RuntimeException e) {
                 c.rollback(before);
                 total.failures++;
                 failed.add(item.wamid() + " (" + describe(e) + ")");
-                LOG.warn("webhook delivery={} wamid={} not applied: {}", delivery.id(), item.wamid(), describe(e));
+                LOG.warn("webhook delivery={} wamid={} not applied: {}", delivery.id(), LogSafe.of(item.wamid()),
+                        LogSafe.of(describe(e)));
             }
         }
         String problems = parsed.problems().isEmpty() ? null : "skipped " + String.join(", ", parsed.problems());
@@ -142,7 +144,7 @@ public final class WebhookProcessor {
         if (failed.isEmpty()) {
             deliveries.markProcessed(c, delivery.id(), attempts, problems, now);
             if (problems != null) {
-                LOG.warn("webhook delivery={} processed; {}", delivery.id(), problems);
+                LOG.warn("webhook delivery={} processed; {}", delivery.id(), LogSafe.of(problems));
             }
         } else if (RETRIES.exhausted(attempts)) {
             String error = "gave up after " + attempts + " attempts: " + String.join(", ", failed)
@@ -174,8 +176,8 @@ public final class WebhookProcessor {
                 throw new IllegalStateException("no bean named inboundMessageSink");
             }
             target.accept(c, message, replyId, now);
-            LOG.info("webhook delivery={} inbound wamid={} type={} stored", deliveryId, message.wamid(),
-                    message.type());
+            LOG.info("webhook delivery={} inbound wamid={} type={} stored", deliveryId, LogSafe.of(message.wamid()),
+                    LogSafe.of(message.type()));
         } else if (item instanceof WebhookPayload.Status s) {
             statuses.apply(c, s.update(), deliveryId, now);
         }

@@ -113,6 +113,42 @@ class FhirCatchUpTest {
         assertThat(fhir.received("GET", "Appointment?")).isEmpty();
     }
 
+    /**
+     * Issue 14, finding 3: a pushed event number far beyond what was seen is not recorded (before, it became the
+     * high-water mark and every later gap went unnoticed); a catch-up asks the server, and only the numbers the
+     * server returns are recorded. A later real gap is still found.
+     */
+    @Test
+    void aHugeEventNumberIsNotBelievedAndGapsAreStillFound() throws Exception {
+        fhir = new FhirStub();
+        for (int n = 1; n <= 6; n++) {
+            fhir.serve("Patient/p" + n, patient("p" + n, "+1608271910" + n));
+            fhir.serve("Appointment/a" + n, appointment("a" + n, "p" + n, "2030-04-05T15:00:00Z"));
+        }
+        fhir.serve("Subscription/s1/$events", events("query-event", 3, 2, 3));
+        fx = EngineFixture.start(Map.of("CARELINE_FHIR_BASE_URL", fhir.baseUrl(), "CARELINE_FHIR_NOTIFY_OPEN", "true",
+                "CARELINE_FHIR_INTERVAL_MS", "100"), NOW);
+
+        assertThat(post(events("event-notification", 1, 1))).isEqualTo(200);
+        long huge = 9_000_000_000_000_000_000L;
+        assertThat(post(events("event-notification", huge, huge).replace("Appointment/a" + huge, "Appointment/a4")))
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> fx.count(
+                "SELECT COUNT(*) FROM outbox WHERE kind = 'CONFIRMATION' AND status = 'SENT'") == 4);
+        await().atMost(Duration.ofSeconds(10)).until(() -> lastEvent() == 3);
+        assertThat(fhir.received("GET", "Subscription/s1/$events")).hasSize(1);
+
+        // Events 4 and 5 are lost; 6 arrives: a gap, found because the mark is 3, not 9,000,000,000,000,000,000.
+        assertThat(post(events("event-notification", 6, 6))).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> fhir.received("GET", "Subscription/s1/$events").size() == 2);
+        assertThat(lastEvent()).isEqualTo(6);
+    }
+
+    private long lastEvent() throws Exception {
+        return ((Number) fx.query("SELECT last_event FROM fhir_subscription_state WHERE subscription = "
+                + "'Subscription/s1'").get(0).get("LAST_EVENT")).longValue();
+    }
+
     @Test
     void everyReadCarriesTheConfiguredBearerToken() throws Exception {
         assertThat(authorizationOfReads(Map.of("CARELINE_FHIR_TOKEN", "tok-123"))).containsOnly("Bearer tok-123");

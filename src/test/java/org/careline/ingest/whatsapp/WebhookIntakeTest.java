@@ -269,6 +269,46 @@ class WebhookIntakeTest {
         assertNoLeak(r);
     }
 
+    /**
+     * Issue 14, finding 6: the same signed body is stored once, however often it comes, also when the copies arrive
+     * together and share a group commit with other senders' webhooks (which are all stored); every copy gets 200.
+     * The bodies hold no messages, so nothing is answered and the other tests' counts stay as they are.
+     */
+    @Test
+    void theSameSignedBodyIsStoredOnceAndItsCopiesAnswer200() throws Exception {
+        String marker = "repeat-" + MetaWebhooks.newWamid();
+        byte[] repeated = ("{\"object\":\"whatsapp_business_account\",\"entry\":[],\"marker\":\"" + marker
+                + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<byte[]> bodies = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            bodies.add(repeated);
+            bodies.add(("{\"object\":\"whatsapp_business_account\",\"entry\":[],\"marker\":\"" + marker + "-" + i
+                    + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (byte[] body : bodies) {
+                answers.add(pool.submit(() -> MetaWebhooks.post(fx, body).status()));
+            }
+            for (java.util.concurrent.Future<Integer> a : answers) {
+                assertThat(a.get()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(MetaWebhooks.post(fx, repeated).status()).isEqualTo(200);
+        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(repeated));
+        assertThat(fx.count("SELECT COUNT(*) FROM webhook_delivery WHERE body = ?",
+                new String(repeated, java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(1);
+        assertThat(fx.count("SELECT COUNT(*) FROM webhook_delivery WHERE body_hash = ?", hash)).isEqualTo(1);
+        // The 8 others, each once.
+        assertThat(fx.count("SELECT COUNT(*) FROM webhook_delivery WHERE body LIKE ?", "%" + marker + "%"))
+                .isEqualTo(9);
+        settledCounts();
+    }
+
     static ObjectNode textMessage(String wamid, String from) {
         return MetaWebhooks.textMessage(wamid, from, NOW.minusSeconds(5));
     }
