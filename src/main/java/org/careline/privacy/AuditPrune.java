@@ -13,7 +13,4 @@ import java.time.Instant;
 public interface AuditPrune {
 
     int pruneBefore(Connection c, Instant cutoff) throws SQLException;
-
-    /** Keeps everything: the default until the trail's own prune is connected. */
-    AuditPrune KEEP_ALL = (c, cutoff) -> 0;
 }

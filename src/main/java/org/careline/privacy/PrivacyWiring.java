@@ -5,6 +5,7 @@ import org.careline.config.RetentionMapping;
 import org.careline.config.Settings;
 import org.careline.model.RetentionRules;
 import org.careline.store.AuditLog;
+import org.careline.store.AuditTrail;
 import org.careline.store.Database;
 import org.careline.store.PatientRecords;
 import org.careline.store.PatientSites;
@@ -14,13 +15,12 @@ import java.time.Clock;
 
 /**
  * Retention, legal hold, erasure, finding a patient and access requests: reads mappings/retention.yaml, binds the
- * daily purge ({@code retentionPurge}, routes/privacy.yaml, at 03:30 in CARELINE_TIMEZONE) and the audit trail's
- * prune ({@code auditPrune}, keeping everything until the trail's own prune is bound in its place).
+ * daily purge ({@code retentionPurge}, routes/privacy.yaml, at 03:30 in CARELINE_TIMEZONE), which cuts the audit
+ * trail through {@link AuditTrail#pruneBefore}.
  */
 public final class PrivacyWiring {
 
     public static final String PURGE_BEAN = "retentionPurge";
-    public static final String AUDIT_PRUNE_BEAN = "auditPrune";
 
     private PrivacyWiring() {
     }
@@ -37,14 +37,9 @@ public final class PrivacyWiring {
     public static Privacy bind(Main main, Database db, Settings s, Clock clock) {
         RetentionRules rules = load(s.mappingsDir());
         PatientRecords records = new PatientRecords();
-        AuditPrune auditPrune = AuditPrune.KEEP_ALL;
-        main.bind(AUDIT_PRUNE_BEAN, auditPrune);
-        // Looked up at each run, so a trail bound later under the same name is the one called.
-        AuditPrune bound = (c, cutoff) -> {
-            AuditPrune p = main.getCamelContext() == null ? null
-                    : main.getCamelContext().getRegistry().lookupByNameAndType(AUDIT_PRUNE_BEAN, AuditPrune.class);
-            return (p == null ? auditPrune : p).pruneBefore(c, cutoff);
-        };
+        // The hash-chained trail cuts itself (an anchor keeps what is left verifiable); the purge never deletes
+        // audit rows directly.
+        AuditPrune bound = new AuditTrail()::pruneBefore;
         RetentionPurge purge = new RetentionPurge(db, new RetentionTargets(), records, new AuditLog(), bound, rules,
                 clock);
         main.bind(PURGE_BEAN, purge);
