@@ -4,7 +4,8 @@ import io.vertx.core.Vertx;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
-import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.careline.config.Settings;
 import org.careline.config.TlsSettings;
 import org.careline.ingest.hl7.mllp.MllpEdge;
@@ -64,16 +65,18 @@ public final class EdgeWiring {
             public void afterConfigure(BaseMainSupport m) {
                 Vertx vertx = Vertx.vertx();
                 m.getCamelContext().getRegistry().bind("carelineVertx", Vertx.class, http.wrap(vertx));
-                try {
-                    m.getCamelContext().addService(new ServiceSupport() {
-                        @Override
-                        protected void doStop() throws Exception {
+                // After every service (the HTTP server among them) has stopped: closing Vert.x before its server
+                // makes the server's own stop fail.
+                m.getCamelContext().addLifecycleStrategy(new LifecycleStrategySupport() {
+                    @Override
+                    public void onContextStopped(CamelContext context) {
+                        try {
                             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            LOG.warn("Vert.x did not close within 10 s: {}", e.toString());
                         }
-                    }, true, true);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+                    }
+                });
             }
         });
     }

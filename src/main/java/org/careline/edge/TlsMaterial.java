@@ -198,7 +198,8 @@ public final class TlsMaterial {
                     return converter.getPrivateKey(info); // PKCS#8: BEGIN PRIVATE KEY
                 }
                 if (o instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate(); // PKCS#1 RSA or SEC1 EC
+                    // PKCS#1 RSA or SEC1 EC (whose public half is optional, so only the private half is read)
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
             } catch (IOException e) {
                 throw new TlsSetupException("CARELINE_TLS_KEY: " + file + " holds a key that cannot be read ("
