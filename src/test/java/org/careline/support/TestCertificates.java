@@ -58,6 +58,11 @@ public final class TestCertificates {
             return pem(keys.getPrivate());
         }
 
+        /** A server context with this certificate, trusting clients' certificates from {@code clientCa}. */
+        public SSLContext serverContext(Issued clientCa) {
+            return TestCertificates.context(this, clientCa);
+        }
+
         /** A client context presenting this certificate and trusting {@code serverCa}. */
         public SSLContext clientContext(Issued serverCa) {
             return TestCertificates.context(this, serverCa);
