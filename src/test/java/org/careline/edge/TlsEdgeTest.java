@@ -34,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TlsEdgeTest {
 
     private static final Instant NOW = Instant.parse("2030-03-05T15:00:00Z");
+    private static final int FIRST_FRAME_MS = 2000;
     private static EngineFixture fx;
     private static Issued ca;
     private static Issued client;
@@ -47,6 +48,7 @@ class TlsEdgeTest {
         stranger = TestCertificates.client("ehr-interface", TestCertificates.ca("Someone else's CA"));
         Path dir = Files.createTempDirectory("careline-tls");
         fx = EngineFixture.start(Map.of(
+                "CARELINE_MLLP_FIRST_FRAME_TIMEOUT_MS", String.valueOf(FIRST_FRAME_MS),
                 "CARELINE_MLLP_TLS", "true",
                 "CARELINE_HTTP_TLS", "true",
                 "CARELINE_TLS_CERT", TestCertificates.write(dir, "cert.pem", server.certPem(), ca.certPem()).toString(),
@@ -64,6 +66,15 @@ class TlsEdgeTest {
         try (MllpClient ehr = new MllpClient(tls(client.clientContext(ca)))) {
             String ack = ehr.send(Siu.booking(NOW.plus(Duration.ofDays(3))).newControlId().build());
             assertThat(MllpClient.field(ack, "MSA", 1)).isEqualTo("AA");
+        }
+    }
+
+    @Test
+    void theFirstFrameTimeoutClosesSilentTlsConnectionsTooWithOrWithoutAHandshake() throws Exception {
+        try (SSLSocket handshaken = tls(client.clientContext(ca));
+             Socket silent = new Socket("127.0.0.1", fx.mllpPort())) {
+            assertThat(MllpFloodTest.closedWithin(handshaken, Duration.ofMillis(FIRST_FRAME_MS + 4000))).isTrue();
+            assertThat(MllpFloodTest.closedWithin(silent, Duration.ofMillis(FIRST_FRAME_MS + 4000))).isTrue();
         }
     }
 
