@@ -2,14 +2,13 @@ package org.careline.ingest.hl7.mllp;
 
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
+import org.apache.camel.Producer;
 import org.apache.camel.component.mllp.MllpComponent;
 import org.apache.camel.component.mllp.MllpConfiguration;
 import org.apache.camel.component.mllp.MllpEndpoint;
 import org.apache.camel.component.mllp.MllpTcpServerConsumer;
 import org.apache.camel.component.mllp.internal.MllpSocketBuffer;
 import org.apache.camel.component.mllp.internal.TcpSocketConsumerRunnable;
-
-import org.apache.camel.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
