@@ -51,7 +51,7 @@ import org.careline.store.RetryPolicy;
 import org.careline.store.WritebackRequests;
 import org.careline.ingest.hl7.SiuIngest;
 import org.careline.ingest.hl7.SiuMapper;
-import org.careline.ingest.hl7.mllp.PipeliningMllpComponent;
+import org.careline.edge.EdgeWiring;
 import org.careline.ingest.whatsapp.InboundMessageSink;
 import org.careline.ingest.whatsapp.WebhookIntake;
 import org.careline.ingest.whatsapp.WebhookProcessor;
@@ -128,8 +128,8 @@ public final class Engine implements AutoCloseable {
     private static Engine create(Settings s, Clock clock) throws Exception {
         // Vert.x only logs a failed bind of the HTTP port and the engine would run without /health or webhooks;
         // camel-mllp retries its bind for 30 s. Say at once, in one line, which port is taken.
-        requireFreePort(s.httpPort(), "CARELINE_HTTP_PORT");
-        requireFreePort(s.mllpPort(), "CARELINE_MLLP_PORT");
+        requireFreePort(s.bindAddress(), s.httpPort(), "CARELINE_HTTP_PORT");
+        requireFreePort(s.bindAddress(), s.mllpPort(), "CARELINE_MLLP_PORT");
         if (!Files.isDirectory(s.routesDir())) {
             throw new IllegalStateException("routes directory not found: " + s.routesDir().toAbsolutePath()
                     + " (set CARELINE_ROUTES_DIR)");
@@ -176,7 +176,6 @@ public final class Engine implements AutoCloseable {
         // Ports, intervals, timeouts and the body limit the routes read as they are (SettingsCatalog names them);
         // the properties below are derived from settings.
         s.routeProperties().forEach(main::addInitialProperty);
-        main.addInitialProperty("camel.server.host", "0.0.0.0");
         main.addInitialProperty("careline.mllp.receive-timeout-ms", String.valueOf(s.mllpReceiveTimeoutMillis()));
         main.addInitialProperty("careline.sandbox", String.valueOf(s.sandbox()));
         main.addInitialProperty("careline.whatsapp.messages-url", s.effectiveApiBase() + "/"
@@ -200,7 +199,7 @@ public final class Engine implements AutoCloseable {
                 new CloudApiClient(main::getCamelContext), new SendRateCap(s.sendRatePerSecond(), InstantSource.system()),
                 clock, pause, sendFailures, s.sendParallelism(), Duration.ofMillis(s.sendLeaseMillis()), portalLinks);
 
-        main.bind("mllp", new PipeliningMllpComponent());
+        EdgeWiring.bind(main, s);
         // camel-mllp must never write message content (PHI) to the log.
         main.addInitialProperty("camel.component.mllp.logPhi", "false");
         // logPhi does not reach the WARNs about bytes outside a frame, data after one or a frame cut short: they print
@@ -217,7 +216,8 @@ public final class Engine implements AutoCloseable {
         main.bind("oruIngest", new OruIngest(commit, oruMapper, resultNotices));
         main.bind("mdmIngest", new MdmIngest(commit, oruMapper, resultNotices));
         main.bind("dispatcher", dispatcher);
-        main.bind("health", new HealthCheck(pause));
+        HealthCheck health = new HealthCheck(pause, main::getCamelContext);
+        main.bind("health", health);
         main.bind("sandboxCloudApi", new SandboxCloudApi());
         FhirClient fhirClient = new FhirClient(main::getCamelContext, s.fhir().baseUrl());
         main.bind("writebackSender", new WritebackSender(db, new WritebackRequests(), alerts,
@@ -257,7 +257,7 @@ public final class Engine implements AutoCloseable {
                 clock));
         AlertDesk alertDesk = AlertWiring.bind(main, db, alerts, notifications, s, clock);
         OperationsWiring.Operations operations = OperationsWiring.bind(main, db, dispatcher::nudge);
-        ApiWiring.bind(main, db, s.access(), clock, triage.desk(), alertDesk, operations,
+        ApiWiring.bind(main, db, s.access(), clock, triage.desk(), alertDesk, operations, health,
                 PrivacyWiring.bind(main, db, s, clock));
         ConsoleWiring.bind(main);
         AuditWiring.bind(main, db);
@@ -311,10 +311,10 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private static void requireFreePort(int port, String variable) {
+    private static void requireFreePort(String address, int port, String variable) {
         try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
             probe.setReuseAddress(true);
-            probe.bind(new java.net.InetSocketAddress(port));
+            probe.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(address), port));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(variable + " " + port + " is already in use by another program");
         }

@@ -7,6 +7,7 @@ import org.careline.config.ReplyRules;
 import org.careline.config.ResultsMapping;
 import org.careline.config.RetentionMapping;
 import org.careline.config.SettingValues;
+import org.careline.config.Settings;
 import org.careline.config.SiteDirectory;
 import org.careline.config.SiuMapping;
 import org.careline.config.TemplateCatalog;
@@ -70,6 +71,10 @@ final class ValidateCommand implements Callable<Integer> {
         Path mappings = settings.get(MAPPINGS_DIR);
         int routeFiles = checkRoutes(routes, problems);
         checkMappings(settings, mappings, problems);
+        if (settings.problems().isEmpty()) {
+            // The PEM files of TLS: readable, of the right kind, the key fitting the certificate.
+            org.careline.edge.EdgeWiring.check(Settings.from(env).tls()).ifPresent(problems::add);
+        }
 
         PrintWriter err = spec.commandLine().getErr();
         problems.forEach(problem -> err.println("careline: " + problem));

@@ -160,4 +160,24 @@ class CarelineCliTest {
         assertThat(validate.exitCode()).isEqualTo(2);
         assertThat(validate.err()).contains("routes directory not found: /nonexistent/careline-routes");
     }
+
+    @Test
+    void validateChecksTheTlsFilesAndTheEdgeSettings() throws IOException {
+        Map<String, String> env = repoDirs();
+        env.put("CARELINE_MLLP_TLS", "true");
+        env.put("CARELINE_TLS_CERT", "/nonexistent/careline.pem");
+        env.put("CARELINE_TLS_KEY", "/nonexistent/careline.key");
+        Run missing = run(env, "validate");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err().lines().toList())
+                .containsExactly("careline: CARELINE_TLS_CERT: no such file /nonexistent/careline.pem");
+
+        Map<String, String> noKey = repoDirs();
+        noKey.put("CARELINE_HTTP_TLS", "true");
+        noKey.put("CARELINE_MLLP_ALLOW", "10.0.0.0/8,ehr.example.org");
+        Run wrong = run(noKey, "validate");
+        assertThat(wrong.exitCode()).isEqualTo(2);
+        assertThat(wrong.err()).contains("careline: CARELINE_HTTP_TLS=true needs CARELINE_TLS_CERT and CARELINE_TLS_KEY",
+                "careline: CARELINE_MLLP_ALLOW must list IPv4/IPv6 addresses or CIDR blocks");
+    }
 }

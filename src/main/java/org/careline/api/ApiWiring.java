@@ -6,6 +6,7 @@ import org.careline.access.PasswordHasher;
 import org.careline.access.SignIn;
 import org.careline.access.UserAdmin;
 import org.careline.alerts.AlertDesk;
+import org.careline.health.HealthCheck;
 import org.careline.model.AccessSettings;
 import org.careline.operations.OperationsWiring;
 import org.careline.privacy.PrivacyWiring;
@@ -29,7 +30,7 @@ public final class ApiWiring {
     }
 
     public static StaffApi bind(Main main, Database db, AccessSettings settings, Clock clock, TriageDesk triage,
-                                AlertDesk alertDesk, OperationsWiring.Operations operations,
+                                AlertDesk alertDesk, OperationsWiring.Operations operations, HealthCheck health,
                                 PrivacyWiring.Privacy privacy) {
         StaffUsers users = new StaffUsers();
         StaffSessions sessions = new StaffSessions();
@@ -49,6 +50,7 @@ public final class ApiWiring {
         endpoints.addAll(new OperationsResource(operations.inbound(), operations.deadLetters(), db,
                 new FhirWorkQueue(), apiAudit).endpoints());
         endpoints.addAll(new PatientsResource(privacy, apiAudit).endpoints());
+        endpoints.addAll(new HealthResource(health).endpoints());
         endpoints.add(OpenApiResource.endpoint(endpoints));
         StaffApi api = new StaffApi(endpoints, new Authenticator(db, users, sessions, tokens, settings, clock), db,
                 audit, clock);

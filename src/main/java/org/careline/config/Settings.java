@@ -190,6 +190,36 @@ public final class Settings {
         return values.get(SEND_PARALLELISM);
     }
 
+    public String bindAddress() {
+        return values.get(BIND_ADDRESS);
+    }
+
+    public int mllpFirstFrameTimeoutMillis() {
+        return values.get(MLLP_FIRST_FRAME_TIMEOUT_MS);
+    }
+
+    public int mllpMaxConnections() {
+        return values.get(MLLP_MAX_CONNECTIONS);
+    }
+
+    public int mllpBacklog() {
+        return values.get(MLLP_BACKLOG);
+    }
+
+    public AddressAllowlist mllpAllow() {
+        return values.get(MLLP_ALLOW);
+    }
+
+    /** The PEM files of TLS (any of them may be unset) and where TLS is on. */
+    public TlsSettings tls() {
+        return new TlsSettings(values.get(TLS_CERT), values.get(TLS_KEY), values.get(TLS_CLIENT_CA),
+                values.get(MLLP_TLS), values.get(HTTP_TLS), values.get(SCHEDULING_MLLP_TLS));
+    }
+
+    public int httpIdleTimeoutMillis() {
+        return values.get(HTTP_IDLE_TIMEOUT_MS);
+    }
+
     public int mllpIdleTimeoutMillis() {
         return values.get(MLLP_IDLE_TIMEOUT_MS);
     }
@@ -235,6 +265,8 @@ public final class Settings {
     public String toString() {
         // Never print secrets.
         return "Settings[mllpPort=" + mllpPort() + ", mllpIdleTimeoutMs=" + mllpIdleTimeoutMillis()
+                + ", bindAddress=" + bindAddress() + ", mllpTls=" + tls().mllp() + ", httpTls=" + tls().http()
+                + ", mutualTls=" + tls().mutual() + ", mllpAllow=" + mllpAllow()
                 + ", httpPort=" + httpPort() + ", dbUrl=" + UrlCredentials.mask(dbUrl()) + ", zone=" + zone()
                 + ", phoneRegion=" + phoneRegion() + ", sandbox=" + sandbox() + ", routesDir=" + routesDir()
                 + ", mappingsDir=" + mappingsDir() + ", scheduling="

@@ -41,6 +41,71 @@ public final class SettingsCatalog {
                     + "shorter), so the close comes up to one such wait later. Senders reconnect; a frame started and "
                     + "then left without a byte for 5 s is closed as broken whatever this says");
 
+    // The network edge (docs/security-network.md): what may connect, how long a stranger may hold a connection, TLS.
+    public static final Setting<String> BIND_ADDRESS = declare("CARELINE_BIND_ADDRESS")
+            .type("IP address").byDefault("`0.0.0.0`")
+            .about("the local address the MLLP and HTTP listeners bind to (`0.0.0.0`: every IPv4 interface; "
+                    + "`127.0.0.1`: this machine only; an IPv6 literal such as `::1`)")
+            .reads(name -> (raw, earlier) -> bindAddressOf(name, raw == null ? "0.0.0.0" : raw));
+
+    public static final Setting<Integer> MLLP_FIRST_FRAME_TIMEOUT_MS = declare("CARELINE_MLLP_FIRST_FRAME_TIMEOUT_MS")
+            .number("ms, 100–3600000", 30_000, 100, 3_600_000, "a number of milliseconds from 100 to 3600000")
+            .meaning("an MLLP connection whose first complete frame has not arrived this long after it was accepted is "
+                    + "closed (a connection that holds a slot and sends nothing, or only junk). Once a frame has "
+                    + "arrived, `CARELINE_MLLP_IDLE_TIMEOUT_MS` applies");
+
+    public static final Setting<Integer> MLLP_MAX_CONNECTIONS = declare("CARELINE_MLLP_MAX_CONNECTIONS")
+            .number("connections, 1–10000", 64, 1, 10_000, "a number from 1 to 10000")
+            .property("careline.mllp.max-connections")
+            .meaning("most MLLP connections served at once; one more is closed at once (senders reconnect)");
+
+    public static final Setting<Integer> MLLP_BACKLOG = declare("CARELINE_MLLP_BACKLOG")
+            .number("connections, 1–65535", 200, 1, 65_535, "a number from 1 to 65535")
+            .property("careline.mllp.backlog")
+            .meaning("how many connection attempts the operating system queues for the MLLP listener before it "
+                    + "refuses more (capped by the kernel's own limit, `net.core.somaxconn` on Linux)");
+
+    public static final Setting<AddressAllowlist> MLLP_ALLOW = declare("CARELINE_MLLP_ALLOW")
+            .type("addresses/CIDRs").byDefault("unset → any address")
+            .about("comma-separated IPv4/IPv6 addresses or CIDR blocks (e.g. `10.1.2.3,10.20.0.0/16,fd00::/8`) that "
+                    + "may connect to the MLLP listener; a connection from elsewhere is closed at once and logged by "
+                    + "its address only")
+            .reads(name -> (raw, earlier) -> AddressAllowlist.parse(name, raw));
+
+    public static final Setting<Path> TLS_CERT = declare("CARELINE_TLS_CERT")
+            .type("PEM file").byDefault("unset")
+            .about("Careline's certificate chain (PEM, its own certificate first) for `CARELINE_MLLP_TLS` and "
+                    + "`CARELINE_HTTP_TLS`, and the client certificate presented by `CARELINE_SCHEDULING_MLLP_TLS`")
+            .reads(name -> (raw, earlier) -> raw == null ? null : Path.of(raw));
+
+    public static final Setting<Path> TLS_KEY = declare("CARELINE_TLS_KEY")
+            .type("PEM file").byDefault("unset")
+            .about("the private key of `CARELINE_TLS_CERT` (PEM: PKCS#8, PKCS#1 RSA or EC; not encrypted — protect "
+                    + "the file by its permissions)")
+            .reads(name -> (raw, earlier) -> raw == null ? null : Path.of(raw));
+
+    public static final Setting<Path> TLS_CLIENT_CA = declare("CARELINE_TLS_CLIENT_CA")
+            .type("PEM file").byDefault("unset → no client certificate asked")
+            .about("CA certificate(s) (PEM) that sign the clients' certificates: set, every TLS connection to MLLP and "
+                    + "HTTP must present a certificate it signed (mutual TLS). Also what `CARELINE_SCHEDULING_MLLP_TLS` "
+                    + "trusts")
+            .reads(name -> (raw, earlier) -> raw == null ? null : Path.of(raw));
+
+    public static final Setting<Boolean> MLLP_TLS = declare("CARELINE_MLLP_TLS")
+            .type("true or false").byDefault("`false`")
+            .about("`true`: the MLLP listener speaks TLS only (needs `CARELINE_TLS_CERT` and `CARELINE_TLS_KEY`)")
+            .reads(name -> (raw, earlier) -> needsCertificate(name, booleanOf(name, raw, false), earlier));
+
+    public static final Setting<Boolean> HTTP_TLS = declare("CARELINE_HTTP_TLS")
+            .type("true or false").byDefault("`false`")
+            .about("`true`: the HTTP port speaks HTTPS only (needs `CARELINE_TLS_CERT` and `CARELINE_TLS_KEY`)")
+            .reads(name -> (raw, earlier) -> needsCertificate(name, booleanOf(name, raw, false), earlier));
+
+    public static final Setting<Integer> HTTP_IDLE_TIMEOUT_MS = declare("CARELINE_HTTP_IDLE_TIMEOUT_MS")
+            .number("ms, 1000–3600000", 60_000, 1000, 3_600_000, "a number of milliseconds from 1000 to 3600000")
+            .meaning("an HTTP connection on which nothing is read or written for this long is closed by Careline (a "
+                    + "client that connects and sends nothing, or half a request)");
+
     public static final Setting<Integer> HTTP_PORT = declare("CARELINE_HTTP_PORT")
             .port(8080).property("camel.server.port")
             .meaning("HTTP port (`/health`, `/webhooks/whatsapp`, the sandbox)");
@@ -178,6 +243,13 @@ public final class SettingsCatalog {
             .about("`host:port` of the scheduling system's MLLP listener, where patients' confirm / change / cancel "
                     + "requests are sent. When unset, requests stay queued (`PENDING`) and a WARN at start says so")
             .reads(name -> (raw, earlier) -> raw == null ? null : hostPortOf(raw));
+
+    public static final Setting<Boolean> SCHEDULING_MLLP_TLS = declare("CARELINE_SCHEDULING_MLLP_TLS")
+            .type("true or false").byDefault("`false`")
+            .about("`true`: write-back to `CARELINE_SCHEDULING_MLLP` goes over TLS, trusting the CA(s) in "
+                    + "`CARELINE_TLS_CLIENT_CA` (unset: the JDK's trusted CAs) and presenting `CARELINE_TLS_CERT` when "
+                    + "it and `CARELINE_TLS_KEY` are set (for a scheduling system that asks for client certificates)")
+            .reads(name -> (raw, earlier) -> booleanOf(name, raw, false));
 
     public static final Setting<Integer> WRITEBACK_INTERVAL_MS = declare("CARELINE_WRITEBACK_INTERVAL_MS")
             .millis(1000, Integer.MAX_VALUE).property("careline.writeback.interval-ms")
@@ -365,12 +437,14 @@ public final class SettingsCatalog {
             .meaning("a console session ends this long after sign-in however busy it is");
 
     /** Every setting, in the order of the configuration table (and of checking: a rule may read those above it). */
-    public static final List<Setting<?>> ALL = List.of(MLLP_PORT, MLLP_IDLE_TIMEOUT_MS, HTTP_PORT, DB_URL, DB_USER,
+    public static final List<Setting<?>> ALL = List.of(MLLP_PORT, MLLP_IDLE_TIMEOUT_MS, BIND_ADDRESS,
+            MLLP_FIRST_FRAME_TIMEOUT_MS, MLLP_MAX_CONNECTIONS, MLLP_BACKLOG, MLLP_ALLOW, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
+            MLLP_TLS, HTTP_TLS, HTTP_IDLE_TIMEOUT_MS, HTTP_PORT, DB_URL, DB_USER,
             DB_PASSWORD, TIMEZONE, PHONE_REGION, WHATSAPP_API_BASE, WHATSAPP_API_VERSION, WHATSAPP_PHONE_NUMBER_ID,
             WHATSAPP_ACCESS_TOKEN, ROUTES_DIR, MAPPINGS_DIR, SEND_RATE_PER_SECOND, DISPATCH_INTERVAL_MS,
             SEND_PARALLELISM, MAX_SEND_ATTEMPTS, RETRY_BASE_MS, RETRY_MAX_MS, SEND_TIMEOUT_MS, SEND_LEASE_MS,
             WHATSAPP_VERIFY_TOKEN, WHATSAPP_APP_SECRET, WEBHOOK_MAX_BYTES, WEBHOOK_INTERVAL_MS, SCHEDULING_MLLP,
-            WRITEBACK_INTERVAL_MS, SCHEDULING_TIMEOUT_MS, PORTAL_URL, PORTAL_LINK_SECRET, FHIR_BASE_URL, FHIR_TOKEN,
+            SCHEDULING_MLLP_TLS, WRITEBACK_INTERVAL_MS, SCHEDULING_TIMEOUT_MS, PORTAL_URL, PORTAL_LINK_SECRET, FHIR_BASE_URL, FHIR_TOKEN,
             FHIR_USERNAME, FHIR_PASSWORD, FHIR_TIMEOUT_MS, FHIR_NOTIFY_SECRET, FHIR_INTERVAL_MS, FHIR_CALLBACK_URL,
             FHIR_NOTIFY_OPEN, ADMIN_PASSWORD, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MS, SESSION_IDLE_MS, SESSION_MAX_MS,
             SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS, ALERT_INTERVAL_MS,
@@ -526,6 +600,23 @@ public final class SettingsCatalog {
             throw new IllegalArgumentException(key + " must be a duration such as " + def
                     + (zeroMeansOff ? " (0 = off)" : "") + ", got '" + raw + "'");
         }
+    }
+
+    private static String bindAddressOf(String key, String v) {
+        String address = v.startsWith("[") && v.endsWith("]") ? v.substring(1, v.length() - 1) : v;
+        if (!io.netty.util.NetUtil.isValidIpV4Address(address) && !io.netty.util.NetUtil.isValidIpV6Address(address)) {
+            throw new IllegalArgumentException(key + " must be an IPv4 or IPv6 address such as 0.0.0.0 or 127.0.0.1, "
+                    + "got '" + v + "'");
+        }
+        return address;
+    }
+
+    /** TLS on a listener needs the certificate and its key (their contents are checked at start). */
+    private static boolean needsCertificate(String key, boolean on, SettingValues earlier) {
+        if (on && (earlier.get(TLS_CERT) == null || earlier.get(TLS_KEY) == null)) {
+            throw new IllegalArgumentException(key + "=true needs CARELINE_TLS_CERT and CARELINE_TLS_KEY (PEM files)");
+        }
+        return on;
     }
 
     private static HostPort hostPortOf(String v) {

@@ -34,6 +34,8 @@ class SettingsCatalogTest {
         assertThat(properties).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
                 Map.entry("careline.mllp.port", "3575"),
                 Map.entry("careline.mllp.idle-timeout-ms", "600000"),
+                Map.entry("careline.mllp.max-connections", "64"),
+                Map.entry("careline.mllp.backlog", "200"),
                 Map.entry("camel.server.port", "8080"),
                 Map.entry("careline.dispatch.interval-ms", "250"),
                 Map.entry("careline.whatsapp.timeout-ms", "20000"),

@@ -55,6 +55,8 @@ import static org.awaitility.Awaitility.await;
  */
 class CloudApiFaultsReliabilityIT {
 
+    private static final String ADMIN_PASSWORD = "reliability-admin-password";
+
     private static final Duration BOOT = Duration.ofSeconds(90);
     /** CARELINE_SEND_TIMEOUT_MS: how long the engine waits for an answer. A held request is held longer. */
     private static final int SEND_TIMEOUT_MS = 1500;
@@ -417,17 +419,17 @@ class CloudApiFaultsReliabilityIT {
         env.put("WHATSAPP_ACCESS_TOKEN", token);
         env.put("WHATSAPP_APP_SECRET", APP_SECRET);
         env.put("WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN);
+        env.put("CARELINE_ADMIN_PASSWORD", ADMIN_PASSWORD);
         env.putAll(extra);
         EngineProcess engine = EngineProcess.startJar(env, tmp, name);
         engines.add(engine);
         return engine;
     }
 
-    private static String health(EngineProcess engine) throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.httpPort() + "/health"))
-                .timeout(Duration.ofSeconds(5)).GET().build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+    /** The engine's health in detail: GET /health tells only UP or DOWN, the rest is for signed-in staff. */
+    private static String health(EngineProcess engine) {
+        return new org.careline.support.StaffClient(engine.httpPort()).signedIn("admin", ADMIN_PASSWORD)
+                .get("/api/v1/health").body();
     }
 
     // ---- what the stand-in saw ----

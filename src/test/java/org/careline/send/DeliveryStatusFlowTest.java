@@ -8,10 +8,6 @@ import org.careline.support.Siu;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -279,10 +275,9 @@ class DeliveryStatusFlowTest {
                 fx.count("SELECT COUNT(*) FROM webhook_delivery WHERE processed_at IS NULL") == 0);
     }
 
+    /** The details staff see at GET /api/v1/health, as JSON (GET /health tells strangers only UP or DOWN). */
     private String health() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fx.httpPort() + "/health")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        return r.body();
+        return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(fx.engine.camelContext()
+                .getRegistry().lookupByNameAndType("health", org.careline.health.HealthCheck.class).report());
     }
 }

@@ -57,7 +57,18 @@ public final class SchedulingPeer implements AutoCloseable {
     }
 
     public synchronized void start() throws IOException {
-        ServerSocket s = new ServerSocket();
+        listen(new ServerSocket());
+    }
+
+    /** Listens over TLS with {@code context}'s certificate, asking every client for a certificate it trusts. */
+    public synchronized void startTls(javax.net.ssl.SSLContext context) throws IOException {
+        javax.net.ssl.SSLServerSocket s = (javax.net.ssl.SSLServerSocket) context.getServerSocketFactory()
+                .createServerSocket();
+        s.setNeedClientAuth(true);
+        listen(s);
+    }
+
+    private void listen(ServerSocket s) throws IOException {
         s.setReuseAddress(true);
         s.bind(new InetSocketAddress("127.0.0.1", port));
         server = s;

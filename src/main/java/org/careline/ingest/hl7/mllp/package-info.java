@@ -6,5 +6,8 @@
  * are registered as the "mllp" component, so routes keep their plain {@code mllp:} URIs. Delete this package when
  * Camel is upgraded to a release with the fix (the pipelining test in Hl7ListenerTest keeps guard). The same
  * consumer pads frames shorter than 4 bytes, which camel-mllp 4.17 fails to answer (the empty-frame test keeps guard).
+ * It also guards the listener, which camel-mllp cannot by its options alone ({@link
+ * org.careline.ingest.hl7.mllp.MllpEdge}: a source allowlist, the first-frame timeout, TLS; docs/security-network.md):
+ * when the pipelining workaround goes, these stay (on a plain subclass of camel-mllp's consumer).
  */
 package org.careline.ingest.hl7.mllp;
