@@ -93,7 +93,7 @@ class PostgresSchemaTest {
             assertThat(strings(c, "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' "
                     + "AND column_name = 'id' AND is_identity = 'YES' ORDER BY table_name"))
                     .containsExactly("alert", "alert_delivery", "api_token", "appointment", "appointment_event",
-                            "audit_event", "dead_letter_action", "document_attachment", "fhir_work", "handoff_event",
+                            "audit_event", "consent_event", "dead_letter_action", "document_attachment", "fhir_work", "handoff_event",
                             "inbound_message", "inbound_replay", "inbound_reply", "message_event", "message_status", "outbox", "patient", "result_notice",
                             "result_order", "staff_handoff", "staff_user", "webhook_delivery", "writeback_request");
             assertThat(strings(c, "SELECT constraint_name FROM information_schema.table_constraints "
