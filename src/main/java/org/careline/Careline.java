@@ -45,6 +45,7 @@ public final class Careline implements Callable<Integer> {
                 .addSubcommand(new BenchEntry())
                 .addSubcommand(new ConfigCommand(env))
                 .addSubcommand(new ValidateCommand(env))
+                .addSubcommand(new RegisterCommand(env))
                 .addSubcommand("users", UsersCommand.commandLine(env))
                 .addSubcommand("audit", AuditCommand.commandLine(env));
     }

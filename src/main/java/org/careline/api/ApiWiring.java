@@ -12,6 +12,7 @@ import org.careline.operations.OperationsWiring;
 import org.careline.privacy.PrivacyWiring;
 import org.careline.store.ApiTokens;
 import org.careline.store.AuditLog;
+import org.careline.store.ConsentStore;
 import org.careline.store.Database;
 import org.careline.store.FhirWorkQueue;
 import org.careline.store.StaffSessions;
@@ -47,6 +48,7 @@ public final class ApiWiring {
         endpoints.addAll(new TriageResource(triage, operations.timeline(), db, new PatientSites(), apiAudit)
                 .endpoints());
         endpoints.addAll(new AlertsResource(alertDesk, apiAudit).endpoints());
+        endpoints.addAll(new ConsentResource(db, new ConsentStore(audit), new PatientSites(), apiAudit).endpoints());
         endpoints.addAll(new OperationsResource(operations.inbound(), operations.deadLetters(), db,
                 new FhirWorkQueue(), apiAudit).endpoints());
         endpoints.addAll(new PatientsResource(privacy, apiAudit).endpoints());

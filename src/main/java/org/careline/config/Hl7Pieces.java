@@ -20,7 +20,7 @@ public final class Hl7Pieces {
     public static final String FILE = "pieces.yaml";
     /** The patient's fields a piece may give: what every HL7 message Careline reads says about the patient. */
     public static final Set<String> PATIENT_FIELDS = Set.of("patientId", "patientIdAuthority", "givenName",
-            "familyName", "language", "site");
+            "familyName", "language", "site", "protection", "consentStatus");
     /** The patient's telecom fields (XTN), tried in order. */
     public static final String PHONES = "phones";
     /** What a phones piece says about the entries besides where they are: which codes mark what, where the number is. */

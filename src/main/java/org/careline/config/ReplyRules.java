@@ -11,7 +11,7 @@ public record ReplyRules(String defaultLanguage, Map<String, String> payloads, M
                          Map<String, Language> languages) {
 
     public static final Set<String> INTENTS = Set.of("confirm", "change", "cancel", "location", "help", "stop", "start",
-            "thanks");
+            "thanks", "consent_yes", "consent_no");
     public static final Set<String> TEXTS = Set.of("confirm", "change", "cancel", "help", "menu", "stopped", "started",
             "emergency", "noAppointment", "noMap");
 

@@ -1,5 +1,6 @@
 package org.careline.config;
 
+import org.careline.model.ConsentMode;
 import org.careline.model.Site;
 import org.careline.model.ReminderPolicy;
 
@@ -33,7 +34,7 @@ public final class SiteDirectory {
                     String zone, Double latitude,
                     Double longitude,
                     List<String> matches, PolicySpec policy, Map<String, PolicySpec> services,
-                    String scheduling, FhirSpec fhir) {
+                    String scheduling, FhirSpec fhir, String consent) {
     }
 
     record FhirSpec(Boolean patientsMayCancel, Boolean recordMessages) {
@@ -89,7 +90,8 @@ public final class SiteDirectory {
             sites.put(code, new Site(code, s.name(), s.address(), s.phone(), region, emergency, zone, s.latitude(),
                     s.longitude(),
                     s.matches() == null ? List.of() : List.copyOf(s.matches()), policy, services,
-                    scheduling(s.scheduling(), path, key + ".scheduling"), fhir(s.fhir())));
+                    scheduling(s.scheduling(), path, key + ".scheduling"), fhir(s.fhir()),
+                    consent(s.consent(), path, key + ".consent")));
         });
         String def = f.defaultSite() == null ? sites.keySet().iterator().next() : f.defaultSite();
         Site defaultSite = sites.get(def);
@@ -108,6 +110,18 @@ public final class SiteDirectory {
             case "fhir" -> Site.Scheduling.FHIR;
             default -> throw YamlFiles.problem(path, key, "'" + text + "' is not hl7 or fhir");
         };
+    }
+
+    /** opt-out when left out: a site written before consent modes existed keeps messaging as it did. */
+    private static ConsentMode consent(String text, Path path, String key) {
+        if (text == null) {
+            return ConsentMode.OPT_OUT;
+        }
+        ConsentMode mode = ConsentMode.fromWord(text);
+        if (mode == null) {
+            throw YamlFiles.problem(path, key, "'" + text + "' is not opt-out or opt-in");
+        }
+        return mode;
     }
 
     private static Site.FhirWriteback fhir(FhirSpec spec) {

@@ -67,6 +67,9 @@ public final class TemplateCatalog {
             if (e == null && kind == MessageKind.DOCUMENT_ATTACHED) {
                 continue; // optional: needed only when results.yaml lists documents.attachPdf (checked at start)
             }
+            if (e == null && kind == MessageKind.OPT_IN) {
+                continue; // optional: needed only when a site of sites.yaml is opt-in (checked at start)
+            }
             if (e == null && kind == MessageKind.FOLLOW_UP) {
                 continue; // optional: needed only when triage.yaml offers it (followUpTemplate, checked at start)
             }

@@ -1,6 +1,11 @@
 package org.careline.conversation;
 
+import org.careline.consent.ConsentRecorder;
 import org.careline.model.AlertRaise;
+import org.careline.model.ConsentValue;
+import org.careline.model.PatientConsent;
+import org.careline.store.AuditLog;
+import org.careline.store.ConsentStore;
 import org.careline.model.AlertSeverity;
 import org.careline.model.HandoffEventKind;
 import org.careline.model.HandoffReason;
@@ -28,6 +33,8 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -57,6 +64,10 @@ public final class ReplyHandler implements InboundMessageSink {
     private final WritebackRequests writebacks;
     private final Triage triage;
     private final TriageClassifier triageClassifier;
+    /** The source of a consent the patient gave or took back by message, in the consent history and the trail. */
+    public static final String PATIENT_REPLY = "patient-reply";
+    private final ConsentStore consents = new ConsentStore(new AuditLog());
+    private final ConsentRecorder consentRecorder;
 
     /**
      * What landing items in triage queues takes.
@@ -77,6 +88,7 @@ public final class ReplyHandler implements InboundMessageSink {
         this.writebacks = writebacks;
         this.triage = triage;
         this.triageClassifier = new TriageClassifier(triage.rules());
+        this.consentRecorder = new ConsentRecorder(consents, outbox);
     }
 
     @Override
@@ -90,7 +102,41 @@ public final class ReplyHandler implements InboundMessageSink {
         }
         ReplyClassifier.Classification understood = classifier.classify(m.text(), m.payload());
         Intent intent = understood.intent();
+        List<Long> patients = patientsOf(c, appointment, phone);
+        List<Long> asked = new ArrayList<>();
+        for (long p : patients) {
+            PatientConsent pc = consents.current(c, p).orElse(PatientConsent.UNKNOWN);
+            if (pc.requested() && pc.consent() == null) {
+                asked.add(p);
+            }
+        }
+        if (intent == Intent.CONFIRM && !asked.isEmpty()) {
+            // "yes" while the opt-in question is open answers that question: there is nothing to confirm yet, the
+            // confirmation itself is held for this answer.
+            intent = Intent.CONSENT_YES;
+        }
+        boolean consentWord = intent == Intent.CONSENT_YES || intent == Intent.CONSENT_NO;
+        if (consentWord && asked.isEmpty() && m.payload() == null) {
+            // A typed "no" with no question open is not a refusal of messages: not understood, as before.
+            intent = Intent.OTHER;
+        }
         conversations.recordIntent(c, replyId, intent.name(), appointmentId);
+        if (intent == Intent.CONSENT_YES || intent == Intent.CONSENT_NO) {
+            ConsentValue value = intent == Intent.CONSENT_YES ? ConsentValue.GRANTED : ConsentValue.REFUSED;
+            for (long p : asked.isEmpty() ? patients : asked) {
+                consentRecorder.record(c, p, value, PATIENT_REPLY, now);
+            }
+            LOG.info("reply={} intent={} appointment={} patients={}", replyId, intent, appointmentId,
+                    (asked.isEmpty() ? patients : asked).size());
+            return;
+        }
+        if (intent == Intent.STOP || intent == Intent.START) {
+            // STOP takes consent back and START gives it, for every patient of the number: the trail records it.
+            for (long p : patients) {
+                consentRecorder.record(c, p, intent == Intent.STOP ? ConsentValue.WITHDRAWN : ConsentValue.GRANTED,
+                        PATIENT_REPLY, now);
+            }
+        }
         String language = languageFor(c, appointment, understood, phone);
         Site site = sites.site(appointment.map(AppointmentRef::siteCode).orElse(null));
         if (appointment.isPresent() && site.fhir().recordMessages()
@@ -263,6 +309,18 @@ public final class ReplyHandler implements InboundMessageSink {
      * The appointment a message is about: the one whose message it answers (a quick-reply press carries the
      * template's wamid as context), the one a button payload names ("CONFIRM:123"), else the number's next one.
      */
+    /** The patient(s) a message speaks for: the appointment's patient, else every patient of the number. */
+    private List<Long> patientsOf(Connection c, Optional<AppointmentRef> appointment, String phone)
+            throws SQLException {
+        if (appointment.isPresent()) {
+            Optional<Long> p = consents.patientOfAppointment(c, appointment.get().id());
+            if (p.isPresent()) {
+                return List.of(p.get());
+            }
+        }
+        return phone == null ? List.of() : consents.patientsByPhone(c, phone);
+    }
+
     private Optional<AppointmentRef> appointmentOf(Connection c, InboundMessage m, Instant now) throws SQLException {
         Optional<AppointmentRef> byContext = conversations.byOutboundWamid(c, m.contextWamid());
         if (byContext.isPresent()) {

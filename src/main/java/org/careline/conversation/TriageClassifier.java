@@ -66,7 +66,7 @@ public final class TriageClassifier {
     public Decision classify(String text, Intent intent, Situation s) {
         return switch (intent) {
             case EMERGENCY -> new ToQueue(TriageRules.EMERGENCY, HandoffReason.EMERGENCY, null);
-            case STOP, START, THANKS, IGNORED -> new NoItem();
+            case STOP, START, THANKS, IGNORED, CONSENT_YES, CONSENT_NO -> new NoItem();
             case CONFIRM, CANCEL, LOCATION -> s.hasAppointment() ? new NoItem()
                     : scheduling(HandoffReason.NO_APPOINTMENT, s);
             case CHANGE, HELP, OTHER -> {

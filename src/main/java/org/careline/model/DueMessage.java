@@ -12,7 +12,15 @@ import java.time.Instant;
  * @param lastInboundAt when this number last wrote to us (opens the 24-hour window), or null
  * @param siteCode      the appointment's or the notice's site, or null
  * @param context       what only its kind has: an appointment, a reply, or a result/document notice
+ * @param consent       the patient's consent and protection indicator ({@link PatientConsent#UNKNOWN} when the
+ *                      message has no patient)
  */
 public record DueMessage(long id, MessageKind kind, int attempts, String phone, String language, boolean optedOut,
-                         Instant lastInboundAt, String siteCode, MessageContext context) {
+                         Instant lastInboundAt, String siteCode, MessageContext context, PatientConsent consent) {
+
+    /** A message whose patient's consent is not known (nothing recorded). */
+    public DueMessage(long id, MessageKind kind, int attempts, String phone, String language, boolean optedOut,
+                      Instant lastInboundAt, String siteCode, MessageContext context) {
+        this(id, kind, attempts, phone, language, optedOut, lastInboundAt, siteCode, context, PatientConsent.UNKNOWN);
+    }
 }

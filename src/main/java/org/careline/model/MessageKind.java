@@ -25,6 +25,11 @@ public enum MessageKind {
      * text may no longer go (mappings/triage.yaml followUpTemplate). Optional in templates.yaml.
      */
     FOLLOW_UP(true),
+    /**
+     * The opt-in template of an opt-in site (mappings/sites.yaml consent: opt-in): asks the patient's consent, sent
+     * once, when the first message to them falls due. Optional in templates.yaml unless a site is opt-in.
+     */
+    OPT_IN(true),
     /** A free-form text reply (help, menu, acknowledgements). */
     TEXT(false),
     /** A free-form location pin of the appointment's site. */

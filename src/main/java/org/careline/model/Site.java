@@ -24,12 +24,15 @@ import java.util.Map;
  * @param scheduling      where patients' answers are written back: HL7 (SRM over MLLP) or FHIR; null means the way
  *                        each appointment came in (a FHIR-fed appointment over FHIR, an HL7 one over MLLP)
  * @param fhir            what the FHIR write-back does at this site
+ * @param consent         opt-out (messages go until the patient says stop) or opt-in (nothing but the opt-in
+ *                        template goes until consent is recorded)
  */
 public record Site(String code, String name, String address, String phone, String phoneRegion,
                    String emergencyNumber, ZoneId zone,
                    Double latitude,
                    Double longitude, List<String> matches, ReminderPolicy policy,
-                   Map<String, ReminderPolicy> servicePolicies, Scheduling scheduling, FhirWriteback fhir) {
+                   Map<String, ReminderPolicy> servicePolicies, Scheduling scheduling, FhirWriteback fhir,
+                   ConsentMode consent) {
 
     /** The scheduling system's interface patients' answers go to. */
     public enum Scheduling { HL7, FHIR }

@@ -7,6 +7,8 @@ import org.careline.results.PortalLink;
 import org.careline.model.DueMessage;
 import org.careline.model.MessageKind;
 import org.careline.store.Database;
+import org.careline.store.AuditLog;
+import org.careline.store.ConsentStore;
 import org.careline.store.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +38,8 @@ public final class Dispatcher implements AutoCloseable {
     /** How often a round waiting for its sends in flight checks for a nudge. */
     private static final long NUDGE_CHECK_MS = 2;
     private static final int BATCH = 500;
+    /** How long a message held for consent waits before it is looked at again (a YES releases it sooner). */
+    static final Duration HOLD_LOOK_AGAIN = Duration.ofHours(1);
 
     private final Database db;
     private final Outbox outbox;
@@ -58,6 +62,8 @@ public final class Dispatcher implements AutoCloseable {
     private final SendingPause pause;
     private final SendRecorder recorder;
     private final DocumentUpload documents;
+    private final SiteDirectory sites;
+    private final ConsentStore consents = new ConsentStore(new AuditLog());
 
     public Dispatcher(Database db, Outbox outbox, SiteDirectory sites, TemplateCatalog templates,
                       CloudApiClient client, SendRateCap rateCap, Clock clock, SendingPause pause,
@@ -65,6 +71,7 @@ public final class Dispatcher implements AutoCloseable {
         this.db = db;
         this.outbox = outbox;
         this.renderer = new MessageRenderer(sites, templates, portalLinks);
+        this.sites = sites;
         this.client = client;
         this.rateCap = rateCap;
         this.clock = clock;
@@ -196,6 +203,16 @@ public final class Dispatcher implements AutoCloseable {
                 recorder.skipped(due, decision.reasonText());
                 return;
             }
+            ConsentGate.Verdict consent = ConsentGate.decide(sites.site(due.siteCode()).consent(), due.consent(),
+                    due.kind());
+            if (consent instanceof ConsentGate.Refused refused) {
+                recorder.skipped(due, refused.reason().text(null));
+                return;
+            }
+            if (consent instanceof ConsentGate.Held) {
+                hold(due);
+                return;
+            }
             TemplateRenderer.DocumentHeader document = null;
             if (due.kind() == MessageKind.DOCUMENT_ATTACHED) {
                 document = documents.header(due);
@@ -230,6 +247,38 @@ public final class Dispatcher implements AutoCloseable {
             // A bug or a bad row must not stop the queue: the row stays claimed and is retried after its lease.
             // The class only: a driver's message can quote row values, which may be PHI.
             LOG.error("outbox={} could not be sent: {}", id, e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * An opt-in site's message to a patient who has not said yes: it waits, due again at its cutoff (the
+     * appointment's start, where {@link SendDecision} skips it as started) or at the next look, whichever is first —
+     * a YES releases it at once. The first message held asks the patient with the opt-in template.
+     */
+    private void hold(DueMessage due) {
+        java.time.Instant now = clock.instant();
+        java.time.Instant until = now.plus(HOLD_LOOK_AGAIN);
+        if (due.context() instanceof org.careline.model.MessageContext.Appointment a && a.start() != null
+                && a.start().isBefore(until)) {
+            until = a.start();
+        }
+        java.time.Instant cutoff = until;
+        boolean asked = db.inTransaction(c -> {
+            outbox.hold(c, due.id(), cutoff, now);
+            Long patient = due.consent().patientId();
+            if (patient == null || !consents.markRequested(c, patient, now)) {
+                return false;
+            }
+            Long notice = due.context() instanceof org.careline.model.MessageContext.Notice n
+                    ? n.resultNoticeId() : null;
+            long optIn = outbox.addOptIn(c, due.context().appointmentId(), notice, now);
+            LOG.info("outbox={} held for consent; opt-in template queued outbox={}", due.id(), optIn);
+            return true;
+        });
+        if (!asked) {
+            LOG.info("outbox={} held for consent", due.id());
+        } else {
+            nudge();
         }
     }
 

@@ -14,7 +14,11 @@ public enum SkipReason {
     PORTAL_LINK_EXPIRED("portal link expired"),
     /** Followed by the appointment's status in lower case: "appointment cancelled", "appointment no_show". */
     APPOINTMENT_NOT_BOOKED("appointment "),
-    APPOINTMENT_STARTED("appointment already started");
+    APPOINTMENT_STARTED("appointment already started"),
+    /** The feed's protection indicator (HL7 PD1-12 = Y): this patient is never messaged. */
+    DO_NOT_MESSAGE("patient protected: never message"),
+    /** The patient refused consent or withdrew it. */
+    CONSENT_DECLINED("no consent: refused or withdrawn");
 
     private final String text;
 

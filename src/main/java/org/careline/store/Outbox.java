@@ -1,6 +1,8 @@
 package org.careline.store;
 
+import org.careline.model.ConsentValue;
 import org.careline.model.DeliveryStatus;
+import org.careline.model.PatientConsent;
 import org.careline.model.AppointmentStatus;
 import org.careline.model.DueMessage;
 import org.careline.model.MessageContext;
@@ -171,7 +173,8 @@ public final class Outbox {
                 + "o.result_notice_id, rn.reference AS portal_reference, rn.expires_at AS portal_expires_at, "
                 + "rn.site_code AS notice_site_code, "
                 + "COALESCE(o.recipient_phone, p.phone_e164) AS phone, p.opted_out AS patient_opted_out, "
-                + "cp.opted_out AS number_opted_out, cp.last_inbound_at "
+                + "cp.opted_out AS number_opted_out, cp.last_inbound_at, "
+                + "p.id AS patient_id, p.consent, p.do_not_message, p.consent_requested_at "
                 + "FROM outbox o LEFT JOIN appointment a ON a.id = o.appointment_id "
                 + "LEFT JOIN result_notice rn ON rn.id = o.result_notice_id "
                 + "LEFT JOIN patient p ON p.id = COALESCE(a.patient_id, rn.patient_id) "
@@ -188,9 +191,19 @@ public final class Outbox {
                         : rs.getString("notice_site_code");
                 return new DueMessage(rs.getLong("id"), kind, rs.getInt("attempts"), rs.getString("phone"),
                         rs.getString("language"), optedOut, Sql.getInstant(rs, "last_inbound_at"), site,
-                        context(rs, kind));
+                        context(rs, kind), consent(rs));
             }
         }
+    }
+
+    /** The patient's consent as the loaded row found it; UNKNOWN when the row has no patient. */
+    private static PatientConsent consent(ResultSet rs) throws SQLException {
+        long patient = rs.getLong("patient_id");
+        if (rs.wasNull()) {
+            return PatientConsent.UNKNOWN;
+        }
+        return new PatientConsent(patient, ConsentValue.fromDb(rs.getString("consent")),
+                rs.getBoolean("do_not_message"), rs.getObject("consent_requested_at") != null);
     }
 
     /** The context of the loaded row's kind: a reply, a result/document notice, or an appointment template. */
@@ -356,6 +369,87 @@ public final class Outbox {
             ps.setString(3, Sql.cap(detail, 600));
             Sql.setInstant(ps, 4, now);
             ps.executeUpdate();
+        }
+    }
+
+    /** The last error of a message held for consent: how held rows are told from other waiting ones. */
+    public static final String HELD_FOR_CONSENT = "held: awaiting consent";
+
+    /**
+     * Puts a claimed message back to wait for the patient's consent: due again at {@code until} (its cutoff or the
+     * next look), marked {@link #HELD_FOR_CONSENT}; its attempts are unchanged (waiting is not failing).
+     */
+    public void hold(Connection c, long id, Instant until, Instant now) throws SQLException {
+        QUEUE.release(c, id, until, HELD_FOR_CONSENT, now, List.of(OutboxStatus.SENDING.dbValue()));
+        logEvent(c, id, "held", HELD_FOR_CONSENT, now);
+    }
+
+    /** The patient's messages that are still waiting (PENDING): their appointments' and their notices'. */
+    private List<Long> pendingOfPatient(Connection c, long patientId, boolean heldOnly) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT o.id FROM outbox o "
+                + "LEFT JOIN appointment a ON a.id = o.appointment_id "
+                + "LEFT JOIN result_notice rn ON rn.id = o.result_notice_id "
+                + "WHERE o.status = '" + WAITING + "' AND COALESCE(a.patient_id, rn.patient_id) = ?"
+                + (heldOnly ? " AND o.error_reason = '" + HELD_FOR_CONSENT + "'" : "") + " ORDER BY o.id")) {
+            ps.setLong(1, patientId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** Consent arrived: the patient's held messages are due at once. Returns how many. */
+    public int releaseHeld(Connection c, long patientId, Instant now) throws SQLException {
+        int released = 0;
+        for (long id : pendingOfPatient(c, patientId, true)) {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET due_at = ?, error_reason = NULL, "
+                    + "updated_at = ? WHERE id = ? AND status = '" + WAITING + "'")) {
+                Sql.setInstant(ps, 1, now);
+                Sql.setInstant(ps, 2, now);
+                ps.setLong(3, id);
+                if (ps.executeUpdate() == 1) {
+                    logEvent(c, id, "released", "consent granted", now);
+                    released++;
+                }
+            }
+        }
+        return released;
+    }
+
+    /** Consent refused or withdrawn, or the patient is protected: every message still waiting is cancelled. */
+    public int cancelPendingOfPatient(Connection c, long patientId, String reason, Instant now) throws SQLException {
+        int cancelled = 0;
+        for (long id : pendingOfPatient(c, patientId, false)) {
+            if (transition(c, id, OutboxStatus.PENDING, OutboxStatus.CANCELLED, null, reason, now) == 1) {
+                logEvent(c, id, "cancelled", reason, now);
+                cancelled++;
+            }
+        }
+        return cancelled;
+    }
+
+    /**
+     * Queues the opt-in template, due now, tied to the appointment or the result notice whose message is held (it
+     * is rendered from that one's data, and a button press names that appointment).
+     */
+    public long addOptIn(Connection c, Long appointmentId, Long resultNoticeId, Instant now) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (appointment_id, result_notice_id, kind, "
+                + "label, due_at, status, attempts, created_at, updated_at) "
+                + "VALUES (?, ?, ?, ?, ?, '" + WAITING + "', 0, ?, ?)", new String[]{"id"})) {
+            Sql.setLong(ps, 1, appointmentId);
+            Sql.setLong(ps, 2, resultNoticeId);
+            ps.setString(3, MessageKind.OPT_IN.name());
+            ps.setString(4, MessageKind.OPT_IN.key());
+            Sql.setInstant(ps, 5, now);
+            Sql.setInstant(ps, 6, now);
+            Sql.setInstant(ps, 7, now);
+            long id = Sql.executeForId(ps);
+            logEvent(c, id, "queued", null, now);
+            return id;
         }
     }
 

@@ -237,7 +237,7 @@ class MappingFilesTest {
                 .isInstanceOf(MappingException.class)
                 .hasMessage(dir.resolve("templates.yaml") + ", line " + line + ", key 'templates.canceled': not a message kind "
                         + "(known: [confirmation, reminder, rescheduled, cancelled, results_available, results_updated, "
-                        + "document_available, document_attached, follow_up])");
+                        + "document_available, document_attached, follow_up, opt_in])");
     }
 
     @Test

@@ -78,7 +78,7 @@ class PostgresSchemaTest {
         try (Database db = Database.open(settings.database()); Connection c = db.dataSource().getConnection()) {
             assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
             assertThat(strings(c, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL AND success "
-                    + "ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "12");
+                    + "ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
             assertThat(strings(c, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"))
                     .contains("inbound_message", "patient", "appointment", "appointment_event", "outbox",
                             "message_event", "alert", "webhook_delivery", "message_status", "inbound_reply",
@@ -93,7 +93,7 @@ class PostgresSchemaTest {
             assertThat(strings(c, "SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' "
                     + "AND column_name = 'id' AND is_identity = 'YES' ORDER BY table_name"))
                     .containsExactly("alert", "alert_delivery", "api_token", "appointment", "appointment_event",
-                            "audit_anchor", "audit_event", "dead_letter_action", "document_attachment", "fhir_work", "handoff_event",
+                            "audit_anchor", "audit_event", "consent_event", "dead_letter_action", "document_attachment", "fhir_work", "handoff_event",
                             "inbound_message", "inbound_replay", "inbound_reply", "message_event", "message_status", "outbox", "patient", "patient_erasure", "result_notice",
                             "result_order", "staff_handoff", "staff_user", "webhook_delivery", "writeback_request");
             assertThat(strings(c, "SELECT constraint_name FROM information_schema.table_constraints "
@@ -103,7 +103,7 @@ class PostgresSchemaTest {
         // A second start finds the versions applied and validates them.
         try (Database db = Database.open(settings.database()); Connection c = db.dataSource().getConnection()) {
             assertThat(strings(c, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL "
-                    + "ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "12");
+                    + "ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12");
         }
     }
 

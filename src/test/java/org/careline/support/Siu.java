@@ -30,6 +30,7 @@ public final class Siu {
     // about one run in three.
     private String patientId = "MRN" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     private String patientName = "DOE^JANE^Q";
+    private String[] afterPid = new String[0];
 
     public static Siu booking(Instant start) {
         Siu s = new Siu();
@@ -62,6 +63,8 @@ public final class Siu {
     /** PID-5 (XPN: family^given^middle). */
     public Siu patientName(String xpn) { this.patientName = xpn; return this; }
 
+    /** Segments written right after PID (PD1, CON ...), as given. */
+    public Siu afterPid(String... segments) { this.afterPid = segments.clone(); return this; }
     public String controlId() { return controlId; }
     public String fillerId() { return fillerId; }
 
@@ -80,7 +83,11 @@ public final class Siu {
         for (int i = 0; i < moreNotes.length; i++) {
             b.append("NTE|").append(i + 2).append("||").append(moreNotes[i]).append(separator);
         }
-        b.append(pid).append(separator).append("RGS|1").append(separator).append(ais).append(separator)
+        b.append(pid).append(separator);
+        for (String segment : afterPid) {
+            b.append(segment).append(separator);
+        }
+        b.append("RGS|1").append(separator).append(ais).append(separator)
                 .append(ail).append(separator).append(aip);
         return b.toString();
     }

@@ -1,6 +1,13 @@
 package org.careline.ingest.hl7;
 
+import org.careline.consent.ConsentRecorder;
 import org.careline.model.AppointmentEvent;
+import org.careline.model.ConsentSignal;
+import org.careline.store.AuditLog;
+import org.careline.store.ConsentStore;
+import org.careline.store.Outbox;
+
+import java.util.Optional;
 import org.careline.schedule.AppointmentScheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +25,8 @@ public final class SiuIngest {
     private final SiuMapper mapper;
     private final AppointmentScheduler scheduler;
     private final Runnable dueNow;
+    private final ConsentStore consentStore = new ConsentStore(new AuditLog());
+    private final ConsentRecorder consents;
 
     /** @param dueNow told after a commit that queued messages (the dispatcher's nudge: a confirmation is due now) */
     public SiuIngest(InboundCommit inbound, SiuMapper mapper, AppointmentScheduler scheduler, Runnable dueNow) {
@@ -25,6 +34,7 @@ public final class SiuIngest {
         this.mapper = mapper;
         this.scheduler = scheduler;
         this.dueNow = dueNow;
+        this.consents = new ConsentRecorder(consentStore, new Outbox());
     }
 
     /** Applies the message; returns the ACK to send. AE/AR outcomes are thrown as typed exceptions. */
@@ -34,6 +44,14 @@ public final class SiuIngest {
         String ack = inbound.once(received, () -> mapper.map(received), (c, event, inboundId, now) -> {
             AppointmentScheduler.Result r = scheduler.apply(c, event, inboundId, now);
             queued[0] = r.messagesQueued() > 0;
+            ConsentSignal signal = mapper.consent(received);
+            if (signal.saysAnything()) {
+                // In the same transaction as the booking: its confirmation is decided with this consent.
+                Optional<Long> patient = consentStore.patientByKey(c, event.patientKey());
+                if (patient.isPresent()) {
+                    consents.apply(c, patient.get(), signal, "hl7:" + h.sender(), now);
+                }
+            }
             LOG.info("SIU^{} inbound={} appointment={} reachable={} queued={} cancelled={}", h.triggerEvent(),
                     inboundId, r.appointmentId(), r.reachable(), r.messagesQueued(), r.messagesCancelled());
         });

@@ -6,6 +6,7 @@ import org.careline.config.SiteDirectory;
 import org.careline.config.SiuMapping;
 import org.careline.model.AppointmentAction;
 import org.careline.model.AppointmentEvent;
+import org.careline.model.ConsentSignal;
 import org.careline.model.Site;
 
 import java.time.Duration;
@@ -74,6 +75,15 @@ public final class SiuMapper {
                 fields.first(t, "serviceName"), fields.first(t, "instructions"),
                 new AppointmentEvent.FeedReference(fields.first(t, "placerId"), fields.first(t, "fillerId"),
                         patient.id(), authority, received.header().version()));
+    }
+
+    /**
+     * What the message says about the patient's consent (pieces.yaml protection and consentStatus). Read apart from
+     * {@link #map} so the appointment event stays as it was; nothing here fails a message.
+     */
+    public ConsentSignal consent(ReceivedHl7 received) {
+        SegmentReads t = new SegmentReads(received.message());
+        return Hl7Consent.signal(fields.first(t, "protection"), fields.first(t, "consentStatus"));
     }
 
     private String required(SegmentReads t, String field, String what) throws ApplicationErrorException {
