@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.careline.config.MappingException;
 import org.careline.config.NotificationRules;
+import org.careline.config.RetentionMapping;
 import org.careline.config.SettingValues;
 import org.careline.config.SettingsCatalog;
 import org.careline.config.SiteDirectory;
 import org.careline.config.UrlCredentials;
+import org.careline.model.DataClass;
+import org.careline.model.RetentionRules;
 import org.careline.model.Site;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +21,9 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Period;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,9 +36,6 @@ import java.util.concurrent.Callable;
 @Command(name = "register", description = "Print the processing register (GDPR article 30) from the live "
         + "configuration: data categories, purposes, data subjects, recipients, retention, consent mode per site.")
 final class RegisterCommand implements Callable<Integer> {
-
-    /** Until mappings/retention.yaml is read here, the documented default of every data class. */
-    static final String DEFAULT_RETENTION = "12 months";
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
@@ -162,15 +164,28 @@ final class RegisterCommand implements Callable<Integer> {
             }
         });
 
-        // TODO(lead): read mappings/retention.yaml through its loader once it is merged; until then the documented
-        // defaults are printed (issue 14: delete after 12 months).
-        List<Retention> retention = List.of("message bodies and rendered variables", "contact data (names, phone "
-                + "numbers)", "raw inbound HL7 and FHIR bodies", "webhook bodies", "stored PDF documents",
-                "staff notes", "audit trail").stream().map(d -> new Retention(d, DEFAULT_RETENTION)).toList();
+        RetentionRules rules = RetentionMapping.load(mappings);
+        List<Retention> retention = Arrays.stream(DataClass.values())
+                .map(d -> new Retention(d.label(), keptFor(rules.period(d)))).toList();
 
         List<SiteConsent> consent = sites.codes().stream().map(sites::site)
                 .map(site -> new SiteConsent(site.code(), site.name(), site.consent().word())).toList();
         return new Register("the operator of this Careline installation", processing, recipients, retention, consent);
+    }
+
+    /** "12 months", "2 years", "400 days": as an officer reads it. */
+    static String keptFor(Period p) {
+        List<String> parts = new ArrayList<>();
+        if (p.getYears() > 0) {
+            parts.add(p.getYears() + (p.getYears() == 1 ? " year" : " years"));
+        }
+        if (p.getMonths() > 0) {
+            parts.add(p.getMonths() + (p.getMonths() == 1 ? " month" : " months"));
+        }
+        if (p.getDays() > 0 || parts.isEmpty()) {
+            parts.add(p.getDays() + (p.getDays() == 1 ? " day" : " days"));
+        }
+        return String.join(" ", parts) + ", then deleted (not while a patient is under legal hold)";
     }
 
     private static String host(String url) {

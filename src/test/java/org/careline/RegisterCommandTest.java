@@ -1,5 +1,6 @@
 package org.careline;
 
+import org.careline.support.TestMappings;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -44,6 +45,17 @@ class RegisterCommandTest {
         assertThat(r.out()).contains("Meta Platforms (WhatsApp Cloud API)", "phone number id 1098765",
                 "ehr.example.org:2576", "https://portal.example.org/results");
         assertThat(r.out()).doesNotContain("EAAG-very-secret-token");
+    }
+
+    @Test
+    void retentionIsReadFromRetentionYaml() throws Exception {
+        java.nio.file.Path mappings = TestMappings.copy();
+        TestMappings.edit(mappings, "retention.yaml", t -> t.replace("  auditTrail: 12 months", "  auditTrail: 6 years")
+                .replace("  rawInbound: 12 months", "  rawInbound: 7 months"));
+        Run r = run(Map.of("CARELINE_MAPPINGS_DIR", mappings.toString()), "register");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("audit trail: 6 years, then deleted", "raw inbound HL7 messages: 7 months",
+                "message bodies (sent and received): 12 months");
     }
 
     @Test

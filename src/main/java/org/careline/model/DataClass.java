@@ -7,26 +7,33 @@ package org.careline.model;
  */
 public enum DataClass {
     /** What was sent (outbox free-form bodies) and what patients wrote (inbound_reply content, payload, location). */
-    MESSAGE_BODIES("messageBodies", true),
+    MESSAGE_BODIES("messageBodies", true, "message bodies (sent and received)"),
     /** Names and phone numbers of patients with no appointment or message since; numbers' contact preferences. */
-    CONTACT_DATA("contactData", false),
+    CONTACT_DATA("contactData", false, "contact data (names, phone numbers)"),
     /** Raw inbound HL7 (inbound_message.raw_message). FHIR notifications keep no body. */
-    RAW_INBOUND("rawInbound", true),
+    RAW_INBOUND("rawInbound", true, "raw inbound HL7 messages"),
     /** Meta's webhook bodies as received (webhook_delivery.body), once processed. */
-    WEBHOOK_BODIES("webhookBodies", true),
+    WEBHOOK_BODIES("webhookBodies", true, "WhatsApp webhook bodies"),
     /** Stored PDF documents (document_attachment). */
-    DOCUMENTS("documents", true),
+    DOCUMENTS("documents", true, "stored PDF documents"),
     /** What staff wrote on handoffs: answers and internal notes (handoff_event.body). */
-    STAFF_NOTES("staffNotes", true),
+    STAFF_NOTES("staffNotes", true, "staff answers and notes"),
     /** The audit trail, pruned by the trail's own rules. */
-    AUDIT_TRAIL("auditTrail", true);
+    AUDIT_TRAIL("auditTrail", true, "audit trail");
 
     private final String key;
     private final boolean clinical;
+    private final String label;
 
-    DataClass(String key, boolean clinical) {
+    DataClass(String key, boolean clinical, String label) {
         this.key = key;
         this.clinical = clinical;
+        this.label = label;
+    }
+
+    /** What the class holds, in words (the processing register). */
+    public String label() {
+        return label;
     }
 
     /** The key in retention.yaml and in the purge's audit counts. */

@@ -339,7 +339,8 @@ public final class PatientRecords {
     public Map<String, Object> exportOf(Connection c, long patientId) throws SQLException {
         Map<String, Object> doc = new LinkedHashMap<>();
         List<Map<String, Object>> patient = rows(c, "SELECT id, identifier, id_authority, given_name, family_name, "
-                + "phone_e164, language, opted_out, updated_at FROM patient WHERE id = ?", patientId);
+                + "phone_e164, language, opted_out, consent, do_not_message, consent_requested_at, updated_at FROM patient "
+                + "WHERE id = ?", patientId);
         if (patient.isEmpty()) {
             return doc;
         }
@@ -388,6 +389,8 @@ public final class PatientRecords {
                 + "WHERE handoff_id IN " + handoffs + " ORDER BY id", phone));
         doc.put("writebacks", rows(c, "SELECT id, appointment_id, action, status, ack_code, ack_text, remote_ref, "
                 + "created_at, updated_at FROM writeback_request WHERE appointment_id IN " + appointments + " ORDER BY id"));
+        doc.put("consent", rows(c, "SELECT consent_value, source, recorded_at FROM consent_event WHERE patient_id = ? "
+                + "ORDER BY id", patientId));
         doc.put("legalHold", rows(c, "SELECT placed_by, placed_at FROM legal_hold WHERE patient_id = ?", patientId));
         doc.put("audit", rows(c, "SELECT id, at, actor, action, subject, site_code, outcome, detail FROM audit_event "
                 + "WHERE patient_id = ? ORDER BY id", patientId));

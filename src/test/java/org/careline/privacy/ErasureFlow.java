@@ -134,6 +134,7 @@ final class ErasureFlow {
         StaffClient.Answer export = admin.get("/api/v1/patients/" + id + "/export");
         assertThat(export.status()).isEqualTo(200);
         assertThat(export.body()).contains("Are my test results back?", "your results are in the portal", MRN);
+        assertThat(export.json().get("consent").isArray()).as("consent history").isTrue();
 
         // Legal hold: erasure is refused until it is lifted.
         assertThat(admin.post("/api/v1/patients/" + id + "/hold", "{}").status()).isEqualTo(200);
