@@ -35,6 +35,7 @@ import org.careline.ingest.fhir.FhirIntake;
 import org.careline.ingest.fhir.FhirReportMapper;
 import org.careline.ingest.fhir.FhirSubscriptions;
 import org.careline.ingest.fhir.FhirSync;
+import org.careline.ingest.fhir.FhirConsentMapper;
 import org.careline.ingest.fhir.NotificationParser;
 import org.careline.store.FhirSyncState;
 import org.careline.store.FhirWorkQueue;
@@ -242,7 +243,8 @@ public final class Engine implements AutoCloseable {
         main.bind("fhirSync", new FhirSync(db, fhirWork, fhirState, fhirClient, fhirParser,
                 new FhirAppointmentMapper(sites, fhirMapping), new FhirReportMapper(sites, fhirMapping), scheduler,
                 new AppointmentStore(),
-                resultNotices, alerts, clock, dispatcher::nudge));
+                resultNotices, alerts, clock, dispatcher::nudge, new FhirConsentMapper(fhirMapping.consent()),
+                consents));
         main.bind("fhirSubscriptions", new FhirSubscriptions(fhirClient, fhirMapping, s.fhir()));
 
         WebhookSignature signature = new WebhookSignature(s.whatsappAppSecret());
