@@ -147,6 +147,7 @@ public final class Engine implements AutoCloseable {
         NotificationRules notifications = NotificationRules.load(s.mappingsDir(), s::environment,
                 code -> sites.byCode(code).isPresent());
         requireDocumentTemplate(s.mappingsDir(), resultRules, templates);
+        ConsentWiring.requireOptInTemplate(s.mappingsDir(), sites, templates);
         TriageRules triageRules = TriageWiring.load(s.mappingsDir(), replies, sites, templates);
         LOG.info("starting Careline: {}", s);
 
