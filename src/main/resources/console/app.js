@@ -891,8 +891,8 @@
       act(record, async () => {
         const r = await api('POST', path, { value: value.value, note: note.value.trim() || null });
         flash(r && r.changed ? 'Consent recorded: ' + r.value + '.' : 'Consent already ' + (r && r.value) + '.');
-        note.value = '';
-        await show();
+        // The whole page again: a refusal cancels messages, and the timeline below shows them cancelled.
+        render();
       });
     });
     s.append(form);
