@@ -830,11 +830,72 @@
       });
       s.append(h('p', { class: 'buttons' }, erase));
     }
+    await renderConsent(s, route, seq);
     s.append(h('h2', {}, 'Timeline'),
       table('timeline', ['When', 'What', 'Text', 'Status', 'Reference'], t.items || [], (i) => ({
         attrs: { test: 'timeline-item', 'data-type': i.type },
         values: [when(i.at), i.type, i.text || '', i.status || '', i.ref || ''],
       })));
+  }
+
+  /**
+   * The patient's consent to be messaged (docs/consent.md): the state, every change with its source, and for staff
+   * and admins a form to record what the patient said on paper or at the desk.
+   */
+  async function renderConsent(s, route, seq) {
+    const path = '/patients/' + encodeURIComponent(route.id) + '/consent';
+    const box = h('div', { test: 'consent' });
+    s.append(h('h2', {}, 'Consent to be messaged'), box);
+    const words = { granted: 'granted', refused: 'refused', withdrawn: 'withdrawn', none: 'nothing recorded' };
+
+    async function show() {
+      const c = await api('GET', path);
+      if (seq !== state.seq) {
+        return;
+      }
+      const said = words[c.consent] || c.consent;
+      clear(box).append(
+        h('p', { test: 'consent-state', 'data-consent': c.consent },
+          'Consent: ' + said + (c.doNotMessage ? ' · never message (protection indicator from the EHR)' : '')
+          + (c.requested && c.consent === 'none' ? ' · asked, no answer yet' : '')),
+        table('consent-history', ['When', 'Value', 'Source', 'Note'], c.history || [], (e) => ({
+          attrs: { test: 'consent-change', 'data-value': e.value },
+          values: [when(e.at), e.value, e.source, e.note || ''],
+        })));
+    }
+
+    try {
+      await show();
+    } catch (e) {
+      if (e.status === 401) {
+        throw e;
+      }
+      // The timeline below still shows: consent failing to load says so in its own place.
+      clear(box).append(problem(e));
+      return;
+    }
+    if (!hasRole('staff')) {
+      return;
+    }
+    const value = h('select', { id: 'consent-value', test: 'consent-value' },
+      ['granted', 'refused', 'withdrawn'].map((v) => h('option', { value: v }, v)));
+    const note = h('input', { id: 'consent-note', test: 'consent-note', maxlength: '500',
+      placeholder: 'e.g. paper form reference' });
+    const record = h('button', { type: 'submit', test: 'record-consent' }, 'Record consent');
+    const form = h('form', { class: 'filters', test: 'consent-form' },
+      h('div', { class: 'field' }, h('label', { for: 'consent-value' }, 'Patient says'), value),
+      h('div', { class: 'field' }, h('label', { for: 'consent-note' }, 'Note'), note),
+      record);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      act(record, async () => {
+        const r = await api('POST', path, { value: value.value, note: note.value.trim() || null });
+        flash(r && r.changed ? 'Consent recorded: ' + r.value + '.' : 'Consent already ' + (r && r.value) + '.');
+        // The whole page again: a refusal cancels messages, and the timeline below shows them cancelled.
+        render();
+      });
+    });
+    s.append(form);
   }
 
   // ---- analyst pages ---------------------------------------------------------------------------------------

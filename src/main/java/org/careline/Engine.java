@@ -26,6 +26,7 @@ import org.careline.privacy.PrivacyWiring;
 import org.careline.triage.TriageWiring;
 import org.careline.config.WritebackMapping;
 import org.careline.console.ConsoleWiring;
+import org.careline.consent.ConsentWiring;
 import org.careline.conversation.ReplyHandler;
 import org.careline.fhir.FhirClient;
 import org.careline.health.HealthCheck;
@@ -34,6 +35,7 @@ import org.careline.ingest.fhir.FhirIntake;
 import org.careline.ingest.fhir.FhirReportMapper;
 import org.careline.ingest.fhir.FhirSubscriptions;
 import org.careline.ingest.fhir.FhirSync;
+import org.careline.ingest.fhir.FhirConsentMapper;
 import org.careline.ingest.fhir.NotificationParser;
 import org.careline.store.FhirSyncState;
 import org.careline.store.FhirWorkQueue;
@@ -145,6 +147,7 @@ public final class Engine implements AutoCloseable {
         NotificationRules notifications = NotificationRules.load(s.mappingsDir(), s::environment,
                 code -> sites.byCode(code).isPresent());
         requireDocumentTemplate(s.mappingsDir(), resultRules, templates);
+        ConsentWiring.requireOptInTemplate(s.mappingsDir(), sites, templates);
         TriageRules triageRules = TriageWiring.load(s.mappingsDir(), replies, sites, templates);
         LOG.info("starting Careline: {}", s);
 
@@ -192,12 +195,14 @@ public final class Engine implements AutoCloseable {
         main.addInitialProperty("careline.scheduling.port", String.valueOf(s.writebackEnabled() ? s.schedulingPort() : 1));
         configureFhir(main, s.fhir());
 
+        ConsentWiring.Consents consents = ConsentWiring.build(outbox);
         SendingPause pause = new SendingPause(db, alerts, clock);
         SendFailures sendFailures = new SendFailures(outbox, new RetryPolicy(Duration.ofMillis(s.retryBaseMillis()),
                 Duration.ofMillis(s.retryMaxMillis()), s.maxSendAttempts(), 0.5), pause, alerts);
         Dispatcher dispatcher = new Dispatcher(db, outbox, sites, templates,
                 new CloudApiClient(main::getCamelContext), new SendRateCap(s.sendRatePerSecond(), InstantSource.system()),
-                clock, pause, sendFailures, s.sendParallelism(), Duration.ofMillis(s.sendLeaseMillis()), portalLinks);
+                clock, pause, sendFailures, s.sendParallelism(), Duration.ofMillis(s.sendLeaseMillis()), portalLinks,
+                consents.store());
 
         EdgeWiring.bind(main, s);
         // camel-mllp must never write message content (PHI) to the log.
@@ -212,9 +217,10 @@ public final class Engine implements AutoCloseable {
         main.bind("hl7Receiver", new Hl7Receiver());
         main.bind("acknowledger", new Acknowledger(db, inbound, clock, accepted));
         InboundCommit commit = new InboundCommit(db, inbound, clock);
-        main.bind("siuIngest", new SiuIngest(commit, mapper, scheduler, dispatcher::nudge));
-        main.bind("oruIngest", new OruIngest(commit, oruMapper, resultNotices));
-        main.bind("mdmIngest", new MdmIngest(commit, oruMapper, resultNotices));
+        main.bind("siuIngest", new SiuIngest(commit, mapper, scheduler, dispatcher::nudge, consents.store(),
+                consents.recorder()));
+        main.bind("oruIngest", new OruIngest(commit, oruMapper, resultNotices, consents.recorder()));
+        main.bind("mdmIngest", new MdmIngest(commit, oruMapper, resultNotices, consents.recorder()));
         main.bind("dispatcher", dispatcher);
         HealthCheck health = new HealthCheck(pause, main::getCamelContext);
         main.bind("health", health);
@@ -229,7 +235,7 @@ public final class Engine implements AutoCloseable {
         TriageWiring.Wired triage = TriageWiring.bind(main, s, db, triageRules, sites, templates, outbox, alerts,
                 clock, dispatcher::nudge);
         main.bind("inboundMessageSink", new ReplyHandler(replies, sites, new ConversationStore(), outbox,
-                new WritebackRequests(), triage.triage()));
+                new WritebackRequests(), triage.triage(), consents.store(), consents.recorder()));
 
         FhirWorkQueue fhirWork = new FhirWorkQueue();
         FhirSyncState fhirState = new FhirSyncState();
@@ -238,7 +244,8 @@ public final class Engine implements AutoCloseable {
         main.bind("fhirSync", new FhirSync(db, fhirWork, fhirState, fhirClient, fhirParser,
                 new FhirAppointmentMapper(sites, fhirMapping), new FhirReportMapper(sites, fhirMapping), scheduler,
                 new AppointmentStore(),
-                resultNotices, alerts, clock, dispatcher::nudge));
+                resultNotices, alerts, clock, dispatcher::nudge, new FhirConsentMapper(fhirMapping.consent()),
+                consents));
         main.bind("fhirSubscriptions", new FhirSubscriptions(fhirClient, fhirMapping, s.fhir()));
 
         WebhookSignature signature = new WebhookSignature(s.whatsappAppSecret());
@@ -258,7 +265,7 @@ public final class Engine implements AutoCloseable {
         AlertDesk alertDesk = AlertWiring.bind(main, db, alerts, notifications, s, clock);
         OperationsWiring.Operations operations = OperationsWiring.bind(main, db, dispatcher::nudge);
         ApiWiring.bind(main, db, s.access(), clock, triage.desk(), alertDesk, operations, health,
-                PrivacyWiring.bind(main, db, s, clock));
+                PrivacyWiring.bind(main, db, s, clock), consents);
         ConsoleWiring.bind(main);
         AuditWiring.bind(main, db);
         closeWithCamel(main, dispatcher, db);

@@ -141,6 +141,12 @@ final class ValidateCommand implements Callable<Integer> {
                 return null;
             });
         }
+        if (templates != null && sites != null) {
+            check(problems, () -> {
+                org.careline.consent.ConsentWiring.requireOptInTemplate(dir, sites, templates);
+                return null;
+            });
+        }
         if (templates != null && results != null) {
             check(problems, () -> {
                 Engine.requireDocumentTemplate(dir, results, templates);

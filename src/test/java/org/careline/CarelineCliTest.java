@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The command line as an operator meets it: help, the effective settings, and validating a configuration. */
 class CarelineCliTest {
@@ -133,6 +134,48 @@ class CarelineCliTest {
         assertThat(problems).anySatisfy(l -> assertThat(l)
                 .startsWith("careline: " + mappings.resolve("siu.yaml")).contains("key 'triggers.S15'"));
         assertThat(validate.out()).isEmpty();
+    }
+
+    /** Issue 14: an opt-in site without the opt-in template would hold its messages for ever; refused at once. */
+    @Test
+    void validateRefusesAnOptInSiteWithoutTheOptInTemplateNamingTheSitesLine() throws IOException {
+        Path mappings = optInWithoutTemplate();
+        Map<String, String> env = repoDirs();
+        env.put("CARELINE_MAPPINGS_DIR", mappings.toString());
+        int line = List.of(Files.readString(mappings.resolve("sites.yaml")).split("\n")).indexOf("    consent: opt-in") + 1;
+
+        Run validate = run(env, "validate");
+
+        assertThat(validate.exitCode()).isEqualTo(2);
+        assertThat(validate.err().lines().toList()).singleElement().satisfies(l -> assertThat(l)
+                .startsWith("careline: " + mappings.resolve("sites.yaml") + ", line " + line
+                        + ", key 'sites.gh-clinic.consent': the site is opt-in, but ")
+                .contains("'templates.opt_in'"));
+        // The engine refuses to start the same way, before opening the database.
+        assertThatThrownBy(() -> org.careline.support.EngineFixture.start(Map.of("CARELINE_MAPPINGS_DIR",
+                mappings.toString()), java.time.Instant.now()))
+                .isInstanceOf(org.careline.config.MappingException.class)
+                .hasMessageContaining("line " + line + ", key 'sites.gh-clinic.consent'");
+    }
+
+    /** The project's mappings with gh-clinic opt-in and no opt_in template. */
+    private static Path optInWithoutTemplate() throws IOException {
+        Path mappings = TestMappings.copy();
+        String from = "    matches: [\"GH Clinic\", \"GHH Hospital\", \"GHHSFacility\"]\n";
+        TestMappings.edit(mappings, "sites.yaml", text -> {
+            assertThat(text).contains(from);
+            return text.replace(from, from + "    consent: opt-in\n");
+        });
+        TestMappings.edit(mappings, "templates.yaml", text -> {
+            int start = text.indexOf("  opt_in:\n");
+            assertThat(start).isPositive();
+            int end = text.indexOf("\n  ", start + 1);
+            while (end > 0 && text.startsWith("\n    ", end)) {
+                end = text.indexOf("\n  ", end + 1);
+            }
+            return text.substring(0, start) + (end < 0 ? "" : text.substring(end + 1));
+        });
+        return mappings;
     }
 
     @Test

@@ -6,13 +6,14 @@ import org.careline.access.PasswordHasher;
 import org.careline.access.SignIn;
 import org.careline.access.UserAdmin;
 import org.careline.alerts.AlertDesk;
+import org.careline.consent.ConsentWiring;
+import org.careline.consent.StaffConsent;
 import org.careline.health.HealthCheck;
 import org.careline.model.AccessSettings;
 import org.careline.operations.OperationsWiring;
 import org.careline.privacy.PrivacyWiring;
 import org.careline.store.ApiTokens;
 import org.careline.store.AuditLog;
-import org.careline.store.ConsentStore;
 import org.careline.store.Database;
 import org.careline.store.FhirWorkQueue;
 import org.careline.store.StaffSessions;
@@ -32,7 +33,7 @@ public final class ApiWiring {
 
     public static StaffApi bind(Main main, Database db, AccessSettings settings, Clock clock, TriageDesk triage,
                                 AlertDesk alertDesk, OperationsWiring.Operations operations, HealthCheck health,
-                                PrivacyWiring.Privacy privacy) {
+                                PrivacyWiring.Privacy privacy, ConsentWiring.Consents consents) {
         StaffUsers users = new StaffUsers();
         StaffSessions sessions = new StaffSessions();
         ApiTokens tokens = new ApiTokens();
@@ -48,7 +49,8 @@ public final class ApiWiring {
         endpoints.addAll(new TriageResource(triage, operations.timeline(), db, new PatientSites(), apiAudit)
                 .endpoints());
         endpoints.addAll(new AlertsResource(alertDesk, apiAudit).endpoints());
-        endpoints.addAll(new ConsentResource(db, new ConsentStore(audit), new PatientSites(), apiAudit).endpoints());
+        endpoints.addAll(new ConsentResource(db, consents.store(), new StaffConsent(db, consents.store(),
+                consents.recorder()), new PatientSites(), apiAudit).endpoints());
         endpoints.addAll(new OperationsResource(operations.inbound(), operations.deadLetters(), db,
                 new FhirWorkQueue(), apiAudit).endpoints());
         endpoints.addAll(new PatientsResource(privacy, apiAudit).endpoints());

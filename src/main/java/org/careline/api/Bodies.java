@@ -20,6 +20,10 @@ final class Bodies {
     record TextBody(String text) {
     }
 
+    /** POST /patients/{id}/consent: granted, refused or withdrawn, and an optional note (a paper form's ref). */
+    record ConsentBody(String value, String note) {
+    }
+
     private Bodies() {
     }
 

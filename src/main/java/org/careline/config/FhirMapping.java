@@ -80,9 +80,42 @@ public final class FhirMapping {
             "report", Map.of(
                     "site", List.of("performer.identifier", "performer.display", "performer.reference")));
 
+    /**
+     * Which FHIR Consents speak about being messaged: a Consent counts when one of its scope codings is listed in
+     * {@code scopes} and one of its category codings in {@code categories}; an empty list accepts anything. Each
+     * entry is "system|code", or a bare code matching that code in any system.
+     */
+    public record ConsentCodes(List<String> scopes, List<String> categories) {
+
+        /** True when the Consent's codings ("system|code") pass both lists. */
+        public boolean accepts(java.util.Collection<String> scopeCodings,
+                               java.util.Collection<String> categoryCodings) {
+            return matches(scopes, scopeCodings) && matches(categories, categoryCodings);
+        }
+
+        private static boolean matches(List<String> wanted, java.util.Collection<String> codings) {
+            if (wanted.isEmpty()) {
+                return true;
+            }
+            for (String coding : codings) {
+                String code = coding.substring(coding.indexOf('|') + 1);
+                for (String w : wanted) {
+                    if (w.contains("|") ? w.equals(coding) : w.equals(code)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+    }
+
+    /** R4's scope of a privacy consent (consentscope): what a fhir.yaml without a consent section accepts. */
+    static final ConsentCodes DEFAULT_CONSENT = new ConsentCodes(
+            List.of("http://terminology.hl7.org/CodeSystem/consentscope|patient-privacy"), List.of());
+
     record File(List<Subscription> subscriptions, Map<String, String> appointmentStatuses, Telecom telecom,
                 Map<String, List<Source>> patient, Map<String, List<Source>> place,
-                Map<String, List<Source>> report) {
+                Map<String, List<Source>> report, ConsentCodes consent) {
     }
 
     private final List<Subscription> subscriptions;
@@ -91,9 +124,12 @@ public final class FhirMapping {
     private final PhoneMarkers phoneMarkers;
     /** section → field → source names in order, every field given (a field left out has the defaults). */
     private final Map<String, Map<String, List<String>>> sources;
+    private final ConsentCodes consent;
 
     private FhirMapping(List<Subscription> subscriptions, Map<String, String> appointmentStatuses, Telecom telecom,
-                        PhoneMarkers phoneMarkers, Map<String, Map<String, List<String>>> sources) {
+                        PhoneMarkers phoneMarkers, Map<String, Map<String, List<String>>> sources,
+                        ConsentCodes consent) {
+        this.consent = consent;
         this.subscriptions = subscriptions;
         this.appointmentStatuses = appointmentStatuses;
         this.telecom = telecom;
@@ -115,9 +151,9 @@ public final class FhirMapping {
             if (!names.add(s.name())) {
                 throw YamlFiles.problem(path, key + ".name", "'" + s.name() + "' is used twice");
             }
-            if (s.criteria() == null || !s.criteria().matches("(Appointment|DiagnosticReport)\\?\\S*")) {
-                throw YamlFiles.problem(path, key + ".criteria", "must be a search on Appointment or "
-                        + "DiagnosticReport, such as \"Appointment?\"");
+            if (s.criteria() == null || !s.criteria().matches("(Appointment|DiagnosticReport|Consent)\\?\\S*")) {
+                throw YamlFiles.problem(path, key + ".criteria", "must be a search on Appointment, "
+                        + "DiagnosticReport or Consent, such as \"Appointment?\"");
             }
             if (!"full-resource".equals(s.payload()) && !"empty".equals(s.payload())) {
                 throw YamlFiles.problem(path, key + ".payload", "must be full-resource or empty");
@@ -129,7 +165,28 @@ public final class FhirMapping {
                 "patient", sources(path, "patient", f.patient()),
                 "place", sources(path, "place", f.place()),
                 "report", sources(path, "report", f.report()));
-        return new FhirMapping(List.copyOf(subs), statuses(path, f.appointmentStatuses()), telecom, markers, sources);
+        return new FhirMapping(List.copyOf(subs), statuses(path, f.appointmentStatuses()), telecom, markers, sources,
+                consent(path, f.consent()));
+    }
+
+    private static ConsentCodes consent(Path path, ConsentCodes c) {
+        if (c == null) {
+            return DEFAULT_CONSENT;
+        }
+        return new ConsentCodes(codings(path, "consent.scopes", c.scopes()),
+                codings(path, "consent.categories", c.categories()));
+    }
+
+    private static List<String> codings(Path path, String key, List<String> given) {
+        List<String> list = given == null ? List.of() : given;
+        for (int i = 0; i < list.size(); i++) {
+            String v = list.get(i);
+            if (v == null || !v.matches("([^|\\s]+\\|)?[^|\\s]+")) {
+                throw YamlFiles.problem(path, key + "[" + i + "]", "'" + v + "' is not a coding: write system|code "
+                        + "or a bare code");
+            }
+        }
+        return List.copyOf(list);
     }
 
     /** A section's fields: each listed one checked against the vocabulary, the others as Careline always read them. */
@@ -253,6 +310,11 @@ public final class FhirMapping {
     /** The codes that mark a mobile, a fax or pager, an e-mail entry: the telecom.markers piece's lists. */
     public PhoneMarkers phoneMarkers() {
         return phoneMarkers;
+    }
+
+    /** Which FHIR Consents are about being messaged (fhir.yaml's consent section). */
+    public ConsentCodes consent() {
+        return consent;
     }
 
     public List<Subscription> subscriptions() {

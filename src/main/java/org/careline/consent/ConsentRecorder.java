@@ -42,7 +42,13 @@ public final class ConsentRecorder {
 
     public Outcome record(Connection c, long patientId, ConsentValue value, String source, Instant now)
             throws SQLException {
-        if (!store.record(c, patientId, value, source, now)) {
+        return record(c, patientId, value, source, null, now);
+    }
+
+    /** As {@link #record(Connection, long, ConsentValue, String, Instant)}, with a note kept beside the change. */
+    public Outcome record(Connection c, long patientId, ConsentValue value, String source, String note, Instant now)
+            throws SQLException {
+        if (!store.record(c, patientId, value, source, note, now)) {
             return Outcome.UNCHANGED;
         }
         int released = value == ConsentValue.GRANTED ? outbox.releaseHeld(c, patientId, now) : 0;
@@ -74,7 +80,7 @@ public final class ConsentRecorder {
         return new Outcome(a.changed() || b.changed(), a.released() + b.released(), a.cancelled() + b.cancelled());
     }
 
-    /** The log shows the kind of source only: hl7, fhir, patient-reply (a sender or user name stays in the trail). */
+    /** The log shows the kind of source only: hl7, fhir, staff, patient-reply (a sender, id or user stays in the trail). */
     private static String sourceKind(String source) {
         int colon = source.indexOf(':');
         return colon < 0 ? source : source.substring(0, colon);

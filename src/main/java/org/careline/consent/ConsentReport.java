@@ -16,14 +16,14 @@ import java.util.List;
 public record ConsentReport(long patientId, String consent, boolean doNotMessage, boolean requested,
                             List<Change> history) {
 
-    /** One change: value, who said so, when. */
-    public record Change(String value, String source, Instant at) {
+    /** One change: value, who said so, when, and the note staff wrote beside it (null when none). */
+    public record Change(String value, String source, Instant at, String note) {
     }
 
     public static ConsentReport of(PatientConsent state, List<ConsentStore.Change> changes) {
         return new ConsentReport(state.patientId(), state.consent() == null ? "none"
                 : state.consent().dbValue().toLowerCase(java.util.Locale.ROOT), state.doNotMessage(),
                 state.requested(), changes.stream().map(ch -> new Change(
-                        ch.value().dbValue().toLowerCase(java.util.Locale.ROOT), ch.source(), ch.at())).toList());
+                        ch.value().dbValue().toLowerCase(java.util.Locale.ROOT), ch.source(), ch.at(), ch.note())).toList());
     }
 }

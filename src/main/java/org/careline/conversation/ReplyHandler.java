@@ -4,7 +4,6 @@ import org.careline.consent.ConsentRecorder;
 import org.careline.model.AlertRaise;
 import org.careline.model.ConsentValue;
 import org.careline.model.PatientConsent;
-import org.careline.store.AuditLog;
 import org.careline.store.ConsentStore;
 import org.careline.model.AlertSeverity;
 import org.careline.model.HandoffEventKind;
@@ -66,7 +65,7 @@ public final class ReplyHandler implements InboundMessageSink {
     private final TriageClassifier triageClassifier;
     /** The source of a consent the patient gave or took back by message, in the consent history and the trail. */
     public static final String PATIENT_REPLY = "patient-reply";
-    private final ConsentStore consents = new ConsentStore(new AuditLog());
+    private final ConsentStore consents;
     private final ConsentRecorder consentRecorder;
 
     /**
@@ -79,7 +78,8 @@ public final class ReplyHandler implements InboundMessageSink {
     }
 
     public ReplyHandler(ReplyRules rules, SiteDirectory sites, ConversationStore conversations, Outbox outbox,
-                        WritebackRequests writebacks, Triage triage) {
+                        WritebackRequests writebacks, Triage triage, ConsentStore consents,
+                        ConsentRecorder consentRecorder) {
         this.rules = rules;
         this.classifier = new ReplyClassifier(rules);
         this.sites = sites;
@@ -88,7 +88,8 @@ public final class ReplyHandler implements InboundMessageSink {
         this.writebacks = writebacks;
         this.triage = triage;
         this.triageClassifier = new TriageClassifier(triage.rules());
-        this.consentRecorder = new ConsentRecorder(consents, outbox);
+        this.consents = consents;
+        this.consentRecorder = consentRecorder;
     }
 
     @Override

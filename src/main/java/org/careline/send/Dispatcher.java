@@ -7,7 +7,6 @@ import org.careline.results.PortalLink;
 import org.careline.model.DueMessage;
 import org.careline.model.MessageKind;
 import org.careline.store.Database;
-import org.careline.store.AuditLog;
 import org.careline.store.ConsentStore;
 import org.careline.store.Outbox;
 import org.slf4j.Logger;
@@ -63,12 +62,14 @@ public final class Dispatcher implements AutoCloseable {
     private final SendRecorder recorder;
     private final DocumentUpload documents;
     private final SiteDirectory sites;
-    private final ConsentStore consents = new ConsentStore(new AuditLog());
+    private final ConsentStore consents;
 
     public Dispatcher(Database db, Outbox outbox, SiteDirectory sites, TemplateCatalog templates,
                       CloudApiClient client, SendRateCap rateCap, Clock clock, SendingPause pause,
-                      SendFailures failures, int parallelism, Duration lease, PortalLink portalLinks) {
+                      SendFailures failures, int parallelism, Duration lease, PortalLink portalLinks,
+                      ConsentStore consents) {
         this.db = db;
+        this.consents = consents;
         this.outbox = outbox;
         this.renderer = new MessageRenderer(sites, templates, portalLinks);
         this.sites = sites;

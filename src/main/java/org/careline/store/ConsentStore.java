@@ -29,8 +29,8 @@ public final class ConsentStore {
         this.audit = audit;
     }
 
-    /** One line of a patient's consent history. */
-    public record Change(long id, ConsentValue value, String source, Instant at) {
+    /** One line of a patient's consent history; note is what staff wrote beside it (e.g. a paper form's ref), or null. */
+    public record Change(long id, ConsentValue value, String source, Instant at, String note) {
     }
 
     /**
@@ -40,6 +40,12 @@ public final class ConsentStore {
      * @param source who said so: hl7:&lt;sender&gt;, fhir, patient-reply, or a staff user's name
      */
     public boolean record(Connection c, long patientId, ConsentValue value, String source, Instant now)
+            throws SQLException {
+        return record(c, patientId, value, source, null, now);
+    }
+
+    /** As {@link #record(Connection, long, ConsentValue, String, Instant)}, with a note kept beside the change. */
+    public boolean record(Connection c, long patientId, ConsentValue value, String source, String note, Instant now)
             throws SQLException {
         PatientConsent current = current(c, patientId).orElse(null);
         if (current == null) {
@@ -64,11 +70,12 @@ public final class ConsentStore {
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO consent_event (patient_id, consent_value, source, "
-                + "recorded_at) VALUES (?, ?, ?, ?)")) {
+                + "recorded_at, note) VALUES (?, ?, ?, ?, ?)")) {
             ps.setLong(1, patientId);
             ps.setString(2, value.dbValue());
             ps.setString(3, Sql.cap(source, 200));
             Sql.setInstant(ps, 4, now);
+            ps.setString(5, Sql.cap(note, 500));
             ps.executeUpdate();
         }
         audit.record(c, new AuditEntry(source, AUDIT_PREFIX + value.dbValue().toLowerCase(java.util.Locale.ROOT),
@@ -94,13 +101,13 @@ public final class ConsentStore {
     /** The patient's history, oldest first. */
     public List<Change> history(Connection c, long patientId) throws SQLException {
         List<Change> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id, consent_value, source, recorded_at FROM consent_event "
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, consent_value, source, recorded_at, note FROM consent_event "
                 + "WHERE patient_id = ? ORDER BY id")) {
             ps.setLong(1, patientId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Change(rs.getLong(1), ConsentValue.fromDb(rs.getString(2)), rs.getString(3),
-                            Sql.getInstant(rs, "recorded_at")));
+                            Sql.getInstant(rs, "recorded_at"), rs.getString("note")));
                 }
             }
         }

@@ -280,6 +280,8 @@ public final class PatientRecords {
         counts.put("staffNotes", update(c, "UPDATE handoff_event SET body = NULL WHERE body IS NOT NULL AND "
                 + "handoff_id IN (SELECT id FROM staff_handoff WHERE " + handoffsOfPatient + ")", id,
                 numberToo ? phone : null));
+        counts.put("consentNotes", update(c, "UPDATE consent_event SET note = NULL WHERE note IS NOT NULL AND "
+                + "patient_id = ?", id));
         counts.put("handoffsResolved", update(c, "UPDATE staff_handoff SET status = 'RESOLVED', resolved_at = ?, "
                 + "resolved_by = ?, version = version + 1 WHERE status <> 'RESOLVED' AND " + handoffsOfPatient, now,
                 Sql.cap(by, 100), id, numberToo ? phone : null));
@@ -389,7 +391,7 @@ public final class PatientRecords {
                 + "WHERE handoff_id IN " + handoffs + " ORDER BY id", phone));
         doc.put("writebacks", rows(c, "SELECT id, appointment_id, action, status, ack_code, ack_text, remote_ref, "
                 + "created_at, updated_at FROM writeback_request WHERE appointment_id IN " + appointments + " ORDER BY id"));
-        doc.put("consent", rows(c, "SELECT consent_value, source, recorded_at FROM consent_event WHERE patient_id = ? "
+        doc.put("consent", rows(c, "SELECT consent_value, source, note, recorded_at FROM consent_event WHERE patient_id = ? "
                 + "ORDER BY id", patientId));
         doc.put("legalHold", rows(c, "SELECT placed_by, placed_at FROM legal_hold WHERE patient_id = ?", patientId));
         doc.put("audit", rows(c, "SELECT id, at, actor, action, subject, site_code, outcome, detail FROM audit_event "

@@ -52,6 +52,7 @@ class RoleMatrixTest {
         EXPECTED.put("POST /handoffs/{id}/release", "admin staff");
         EXPECTED.put("GET /patients/{id}/timeline", "admin staff");
         EXPECTED.put("GET /patients/{id}/consent", "admin staff");
+        EXPECTED.put("POST /patients/{id}/consent", "admin staff");
         EXPECTED.put("GET /alerts", "admin staff analyst");
         EXPECTED.put("GET /health", "admin analyst");
         EXPECTED.put("POST /alerts/{id}/ack", "admin staff analyst");

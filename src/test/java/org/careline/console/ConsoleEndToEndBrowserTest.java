@@ -159,6 +159,78 @@ class ConsoleEndToEndBrowserTest {
         browser.screenshot("2-retried");
     }
 
+    /**
+     * A clerk holds the patient's signed paper form: on the patient's page she sees nothing recorded, records the
+     * refusal with the form's reference, and the page shows the state and the change with its source and note.
+     */
+    @Test
+    void aClerkRecordsConsentFromAPaperFormOnThePatientsPage() throws Exception {
+        startEngine();
+        Flow.accepted(fx, Siu.booking(Instant.now().plus(Duration.ofDays(3))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.meta.received().size() == 1);
+        long patient = ((Number) fx.query("SELECT id FROM patient").get(0).get("ID")).longValue();
+        ApiSession admin = ApiSession.signIn(baseUrl(), "admin", ADMIN_PASSWORD);
+        admin.createUser("clerk1", "clerk1-password-1", List.of("staff"));
+
+        browser = Browser.desktop("e2e-consent", baseUrl());
+        signIn("clerk1", "clerk1-password-1");
+        browser.open("/console/#/patients/" + patient);
+        browser.untilText("consent-state", "nothing recorded");
+        assertThat(browser.all("consent-change")).isEmpty();
+        new org.openqa.selenium.support.ui.Select(browser.test("consent-value")).selectByValue("refused");
+        browser.type("consent-note", "paper form PF-17");
+        browser.click("record-consent");
+        browser.untilText("flash", "Consent recorded: refused");
+        browser.untilText("consent-state", "refused");
+        List<WebElement> changes = browser.all("consent-change");
+        assertThat(changes).singleElement().satisfies(row -> assertThat(row.getText())
+                .contains("refused", "staff:clerk1", "paper form PF-17"));
+        browser.screenshot("1-consent-recorded");
+        assertThat(fx.query("SELECT consent FROM patient").get(0)).containsEntry("CONSENT", "REFUSED");
+        assertThat(fx.query("SELECT status FROM outbox WHERE kind = 'REMINDER'"))
+                .allSatisfy(r -> assertThat(r).containsEntry("STATUS", "CANCELLED"));
+    }
+
+    /**
+     * An admin erases a patient from the patient's page: the button asks first (the browser's confirm()); said no,
+     * nothing happens; said yes, the patient is erased and the page shows it.
+     */
+    @Test
+    void anAdminErasesAPatientAfterConfirmingOnThePatientsPage() throws Exception {
+        startEngine();
+        Flow.accepted(fx, Siu.booking(Instant.now().plus(Duration.ofDays(3))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.meta.received().size() == 1);
+        long patient = ((Number) fx.query("SELECT id FROM patient").get(0).get("ID")).longValue();
+
+        browser = Browser.desktop("e2e-erase", baseUrl());
+        signIn("admin", ADMIN_PASSWORD);
+        browser.open("/console/#/patients/" + patient);
+        browser.untilText("patient-name", "JANE");
+        browser.screenshot("1-patient");
+
+        browser.click("erase-patient");
+        browser.until(d -> org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent().apply(d)).dismiss();
+        assertThat(fx.count("SELECT COUNT(*) FROM patient_erasure")).isZero();
+        assertThat(fx.query("SELECT given_name FROM patient").get(0).get("GIVEN_NAME")).isNotNull();
+
+        browser.click("erase-patient");
+        org.openqa.selenium.Alert confirm = browser.until(d ->
+                org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent().apply(d));
+        assertThat(confirm.getText()).contains("Erase this patient?");
+        confirm.accept();
+        browser.untilText("flash", "Patient erased");
+        browser.screenshot("2-erased");
+        assertThat(fx.count("SELECT COUNT(*) FROM patient_erasure")).isEqualTo(1);
+        assertThat(fx.query("SELECT patient_key, given_name, family_name, phone_e164 FROM patient").get(0))
+                .satisfies(r -> {
+                    assertThat((String) r.get("PATIENT_KEY")).startsWith("erased:");
+                    assertThat(r.get("GIVEN_NAME")).isNull();
+                    assertThat(r.get("FAMILY_NAME")).isNull();
+                    assertThat(r.get("PHONE_E164")).isNull();
+                });
+        browser.untilText("opted-out", "opted out");
+    }
+
     /** The API as a machine uses it: the session cookie (sent by hand: it is Secure, and this is plain HTTP). */
     private record ApiSession(String baseUrl, String cookie, String csrf) {
         private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

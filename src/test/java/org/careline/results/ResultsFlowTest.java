@@ -113,6 +113,22 @@ class ResultsFlowTest {
         return rows;
     }
 
+    /** Issue 14: PD1-12 Y in a result message's patient (the same piece as SIU's) marks them never to message. */
+    @Test
+    void aProtectionIndicatorInAResultMessageStopsItsNoticeAndIsInTheTrail() throws Exception {
+        accepted(oru("MRN9", MOBILE, Order.of("F-9", "F")).replace("\rPV1|1|O", "\rPD1||||||||||||Y\rPV1|1|O"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.count(
+                "SELECT COUNT(*) FROM outbox WHERE result_notice_id IS NOT NULL AND status = 'SKIPPED'") == 1);
+        Flow.awaitIdle(fx);
+        assertThat(notices()).isEmpty();
+        assertThat(fx.query("SELECT error_reason FROM outbox WHERE result_notice_id IS NOT NULL").get(0))
+                .containsEntry("ERROR_REASON", "patient protected: never message");
+        assertThat(fx.query("SELECT consent_value, source FROM consent_event")).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("CONSENT_VALUE", "PROTECTED")
+                        .containsEntry("SOURCE", "hl7:LAB|GH Clinic"));
+        assertThat(fx.query("SELECT do_not_message FROM patient").get(0)).containsEntry("DO_NOT_MESSAGE", true);
+    }
+
     @Test
     void finalResultIsAnnouncedOnceWithFirstNameFacilityAndAVerifiablePortalLinkOnly() throws Exception {
         String m = oru("MRN1", MOBILE, Order.of("F-1", "F"));

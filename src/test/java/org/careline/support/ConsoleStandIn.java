@@ -298,6 +298,15 @@ public final class ConsoleStandIn implements AutoCloseable {
                 return;
             }
             handoffAction(ex, user, h, m.group(2) == null ? "" : m.group(2), in);
+        } else if ((m = Pattern.compile("/patients/(\\d+)/consent").matcher(path)).matches()) {
+            // as the real API: nothing recorded for the stand-in's patients
+            Map<String, Object> consent = new LinkedHashMap<>();
+            consent.put("patientId", Long.parseLong(m.group(1)));
+            consent.put("consent", "none");
+            consent.put("doNotMessage", false);
+            consent.put("requested", false);
+            consent.put("history", List.of());
+            json(ex, 200, consent);
         } else if ((m = Pattern.compile("/patients/(\\d+)/timeline").matcher(path)).matches()) {
             long id = Long.parseLong(m.group(1));
             Handoff h = handoffs.stream().filter(x -> x.patientId == id).findFirst().orElse(null);

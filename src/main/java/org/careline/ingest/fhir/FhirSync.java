@@ -7,7 +7,11 @@ import org.careline.fhir.FhirRejectedException;
 import org.careline.fhir.FhirUnavailableException;
 import org.careline.results.ResultNotices;
 import org.careline.schedule.AppointmentScheduler;
+import org.careline.consent.ConsentRecorder;
+import org.careline.consent.ConsentWiring;
+import org.careline.model.ConsentValue;
 import org.careline.store.AlertLog;
+import org.careline.store.ConsentStore;
 import org.careline.store.AppointmentStore;
 import org.careline.store.Database;
 import org.careline.store.FhirSyncState;
@@ -16,6 +20,7 @@ import org.careline.store.RetryPolicy;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.DiagnosticReport;
 import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Patient;
@@ -70,12 +75,17 @@ public final class FhirSync {
     private final AlertLog alerts;
     private final Clock clock;
     private final Runnable dueNow;
+    private final FhirConsentMapper consentMapper;
+    private final ConsentWiring.Consents consents;
     private final Random random = new Random();
 
     public FhirSync(Database db, FhirWorkQueue work, FhirSyncState state, FhirClient client, NotificationParser parser,
                     FhirAppointmentMapper appointmentMapper, FhirReportMapper reportMapper,
                     AppointmentScheduler scheduler, AppointmentStore appointments, ResultNotices results,
-                    AlertLog alerts, Clock clock, Runnable dueNow) {
+                    AlertLog alerts, Clock clock, Runnable dueNow, FhirConsentMapper consentMapper,
+                    ConsentWiring.Consents consents) {
+        this.consentMapper = consentMapper;
+        this.consents = consents;
         this.db = db;
         this.work = work;
         this.state = state;
@@ -132,6 +142,8 @@ public final class FhirSync {
                 syncAppointment(w.focus());
             } else if (w.focus().startsWith("DiagnosticReport/")) {
                 syncReport(w.focus());
+            } else if (w.focus().startsWith("Consent/")) {
+                syncConsent(w.focus());
             }
             db.inTransaction(c -> {
                 work.done(c, w.id(), clock.instant());
@@ -304,6 +316,86 @@ public final class FhirSync {
         });
     }
 
+    // ---- Consent ----
+
+    private void syncConsent(String ref) throws FhirUnavailableException, FhirRejectedException {
+        String id = ref.substring(ref.indexOf('/') + 1);
+        Optional<IBaseResource> read = client.read(ref);
+        if (read.isEmpty()) {
+            // Deleted on the server: what it recorded stays in the history; a later Consent says what holds now.
+            LOG.info("FHIR {} gone from the server; consent left as recorded", LogSafe.of(ref));
+            return;
+        }
+        Consent consent = (Consent) read.get();
+        String version = versionOf(consent);
+        if (alreadyApplied("Consent", id, version)) {
+            LOG.debug("FHIR {} version {} already applied", LogSafe.of(ref), LogSafe.of(version));
+            return;
+        }
+        FhirConsentMapper.Reading reading;
+        try {
+            reading = consentMapper.read(consent);
+        } catch (UnmappableResourceException e) {
+            LOG.warn("FHIR {} version {} cannot be read: {}; nothing recorded", LogSafe.of(ref), LogSafe.of(version),
+                    LogSafe.of(e.getMessage()));
+            reading = new FhirConsentMapper.NoEffect("unreadable");
+        }
+        FhirConsentMapper.Reading r = reading;
+        String status = consent.hasStatus() ? consent.getStatus().toCode() : null;
+        String source = FhirConsentMapper.source(id);
+        int[] released = {0};
+        db.inTransaction(c -> {
+            Instant now = clock.instant();
+            state.lock(c, "Consent", id, now);
+            if (state.appliedVersion(c, "Consent", id).filter(v -> v.equals(version)).isPresent()) {
+                return null;
+            }
+            Long patient = null;
+            ConsentRecorder.Outcome o = null;
+            if (r instanceof FhirConsentMapper.Change ch) {
+                // A Consent may come before the patient's first appointment: keep it on a row holding the key only
+                // (no name or number), which the appointment fills in later.
+                patient = appointments.upsertPatient(c, ch.patientKey(), null, null, null, null, ch.patientId(),
+                        null, now);
+                o = consents.recorder().record(c, patient, ch.value(), source, now);
+            } else if (r instanceof FhirConsentMapper.Annulled a) {
+                patient = consents.store().patientByKey(c, a.patientKey()).orElse(null);
+                if (patient != null && grantedBy(c, patient, source)) {
+                    o = consents.recorder().record(c, patient, ConsentValue.WITHDRAWN, source, now);
+                }
+            } else if (r instanceof FhirConsentMapper.NoEffect n) {
+                LOG.info("FHIR {} version {} status {}: no consent change ({})", LogSafe.of(ref),
+                        LogSafe.of(version), LogSafe.of(status), n.why());
+            }
+            if (o != null) {
+                released[0] = o.released();
+                LOG.info("FHIR {} version {} status {}: patient={} changed={} released={} cancelled={}",
+                        LogSafe.of(ref), LogSafe.of(version), LogSafe.of(status), patient, o.changed(), o.released(),
+                        o.cancelled());
+            }
+            state.applied(c, "Consent", id, version, lastUpdatedOf(consent), status, now);
+            return null;
+        });
+        if (released[0] > 0) {
+            dueNow.run(); // held messages are due now
+        }
+    }
+
+    /** Whether the patient's consent stands at GRANTED and this source was the last to set their consent. */
+    private boolean grantedBy(java.sql.Connection c, long patient, String source) throws java.sql.SQLException {
+        if (!consents.store().current(c, patient).map(p -> p.granted()).orElse(false)) {
+            return false;
+        }
+        List<ConsentStore.Change> history = consents.store().history(c, patient);
+        for (int i = history.size() - 1; i >= 0; i--) {
+            ConsentStore.Change ch = history.get(i);
+            if (ch.value().isConsent()) {
+                return source.equals(ch.source());
+            }
+        }
+        return false;
+    }
+
     // ---- catch-up ----
 
     private void catchUp(FhirWorkQueue.Work w) throws FhirUnavailableException, FhirRejectedException {
@@ -311,7 +403,17 @@ public final class FhirSync {
             return;
         }
         for (String type : FhirIntake.TYPES.stream().sorted().toList()) {
-            searchChanged(type);
+            if (!type.equals("Consent")) {
+                searchChanged(type);
+                continue;
+            }
+            try {
+                searchChanged(type);
+            } catch (FhirRejectedException e) {
+                // Many servers keep Consents apart (or let no client search them): appointments and results must
+                // not wait for that. Consents still arrive by notification.
+                LOG.info("FHIR catch-up: Consent search refused ({}); skipped", LogSafe.of(e.getMessage()));
+            }
         }
     }
 

@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
 public final class NotificationParser {
 
     /** The resource types Careline accepts at /fhir/{type}/{id}. */
-    public static final Set<String> ACCEPTED_TYPES = Set.of("Appointment", "DiagnosticReport");
+    public static final Set<String> ACCEPTED_TYPES = Set.of("Appointment", "DiagnosticReport", "Consent");
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
     private static final Pattern TYPE = Pattern.compile("[A-Z][A-Za-z]{1,63}");
@@ -120,6 +120,13 @@ public final class NotificationParser {
         Resource resource = resource(body);
         if (resource == null) {
             throw new FhirInputException("Body is not a valid R4 " + type);
+        }
+        if (resource instanceof org.hl7.fhir.r4.model.Consent consent) {
+            // A Consent that says nothing readable is refused now (400), not retried from the server later.
+            java.util.Optional<String> problem = FhirConsentMapper.problem(consent);
+            if (problem.isPresent()) {
+                throw new FhirInputException(problem.get());
+            }
         }
         if (bodyId == null) {
             resource.setId(type + "/" + id);

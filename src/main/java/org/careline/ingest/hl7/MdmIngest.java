@@ -6,6 +6,8 @@ import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.model.Message;
 import org.careline.config.OruMapping;
 import org.careline.results.DocumentPdf;
+import org.careline.consent.ConsentRecorder;
+import org.careline.model.ConsentSignal;
 import org.careline.results.ResultNotices;
 import org.careline.results.ResultReleasePolicy;
 import org.slf4j.Logger;
@@ -32,11 +34,13 @@ public final class MdmIngest {
     private final InboundCommit inbound;
     private final OruMapper mapper;
     private final ResultNotices notices;
+    private final ConsentRecorder consents;
 
-    public MdmIngest(InboundCommit inbound, OruMapper mapper, ResultNotices notices) {
+    public MdmIngest(InboundCommit inbound, OruMapper mapper, ResultNotices notices, ConsentRecorder consents) {
         this.inbound = inbound;
         this.mapper = mapper;
         this.notices = notices;
+        this.consents = consents;
     }
 
     /** A mapped document message: its patient, the document as an order, and the PDF to attach (or null). */
@@ -47,6 +51,11 @@ public final class MdmIngest {
         MshHeader h = received.header();
         return inbound.once(received, () -> map(received), (c, m, inboundId, now) -> {
             ResultNotices.Result r = notices.apply(c, h.sender(), m.patient(), List.of(m.doc()), true, m.pdf(), now);
+            ConsentSignal signal = mapper.consent(received);
+            if (signal.saysAnything()) {
+                // Same transaction as the notice: a PD1-12 Y here stops the notice it just queued.
+                consents.apply(c, r.patientId(), signal, "hl7:" + h.sender(), now);
+            }
             LOG.info("MDM^{} inbound={} patient={} reachable={} queued={} folded={} withdrawn={} held={} pdf={}",
                     h.triggerEvent(), inboundId, r.patientId(), r.reachable(), r.queued(), r.folded(),
                     r.withdrawn(), r.held(), m.pdf() != null);

@@ -87,6 +87,14 @@ public final class OruMapper {
                 p.authority(), p.givenName(), p.familyName(), p.phone(), p.language(), p.site().code());
     }
 
+    /**
+     * What a result or document message says about its patient's consent (PD1-12, CON-11), read by the same
+     * patient piece as SIU: a protection indicator Y in an ORU or MDM also means never message this patient.
+     */
+    public org.careline.model.ConsentSignal consent(ReceivedHl7 received) {
+        return patients.consent(new SegmentReads(received.message()));
+    }
+
     /** The first non-empty value of message-level paths (the documents block of oru.yaml). */
     static String first(SegmentReads t, List<String> paths) {
         for (String p : paths) {

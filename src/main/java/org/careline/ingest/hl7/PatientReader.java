@@ -55,6 +55,14 @@ final class PatientReader {
     }
 
     /**
+     * What the message says about the patient's consent: the hl7-patient piece's protection (PD1-12) and
+     * consentStatus (CON-11), read the same way for SIU, ORU and MDM. Never fails a message.
+     */
+    org.careline.model.ConsentSignal consent(SegmentReads t) {
+        return Hl7Consent.signal(fields.first(t, "protection"), fields.first(t, "consentStatus"));
+    }
+
+    /**
      * The numbers of a repeating XTN field: every repetition, or the one the source names.
      *
      * @param number the XTN components the number is read from, first non-empty wins

@@ -3,9 +3,7 @@ package org.careline.ingest.hl7;
 import org.careline.consent.ConsentRecorder;
 import org.careline.model.AppointmentEvent;
 import org.careline.model.ConsentSignal;
-import org.careline.store.AuditLog;
 import org.careline.store.ConsentStore;
-import org.careline.store.Outbox;
 
 import java.util.Optional;
 import org.careline.schedule.AppointmentScheduler;
@@ -25,16 +23,18 @@ public final class SiuIngest {
     private final SiuMapper mapper;
     private final AppointmentScheduler scheduler;
     private final Runnable dueNow;
-    private final ConsentStore consentStore = new ConsentStore(new AuditLog());
+    private final ConsentStore consentStore;
     private final ConsentRecorder consents;
 
     /** @param dueNow told after a commit that queued messages (the dispatcher's nudge: a confirmation is due now) */
-    public SiuIngest(InboundCommit inbound, SiuMapper mapper, AppointmentScheduler scheduler, Runnable dueNow) {
+    public SiuIngest(InboundCommit inbound, SiuMapper mapper, AppointmentScheduler scheduler, Runnable dueNow,
+                     ConsentStore consentStore, ConsentRecorder consents) {
         this.inbound = inbound;
         this.mapper = mapper;
         this.scheduler = scheduler;
         this.dueNow = dueNow;
-        this.consents = new ConsentRecorder(consentStore, new Outbox());
+        this.consentStore = consentStore;
+        this.consents = consents;
     }
 
     /** Applies the message; returns the ACK to send. AE/AR outcomes are thrown as typed exceptions. */

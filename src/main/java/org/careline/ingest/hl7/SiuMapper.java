@@ -83,7 +83,7 @@ public final class SiuMapper {
      */
     public ConsentSignal consent(ReceivedHl7 received) {
         SegmentReads t = new SegmentReads(received.message());
-        return Hl7Consent.signal(fields.first(t, "protection"), fields.first(t, "consentStatus"));
+        return patients.consent(t);
     }
 
     private String required(SegmentReads t, String field, String what) throws ApplicationErrorException {

@@ -127,7 +127,7 @@ class NotificationParserTest {
     @Test
     void typesCarelineDoesNotHandleAreRejected() {
         assertThat(rejected("PUT", "/Patient/1", JSON, "{\"resourceType\":\"Patient\",\"id\":\"1\"}").getMessage())
-                .contains("Patient", "Appointment, DiagnosticReport");
+                .contains("Patient", "Appointment, Consent, DiagnosticReport");
         assertThat(rejected("DELETE", "/Observation/1", null, null).getMessage()).contains("Observation");
     }
 
