@@ -16,7 +16,7 @@ public enum DataClass {
     WEBHOOK_BODIES("webhookBodies", true, "WhatsApp webhook bodies"),
     /** Stored PDF documents (document_attachment). */
     DOCUMENTS("documents", true, "stored PDF documents"),
-    /** What staff wrote on handoffs: answers and internal notes (handoff_event.body). */
+    /** What staff wrote: answers and internal notes on handoffs (handoff_event.body), notes with a consent. */
     STAFF_NOTES("staffNotes", true, "staff answers and notes"),
     /** The audit trail, pruned by the trail's own rules. */
     AUDIT_TRAIL("auditTrail", true, "audit trail");

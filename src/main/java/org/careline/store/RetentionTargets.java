@@ -71,7 +71,12 @@ public final class RetentionTargets {
                 "SELECT e.id, a.patient_id, h.phone_e164, NULL FROM handoff_event e "
                         + "JOIN staff_handoff h ON h.id = e.handoff_id LEFT JOIN appointment a ON a.id = h.appointment_id "
                         + "WHERE e.id > ? AND e.at < ? AND e.body IS NOT NULL ORDER BY e.id",
-                "UPDATE handoff_event SET body = NULL WHERE id = ?");
+                "UPDATE handoff_event SET body = NULL WHERE id = ?"),
+        // What staff wrote when recording consent (a paper form's reference); the consent itself stays.
+        CONSENT_NOTES(DataClass.STAFF_NOTES, false,
+                "SELECT e.id, e.patient_id, NULL, NULL FROM consent_event e "
+                        + "WHERE e.id > ? AND e.recorded_at < ? AND e.note IS NOT NULL ORDER BY e.id",
+                "UPDATE consent_event SET note = NULL WHERE id = ?");
 
         private final DataClass dataClass;
         private final boolean textKey;

@@ -76,6 +76,10 @@ class RetentionPurgeTest {
                     + "VALUES ('+16082719000', 'HELP', FALSE, ?)", OLD);
             sql(db, "INSERT INTO handoff_event (handoff_id, kind, body, at) SELECT id, 'NOTE', 'a note', ? "
                     + "FROM staff_handoff", OLD);
+            for (long p : new long[]{free, held}) {
+                sql(db, "INSERT INTO consent_event (patient_id, consent_value, source, note, recorded_at) "
+                        + "VALUES (?, 'GRANTED', 'staff:ann', 'paper form 17', ?)", p, OLD);
+            }
             sql(db, "INSERT INTO legal_hold (patient_id, placed_by, placed_at) VALUES (?, 'admin', ?)", held, OLD);
 
             List<Instant> pruned = new ArrayList<>();
@@ -88,7 +92,7 @@ class RetentionPurgeTest {
             RetentionPurge.PurgeReport report = purge.purgeDue();
 
             assertThat(report.removed()).containsEntry("messageBodies", 1201).containsEntry("rawInbound", 1)
-                    .containsEntry("webhookBodies", 1).containsEntry("staffNotes", 1).containsEntry("auditTrail", 7)
+                    .containsEntry("webhookBodies", 1).containsEntry("staffNotes", 2).containsEntry("auditTrail", 7)
                     .containsEntry("contactData", 1);
             assertThat(strings(db, "SELECT body FROM outbox WHERE body IS NOT NULL ORDER BY id"))
                     .containsExactly("recent text", "held text", "still pending");
@@ -100,7 +104,9 @@ class RetentionPurgeTest {
             assertThat(pruned).containsExactly(Instant.parse("2024-03-05T08:30:00Z"));
             assertThat(strings(db, "SELECT detail FROM audit_event WHERE actor = 'system' AND action = 'retention_purge'"))
                     .containsExactly("messageBodies=1201 contactData=1 rawInbound=1 webhookBodies=1 documents=0 "
-                            + "staffNotes=1 auditTrail=7");
+                            + "staffNotes=2 auditTrail=7");
+            // The consent stays; only the note staff wrote with it goes (and not the held patient's).
+            assertThat(strings(db, "SELECT note FROM consent_event ORDER BY id")).containsExactly(null, "paper form 17");
             // A second run finds nothing more.
             assertThat(purge.run(NOW).total()).isEqualTo(7);
         }
