@@ -48,7 +48,7 @@ public final class ApiWiring {
         endpoints.addAll(new TriageResource(triage, operations.timeline(), db, new PatientSites(), apiAudit)
                 .endpoints());
         endpoints.addAll(new AlertsResource(alertDesk, apiAudit).endpoints());
-        endpoints.addAll(new ConsentResource(db, new ConsentStore(audit), new PatientSites(), apiAudit).endpoints());
+        endpoints.addAll(new ConsentResource(db, new ConsentStore(audit, db.cipher()), new PatientSites(), apiAudit).endpoints());
         endpoints.addAll(new OperationsResource(operations.inbound(), operations.deadLetters(), db,
                 new FhirWorkQueue(), apiAudit).endpoints());
         endpoints.addAll(new PatientsResource(privacy, apiAudit).endpoints());

@@ -66,7 +66,7 @@ public final class ReplyHandler implements InboundMessageSink {
     private final TriageClassifier triageClassifier;
     /** The source of a consent the patient gave or took back by message, in the consent history and the trail. */
     public static final String PATIENT_REPLY = "patient-reply";
-    private final ConsentStore consents = new ConsentStore(new AuditLog());
+    private final ConsentStore consents;
     private final ConsentRecorder consentRecorder;
 
     /**
@@ -79,7 +79,8 @@ public final class ReplyHandler implements InboundMessageSink {
     }
 
     public ReplyHandler(ReplyRules rules, SiteDirectory sites, ConversationStore conversations, Outbox outbox,
-                        WritebackRequests writebacks, Triage triage) {
+                        WritebackRequests writebacks, Triage triage, ConsentStore consents) {
+        this.consents = consents;
         this.rules = rules;
         this.classifier = new ReplyClassifier(rules);
         this.sites = sites;

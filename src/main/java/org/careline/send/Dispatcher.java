@@ -63,11 +63,12 @@ public final class Dispatcher implements AutoCloseable {
     private final SendRecorder recorder;
     private final DocumentUpload documents;
     private final SiteDirectory sites;
-    private final ConsentStore consents = new ConsentStore(new AuditLog());
+    private final ConsentStore consents;
 
     public Dispatcher(Database db, Outbox outbox, SiteDirectory sites, TemplateCatalog templates,
                       CloudApiClient client, SendRateCap rateCap, Clock clock, SendingPause pause,
                       SendFailures failures, int parallelism, Duration lease, PortalLink portalLinks) {
+        this.consents = new ConsentStore(new AuditLog(), db.cipher());
         this.db = db;
         this.outbox = outbox;
         this.renderer = new MessageRenderer(sites, templates, portalLinks);

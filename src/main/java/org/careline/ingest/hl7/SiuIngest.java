@@ -25,16 +25,18 @@ public final class SiuIngest {
     private final SiuMapper mapper;
     private final AppointmentScheduler scheduler;
     private final Runnable dueNow;
-    private final ConsentStore consentStore = new ConsentStore(new AuditLog());
+    private final ConsentStore consentStore;
     private final ConsentRecorder consents;
 
     /** @param dueNow told after a commit that queued messages (the dispatcher's nudge: a confirmation is due now) */
-    public SiuIngest(InboundCommit inbound, SiuMapper mapper, AppointmentScheduler scheduler, Runnable dueNow) {
+    public SiuIngest(InboundCommit inbound, SiuMapper mapper, AppointmentScheduler scheduler, Runnable dueNow,
+                     ConsentStore consentStore, Outbox outbox) {
+        this.consentStore = consentStore;
         this.inbound = inbound;
         this.mapper = mapper;
         this.scheduler = scheduler;
         this.dueNow = dueNow;
-        this.consents = new ConsentRecorder(consentStore, new Outbox());
+        this.consents = new ConsentRecorder(consentStore, outbox);
     }
 
     /** Applies the message; returns the ACK to send. AE/AR outcomes are thrown as typed exceptions. */
