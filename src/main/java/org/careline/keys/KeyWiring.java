@@ -35,6 +35,15 @@ public final class KeyWiring {
      *                               database holds sealed values and no master key is set
      */
     public static FieldCipher bind(Main main, Settings s, Database db, Clock clock) {
+        try {
+            return open(main, s, db, clock);
+        } catch (RuntimeException e) {
+            db.close(); // the engine does not start: let go of the database (an embedded file stays locked else)
+            throw e;
+        }
+    }
+
+    private static FieldCipher open(Main main, Settings s, Database db, Clock clock) {
         String text = s.masterKey();
         DataKeys dataKeys = new DataKeys();
         if (text == null) {
