@@ -153,7 +153,8 @@ public class EncryptionAtRestTest {
             assertThat(fx.count("SELECT COUNT(*) FROM patient WHERE given_name LIKE ?", "enc:v1:" + first + ":%"))
                     .isEqualTo(1);
 
-            KeyRing ring = KeyWiring.rotate(fx.engine.database(), MasterKey.fromBase64(key), Instant.now());
+            KeyRing ring = KeyWiring.rotate(fx.engine.database(), MasterKey.fromBase64(key),
+                    fx.clock.instant().plusSeconds(1)); // the key made later is the active one
             String second = ring.activeId();
             assertThat(second).isNotEqualTo(first);
             // The running engine reloads its keys within a round of the re-sealer, moves the old values, and drops
