@@ -47,7 +47,8 @@ public final class Careline implements Callable<Integer> {
                 .addSubcommand(new ValidateCommand(env))
                 .addSubcommand(new RegisterCommand(env))
                 .addSubcommand("users", UsersCommand.commandLine(env))
-                .addSubcommand("audit", AuditCommand.commandLine(env));
+                .addSubcommand("audit", AuditCommand.commandLine(env))
+                .addSubcommand("keys", KeysCommand.commandLine(env));
     }
 
     @Override

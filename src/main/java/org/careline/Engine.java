@@ -76,6 +76,10 @@ import org.careline.store.InboundReplies;
 import org.careline.store.MessageStatusLog;
 import org.careline.store.Outbox;
 import org.careline.store.WebhookDeliveries;
+import org.careline.store.AuditLog;
+import org.careline.store.ConsentStore;
+import org.careline.store.crypto.FieldCipher;
+import org.careline.keys.KeyWiring;
 import org.careline.fhir.FhirClient;
 import org.careline.writeback.FhirSchedulingWriter;
 import org.careline.writeback.FhirWritebackBuilder;
@@ -151,18 +155,20 @@ public final class Engine implements AutoCloseable {
         TriageRules triageRules = TriageWiring.load(s.mappingsDir(), replies, sites, templates);
         LOG.info("starting Careline: {}", s);
 
+        Main main = new Main();
         Database db = Database.open(s.database());
-        InboundLog inbound = new InboundLog();
-        Outbox outbox = new Outbox();
+        FieldCipher cipher = KeyWiring.bind(main, s, db, clock);
+        InboundLog inbound = new InboundLog(cipher);
+        Outbox outbox = new Outbox(cipher);
         AlertLog alerts = AlertWiring.alertLog(notifications, s);
         SiuMapper mapper = new SiuMapper(siu, sites);
-        AppointmentScheduler scheduler = new AppointmentScheduler(new AppointmentStore(), outbox, sites);
+        AppointmentScheduler scheduler = new AppointmentScheduler(new AppointmentStore(cipher), outbox, sites);
         TreeSet<String> accepted = siu.triggers().keySet().stream().map(t -> "SIU^" + t)
                 .collect(Collectors.toCollection(TreeSet::new));
         OruMapper oruMapper = new OruMapper(oru, sites);
         oru.triggers().forEach(t -> accepted.add("ORU^" + t));
         oru.documents().triggers().forEach(t -> accepted.add("MDM^" + t));
-        ResultNotices resultNotices = new ResultNotices(new AppointmentStore(), new ResultStore(), outbox, sites,
+        ResultNotices resultNotices = new ResultNotices(new AppointmentStore(cipher), new ResultStore(), outbox, sites,
                 resultRules);
         String portalSecret = s.portalLinkSecret();
         if (portalSecret == null) {
@@ -172,7 +178,6 @@ public final class Engine implements AutoCloseable {
         }
         PortalLink portalLinks = new PortalLink(s.portalUrl(), portalSecret);
 
-        Main main = new Main();
         main.configure().withRoutesIncludePattern("file:" + s.routesDir().toAbsolutePath() + "/*.yaml");
         main.configure().withName("careline");
         main.addInitialProperty("camel.server.enabled", "true");
@@ -195,7 +200,7 @@ public final class Engine implements AutoCloseable {
         main.addInitialProperty("careline.scheduling.port", String.valueOf(s.writebackEnabled() ? s.schedulingPort() : 1));
         configureFhir(main, s.fhir());
 
-        ConsentWiring.Consents consents = ConsentWiring.build(outbox);
+        ConsentWiring.Consents consents = ConsentWiring.build(outbox, cipher);
         SendingPause pause = new SendingPause(db, alerts, clock);
         SendFailures sendFailures = new SendFailures(outbox, new RetryPolicy(Duration.ofMillis(s.retryBaseMillis()),
                 Duration.ofMillis(s.retryMaxMillis()), s.maxSendAttempts(), 0.5), pause, alerts);
@@ -226,7 +231,7 @@ public final class Engine implements AutoCloseable {
         main.bind("health", health);
         main.bind("sandboxCloudApi", new SandboxCloudApi());
         FhirClient fhirClient = new FhirClient(main::getCamelContext, s.fhir().baseUrl());
-        main.bind("writebackSender", new WritebackSender(db, new WritebackRequests(), alerts,
+        main.bind("writebackSender", new WritebackSender(db, new WritebackRequests(cipher), alerts,
                 new WritebackSender.Channels(srmBuilder, new SchedulingLink(main::getCamelContext),
                         s.writebackEnabled(), new FhirWritebackBuilder(),
                         new FhirSchedulingWriter(fhirClient), s.fhir().enabled()),
@@ -234,8 +239,8 @@ public final class Engine implements AutoCloseable {
         // Where patients' messages go once stored (the processor looks the bean up by name for every message).
         TriageWiring.Wired triage = TriageWiring.bind(main, s, db, triageRules, sites, templates, outbox, alerts,
                 clock, dispatcher::nudge);
-        main.bind("inboundMessageSink", new ReplyHandler(replies, sites, new ConversationStore(), outbox,
-                new WritebackRequests(), triage.triage(), consents.store(), consents.recorder()));
+        main.bind("inboundMessageSink", new ReplyHandler(replies, sites, new ConversationStore(cipher), outbox,
+                new WritebackRequests(cipher), triage.triage(), consents.store(), consents.recorder()));
 
         FhirWorkQueue fhirWork = new FhirWorkQueue();
         FhirSyncState fhirState = new FhirSyncState();
@@ -243,7 +248,7 @@ public final class Engine implements AutoCloseable {
         main.bind("fhirIntake", new FhirIntake(db, fhirWork, fhirState, fhirParser, s.fhir(), clock));
         main.bind("fhirSync", new FhirSync(db, fhirWork, fhirState, fhirClient, fhirParser,
                 new FhirAppointmentMapper(sites, fhirMapping), new FhirReportMapper(sites, fhirMapping), scheduler,
-                new AppointmentStore(),
+                new AppointmentStore(cipher),
                 resultNotices, alerts, clock, dispatcher::nudge, new FhirConsentMapper(fhirMapping.consent()),
                 consents));
         main.bind("fhirSubscriptions", new FhirSubscriptions(fhirClient, fhirMapping, s.fhir()));
@@ -253,11 +258,11 @@ public final class Engine implements AutoCloseable {
             LOG.warn("WHATSAPP_APP_SECRET is not set: every webhook POST to /webhooks/whatsapp is answered 401, so "
                     + "no replies or delivery statuses from Meta are received");
         }
-        WebhookDeliveries deliveries = new WebhookDeliveries();
+        WebhookDeliveries deliveries = new WebhookDeliveries(cipher);
         whenStarted(main, context -> WebhookIntake.answerTooLargeBodies(context, s.httpPort(), s.webhookMaxBytes()));
         main.bind("webhookIntake", new WebhookIntake(db, deliveries, signature, s.whatsappVerifyToken(),
                 s.webhookMaxBytes(), clock));
-        main.bind("webhookProcessor", new WebhookProcessor(db, deliveries, new InboundReplies(),
+        main.bind("webhookProcessor", new WebhookProcessor(db, deliveries, new InboundReplies(cipher),
                 new DeliveryStatuses(outbox, new MessageStatusLog(), sendFailures),
                 () -> main.getCamelContext().getRegistry().lookupByNameAndType("inboundMessageSink",
                         InboundMessageSink.class),

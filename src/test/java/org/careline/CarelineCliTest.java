@@ -74,6 +74,8 @@ class CarelineCliTest {
                 env.put(s.name(), "s3cret-value-of-" + s.name());
             }
         }
+        // The master key must be base64 of 32 bytes: the same marker, in the URL-safe alphabet, padded to 32 bytes.
+        env.put("CARELINE_MASTER_KEY", "s3cret-value-of-CARELINE_MASTER_KEY" + "AAAAAAAA=");
         env.put("CARELINE_HTTP_PORT", "9091");
         Run config = run(env, "config");
         assertThat(config.exitCode()).as(config.err()).isZero();

@@ -64,7 +64,7 @@ public final class AlertWiring {
         AlertDeliveries deliveries = new AlertDeliveries();
         main.bind("alertDeliverer", new AlertDeliverer(db, deliveries, channels, off, retries, s.alertGiveUpAfter(),
                 s.alertLinkBase(), clock));
-        FeedWatch feedWatch = new FeedWatch(db, new InboundLog(), alerts, s.feedSilentAfter(), clock);
+        FeedWatch feedWatch = new FeedWatch(db, new InboundLog(db.cipher()), alerts, s.feedSilentAfter(), clock);
         main.addInitialProperty("careline.feedwatch.enabled", String.valueOf(feedWatch.enabled()));
         main.bind("feedWatch", feedWatch);
         AlertDesk desk = new AlertDesk(db, alerts, deliveries);

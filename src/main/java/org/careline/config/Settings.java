@@ -178,6 +178,19 @@ public final class Settings {
         return values.get(PORTAL_URL);
     }
 
+    /**
+     * The master key's base64 text, from CARELINE_MASTER_KEY or the file CARELINE_MASTER_KEY_FILE names (read now,
+     * checked at start), or null when neither is set: encryption at rest is off.
+     */
+    public String masterKey() {
+        String key = values.get(SettingsCatalog.MASTER_KEY);
+        if (key != null) {
+            return key;
+        }
+        java.nio.file.Path file = values.get(SettingsCatalog.MASTER_KEY_FILE);
+        return file == null ? null : SettingsCatalog.readKeyFile("CARELINE_MASTER_KEY_FILE", file).strip();
+    }
+
     public String portalLinkSecret() {
         return values.get(PORTAL_LINK_SECRET);
     }
@@ -274,6 +287,8 @@ public final class Settings {
                 + ", webhookAppSecret=" + (whatsappAppSecret() == null ? "unset" : "set")
                 + ", webhookVerifyToken=" + (whatsappVerifyToken() == null ? "unset" : "set")
                 + ", portalUrl=" + portalUrl() + ", portalLinkSecret=" + (portalLinkSecret() == null ? "unset" : "set")
+                + ", masterKey=" + (values.get(SettingsCatalog.MASTER_KEY) != null ? "set"
+                : values.get(SettingsCatalog.MASTER_KEY_FILE) != null ? "file" : "unset")
                 + ", fhir=" + fhir + "]";
     }
 

@@ -436,6 +436,32 @@ public final class SettingsCatalog {
                     "a number of milliseconds from 60000 to 604800000")
             .meaning("a console session ends this long after sign-in however busy it is");
 
+    public static final Setting<String> MASTER_KEY = declare("CARELINE_MASTER_KEY")
+            .secret().type("base64 of 32 bytes").byDefault("unset → encryption at rest off")
+            .about("the master key for encryption at rest (docs/encryption.md): base64 of 32 random bytes (e.g. "
+                    + "`openssl rand -base64 32`). It wraps the data keys that seal names, numbers and bodies in the "
+                    + "database, and is never stored there. Unset (and no `CARELINE_MASTER_KEY_FILE`): values are "
+                    + "stored in clear and a WARN at start says so. Losing it loses the sealed data")
+            .reads(name -> (raw, earlier) -> raw == null ? null : masterKeyOf(name, raw));
+
+    public static final Setting<Path> MASTER_KEY_FILE = declare("CARELINE_MASTER_KEY_FILE")
+            .type("file path").byDefault("unset")
+            .about("a file holding the master key (base64 of 32 bytes, white space around it ignored), for secret "
+                    + "stores that mount files; readable by the engine's user alone. Not together with "
+                    + "`CARELINE_MASTER_KEY`")
+            .reads(name -> (raw, earlier) -> {
+                if (raw == null) {
+                    return null;
+                }
+                if (earlier.get(MASTER_KEY) != null) {
+                    throw new IllegalArgumentException("CARELINE_MASTER_KEY and CARELINE_MASTER_KEY_FILE are both set: "
+                            + "set one of them");
+                }
+                Path file = Path.of(raw);
+                masterKeyOf(name, readKeyFile(name, file));
+                return file;
+            });
+
     /** Every setting, in the order of the configuration table (and of checking: a rule may read those above it). */
     public static final List<Setting<?>> ALL = List.of(MLLP_PORT, MLLP_IDLE_TIMEOUT_MS, BIND_ADDRESS,
             MLLP_FIRST_FRAME_TIMEOUT_MS, MLLP_MAX_CONNECTIONS, MLLP_BACKLOG, MLLP_ALLOW, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
@@ -449,7 +475,7 @@ public final class SettingsCatalog {
             FHIR_NOTIFY_OPEN, ADMIN_PASSWORD, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MS, SESSION_IDLE_MS, SESSION_MAX_MS,
             SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS, ALERT_INTERVAL_MS,
             ALERT_RETRY_BASE_MS, ALERT_RETRY_MAX_MS, ALERT_GIVE_UP_AFTER, ALERT_LINK_BASE, FEED_SILENT_AFTER,
-            SCHEDULING_UNREACHABLE_AFTER, TRIAGE_INTERVAL_MS);
+            SCHEDULING_UNREACHABLE_AFTER, TRIAGE_INTERVAL_MS, MASTER_KEY, MASTER_KEY_FILE);
 
     private SettingsCatalog() {
     }
@@ -650,6 +676,43 @@ public final class SettingsCatalog {
     }
 
     /** Shorter than 32 bytes, an HMAC key is weaker than the hash behind it; the value itself is never echoed. */
+    /**
+     * The master key's text when it is base64 of exactly 32 bytes. The message names the variable and what is wrong,
+     * never the value (it is the key).
+     */
+    static String masterKeyOf(String name, String raw) {
+        String text = raw.strip();
+        byte[] bytes;
+        try {
+            bytes = text.contains("-") || text.contains("_") ? java.util.Base64.getUrlDecoder().decode(text)
+                    : java.util.Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " is not base64 (it must be base64 of 32 random bytes, e.g. "
+                    + "openssl rand -base64 32)");
+        }
+        int length = bytes.length;
+        java.util.Arrays.fill(bytes, (byte) 0);
+        if (length != 32) {
+            throw new IllegalArgumentException(name + " must be base64 of 32 bytes, not of " + length
+                    + " (e.g. openssl rand -base64 32)");
+        }
+        return text;
+    }
+
+    /** The master key file's text; an unreadable file is named with the variable, never with its content. */
+    public static String readKeyFile(String name, Path file) {
+        try {
+            if (java.nio.file.Files.size(file) > 4096) {
+                throw new IllegalArgumentException(name + " names a file of more than 4096 bytes: not a key file");
+            }
+            return java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.US_ASCII);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new IllegalArgumentException(name + " names a file that is not base64 text: " + file);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw new IllegalArgumentException(name + " names a file that cannot be read: " + file);
+        }
+    }
+
     static String portalSecretOf(String name, String raw) {
         if (raw != null && raw.getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
             throw new IllegalArgumentException(name + " must be at least 32 bytes (e.g. openssl rand -base64 32), got "

@@ -8,6 +8,7 @@ import org.careline.model.MessageKind;
 import org.careline.store.AuditLog;
 import org.careline.store.ConsentStore;
 import org.careline.store.Outbox;
+import org.careline.store.crypto.FieldCipher;
 
 import java.nio.file.Path;
 
@@ -25,8 +26,8 @@ public final class ConsentWiring {
     public record Consents(ConsentStore store, ConsentRecorder recorder) {
     }
 
-    public static Consents build(Outbox outbox) {
-        ConsentStore store = new ConsentStore(new AuditLog());
+    public static Consents build(Outbox outbox, FieldCipher cipher) {
+        ConsentStore store = new ConsentStore(new AuditLog(), cipher);
         return new Consents(store, new ConsentRecorder(store, outbox));
     }
 

@@ -25,9 +25,9 @@ public final class OperationsWiring {
 
     /** @param dueNow the dispatcher's nudge, told when a dead outbox message was put back */
     public static Operations bind(Main main, Database db, Runnable dueNow) {
-        Operations o = new Operations(new InboundMessages(db, new InboundLog(),
+        Operations o = new Operations(new InboundMessages(db, new InboundLog(db.cipher()),
                 new RouteCall(main::getCamelContext, HL7_PROCESSING)),
-                new DeadLetters(db, new DeadLetterStore(), dueNow), new PatientTimeline(db, new PatientHistory()));
+                new DeadLetters(db, new DeadLetterStore(), dueNow), new PatientTimeline(db, new PatientHistory(db.cipher())));
         main.bind("inboundMessages", o.inbound());
         main.bind("deadLetters", o.deadLetters());
         main.bind("patientTimeline", o.timeline());

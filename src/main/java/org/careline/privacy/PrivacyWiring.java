@@ -36,11 +36,11 @@ public final class PrivacyWiring {
 
     public static Privacy bind(Main main, Database db, Settings s, Clock clock) {
         RetentionRules rules = load(s.mappingsDir());
-        PatientRecords records = new PatientRecords();
+        PatientRecords records = new PatientRecords(db.cipher());
         // The hash-chained trail cuts itself (an anchor keeps what is left verifiable); the purge never deletes
         // audit rows directly.
         AuditPrune bound = new AuditTrail()::pruneBefore;
-        RetentionPurge purge = new RetentionPurge(db, new RetentionTargets(), records, new AuditLog(), bound, rules,
+        RetentionPurge purge = new RetentionPurge(db, new RetentionTargets(db.cipher()), records, new AuditLog(), bound, rules,
                 clock);
         main.bind(PURGE_BEAN, purge);
         main.addInitialProperty("careline.privacy.zone", s.zone().getId());

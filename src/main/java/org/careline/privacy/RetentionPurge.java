@@ -132,7 +132,7 @@ public final class RetentionPurge {
             for (PatientRecords.PatientRow p : rows) {
                 ids.add(p.id());
                 if (p.phone() != null) {
-                    phones.add(p.phone());
+                    phones.addAll(records.phoneLookups(p.phone())); // as the rows store it: hashed or clear
                 }
                 markers.add(PatientMarkers.of(p.mrn(), p.phone()));
             }

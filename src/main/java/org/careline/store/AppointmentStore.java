@@ -2,6 +2,7 @@ package org.careline.store;
 
 import org.careline.model.AppointmentStatus;
 import org.careline.model.AppointmentEvent;
+import org.careline.store.crypto.FieldCipher;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,6 +13,13 @@ import java.util.Optional;
 
 /** Patients, appointments (current state) and appointment history. */
 public final class AppointmentStore {
+
+    private final FieldCipher cipher;
+
+    /** @param cipher seals names, number, MRN and instructions; hashes the number, MRN and patient key */
+    public AppointmentStore(FieldCipher cipher) {
+        this.cipher = cipher;
+    }
 
     /** An appointment's stored state. */
     public record StoredAppointment(long id, long patientId, AppointmentStatus status, Instant start, String siteCode,
@@ -28,42 +36,55 @@ public final class AppointmentStore {
     public long upsertPatient(Connection c, String patientKey, String givenName, String familyName, String phoneE164,
                               String language, String identifier, String authority, Instant now) throws SQLException {
         Optional<Long> existing = patientId(c, patientKey);
+        String given = Sql.cap(givenName, 200);
+        String family = Sql.cap(familyName, 200);
+        String mrn = Sql.cap(identifier, 200);
         if (existing.isPresent()) {
+            // A value given replaces both halves of its (hash, sealed) pair; one not given keeps both.
             try (PreparedStatement ps = c.prepareStatement("UPDATE patient SET "
                     + "given_name = COALESCE(?, given_name), family_name = COALESCE(?, family_name), "
                     + "phone_e164 = COALESCE(?, phone_e164), language = COALESCE(?, language), "
-                    + "identifier = COALESCE(?, identifier), id_authority = COALESCE(?, id_authority), updated_at = ? "
+                    + "identifier = COALESCE(?, identifier), id_authority = COALESCE(?, id_authority), updated_at = ?, "
+                    + "phone_sealed = CASE WHEN ? IS NULL THEN phone_sealed ELSE ? END, "
+                    + "identifier_sealed = CASE WHEN ? IS NULL THEN identifier_sealed ELSE ? END "
                     + "WHERE id = ?")) {
-                ps.setString(1, Sql.cap(givenName, 200));
-                ps.setString(2, Sql.cap(familyName, 200));
-                ps.setString(3, phoneE164);
+                ps.setString(1, cipher.seal("patient.given_name", given));
+                ps.setString(2, cipher.seal("patient.family_name", family));
+                ps.setString(3, cipher.lookupHash(FieldCipher.PHONE, phoneE164));
                 ps.setString(4, Sql.cap(language, 16));
-                ps.setString(5, Sql.cap(identifier, 200));
+                ps.setString(5, cipher.lookupHash(FieldCipher.MRN, mrn));
                 ps.setString(6, Sql.cap(authority, 200));
                 Sql.setInstant(ps, 7, now);
-                ps.setLong(8, existing.get());
+                ps.setString(8, phoneE164);
+                ps.setString(9, cipher.sealPair("patient.phone_sealed", phoneE164));
+                ps.setString(10, mrn);
+                ps.setString(11, cipher.sealPair("patient.identifier_sealed", mrn));
+                ps.setLong(12, existing.get());
                 ps.executeUpdate();
             }
             return existing.get();
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO patient (patient_key, given_name, family_name, "
-                + "phone_e164, language, identifier, id_authority, opted_out, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, FALSE, ?)",
+                + "phone_e164, language, identifier, id_authority, opted_out, updated_at, phone_sealed, "
+                + "identifier_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?, ?)",
                 new String[]{"id"})) {
-            ps.setString(1, Sql.cap(patientKey, 300));
-            ps.setString(2, Sql.cap(givenName, 200));
-            ps.setString(3, Sql.cap(familyName, 200));
-            ps.setString(4, phoneE164);
+            ps.setString(1, cipher.lookupHash(FieldCipher.PATIENT_KEY, Sql.cap(patientKey, 300)));
+            ps.setString(2, cipher.seal("patient.given_name", given));
+            ps.setString(3, cipher.seal("patient.family_name", family));
+            ps.setString(4, cipher.lookupHash(FieldCipher.PHONE, phoneE164));
             ps.setString(5, Sql.cap(language, 16));
-            ps.setString(6, Sql.cap(identifier, 200));
+            ps.setString(6, cipher.lookupHash(FieldCipher.MRN, mrn));
             ps.setString(7, Sql.cap(authority, 200));
             Sql.setInstant(ps, 8, now);
+            ps.setString(9, cipher.sealPair("patient.phone_sealed", phoneE164));
+            ps.setString(10, cipher.sealPair("patient.identifier_sealed", mrn));
             return Sql.executeForId(ps);
         }
     }
 
     private Optional<Long> patientId(Connection c, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM patient WHERE patient_key = ?")) {
-            ps.setString(1, Sql.cap(key, 300));
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM patient WHERE patient_key IN (?, ?)")) {
+            cipher.bindLookup(ps, 1, FieldCipher.PATIENT_KEY, Sql.cap(key, 300));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
             }
@@ -120,13 +141,13 @@ public final class AppointmentStore {
 
     /** The event's six detail columns (site, service code and name, provider, location, instructions) from
      *  parameter {@code first} on, capped to their column sizes; insert and update list them in the same order. */
-    private static void setDetails(PreparedStatement ps, int first, AppointmentEvent e) throws SQLException {
+    private void setDetails(PreparedStatement ps, int first, AppointmentEvent e) throws SQLException {
         ps.setString(first, Sql.cap(e.siteCode(), 100));
         ps.setString(first + 1, Sql.cap(e.serviceCode(), 100));
         ps.setString(first + 2, Sql.cap(e.serviceName(), 300));
         ps.setString(first + 3, Sql.cap(e.provider(), 300));
         ps.setString(first + 4, Sql.cap(e.location(), 300));
-        ps.setString(first + 5, Sql.cap(e.instructions(), 2000));
+        ps.setString(first + 5, cipher.seal("appointment.instructions", Sql.cap(e.instructions(), 2000)));
     }
 
     /** The feed's placer id, filler id and version from parameter {@code first} on. */

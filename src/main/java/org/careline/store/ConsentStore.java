@@ -3,6 +3,7 @@ package org.careline.store;
 import org.careline.model.AuditEntry;
 import org.careline.model.ConsentValue;
 import org.careline.model.PatientConsent;
+import org.careline.store.crypto.FieldCipher;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,9 +25,12 @@ public final class ConsentStore {
     public static final String AUDIT_PREFIX = "consent.";
 
     private final AuditLog audit;
+    private final FieldCipher cipher;
 
-    public ConsentStore(AuditLog audit) {
+    /** @param cipher hashes the patient key and the number the way {@link AppointmentStore} stored them */
+    public ConsentStore(AuditLog audit, FieldCipher cipher) {
         this.audit = audit;
+        this.cipher = cipher;
     }
 
     /** One line of a patient's consent history; note is what staff wrote beside it (e.g. a paper form's ref), or null. */
@@ -129,8 +133,8 @@ public final class ConsentStore {
 
     /** The patient stored under a feed's key (source|authority|id), if any. */
     public Optional<Long> patientByKey(Connection c, String patientKey) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM patient WHERE patient_key = ?")) {
-            ps.setString(1, patientKey);
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM patient WHERE patient_key IN (?, ?)")) {
+            cipher.bindLookup(ps, 1, FieldCipher.PATIENT_KEY, Sql.cap(patientKey, 300));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
             }
@@ -150,8 +154,9 @@ public final class ConsentStore {
     /** The patients a WhatsApp number belongs to (a family may share one). */
     public List<Long> patientsByPhone(Connection c, String phoneE164) throws SQLException {
         List<Long> ids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM patient WHERE phone_e164 = ? ORDER BY id")) {
-            ps.setString(1, phoneE164);
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM patient WHERE phone_e164 IN (?, ?) "
+                + "ORDER BY id")) {
+            cipher.bindLookup(ps, 1, FieldCipher.PHONE, phoneE164);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getLong(1));

@@ -1,6 +1,7 @@
 package org.careline.store;
 
 import org.careline.model.AppointmentStatus;
+import org.careline.store.crypto.FieldCipher;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +14,13 @@ import java.util.Optional;
  * {@link Handoffs}.
  */
 public final class ConversationStore {
+
+    private final FieldCipher cipher;
+
+    /** @param cipher hashes the number the way the patient and contact rows store it */
+    public ConversationStore(FieldCipher cipher) {
+        this.cipher = cipher;
+    }
 
     /**
      * The appointment a reply is about, with what an answer needs.
@@ -67,16 +75,17 @@ public final class ConversationStore {
     /** The next booked appointment of any patient with this number: what free text most likely refers to. */
     public Optional<AppointmentRef> nextUpcoming(Connection c, String phone, Instant now) throws SQLException {
         return one(c, "SELECT a.id, a.status, a.start_at, a.site_code, p.language, a.source FROM appointment a "
-                + "JOIN patient p ON p.id = a.patient_id WHERE p.phone_e164 = ? "
+                + "JOIN patient p ON p.id = a.patient_id WHERE p.phone_e164 IN (?, ?) "
                 + "AND a.status = '" + AppointmentStatus.BOOKED.dbValue() + "' "
-                + "AND a.start_at > ? ORDER BY a.start_at, a.id FETCH FIRST 1 ROWS ONLY", phone, now);
+                + "AND a.start_at > ? ORDER BY a.start_at, a.id FETCH FIRST 1 ROWS ONLY",
+                cipher.lookupHash(FieldCipher.PHONE, phone), phone, now);
     }
 
     /** The language of the most recently updated patient with this number, or null. */
     public String languageOf(Connection c, String phone) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT language FROM patient WHERE phone_e164 = ? "
+        try (PreparedStatement ps = c.prepareStatement("SELECT language FROM patient WHERE phone_e164 IN (?, ?) "
                 + "AND language IS NOT NULL ORDER BY updated_at DESC FETCH FIRST 1 ROWS ONLY")) {
-            ps.setString(1, phone);
+            cipher.bindLookup(ps, 1, FieldCipher.PHONE, phone);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
             }
@@ -85,8 +94,8 @@ public final class ConversationStore {
 
     public boolean isOptedOut(Connection c, String phone) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT opted_out FROM contact_preference WHERE phone_e164 = ?")) {
-            ps.setString(1, phone);
+                "SELECT opted_out FROM contact_preference WHERE phone_e164 IN (?, ?)")) {
+            cipher.bindLookup(ps, 1, FieldCipher.PHONE, phone);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && rs.getBoolean(1);
             }
@@ -96,15 +105,15 @@ public final class ConversationStore {
     /** Opts the number out (true) or back in (false). The row exists: the message that asks was recorded. */
     public void setOptedOut(Connection c, String phone, boolean optedOut, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE contact_preference SET opted_out = ?, opted_out_at = ?, "
-                + "updated_at = ? WHERE phone_e164 = ?")) {
+                + "updated_at = ? WHERE phone_e164 IN (?, ?)")) {
             ps.setBoolean(1, optedOut);
             Sql.setInstant(ps, 2, optedOut ? now : null);
             Sql.setInstant(ps, 3, now);
-            ps.setString(4, phone);
+            cipher.bindLookup(ps, 4, FieldCipher.PHONE, phone);
             if (ps.executeUpdate() == 0) {
                 try (PreparedStatement ins = c.prepareStatement("INSERT INTO contact_preference (phone_e164, opted_out, "
                         + "opted_out_at, updated_at) VALUES (?, ?, ?, ?)")) {
-                    ins.setString(1, phone);
+                    ins.setString(1, cipher.lookupHash(FieldCipher.PHONE, phone));
                     ins.setBoolean(2, optedOut);
                     Sql.setInstant(ins, 3, optedOut ? now : null);
                     Sql.setInstant(ins, 4, now);

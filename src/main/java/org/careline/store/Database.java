@@ -16,6 +16,8 @@ public final class Database implements AutoCloseable {
     private final GroupCommit groupCommit;
     private final java.util.concurrent.atomic.AtomicBoolean compactOnClose = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Off until the engine opens its key ring (docs/encryption.md); the store classes are built with it. */
+    private volatile org.careline.store.crypto.FieldCipher cipher = org.careline.store.crypto.FieldCipher.off();
 
     private Database(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -54,6 +56,16 @@ public final class Database implements AutoCloseable {
         }
         DataFolder.tighten(settings.url());
         return new Database(ds);
+    }
+
+    /** The engine's field cipher: what the store classes built for this database seal and open with. */
+    public org.careline.store.crypto.FieldCipher cipher() {
+        return cipher;
+    }
+
+    /** Set once at start, before any store class is built for this database. */
+    public void useCipher(org.careline.store.crypto.FieldCipher cipher) {
+        this.cipher = java.util.Objects.requireNonNull(cipher);
     }
 
     public DataSource dataSource() {

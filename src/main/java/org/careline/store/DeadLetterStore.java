@@ -24,6 +24,10 @@ import java.util.Set;
  */
 public final class DeadLetterStore {
 
+    /** Only for message_event lines, which carry no sealed column. */
+    private static final Outbox EVENTS = new Outbox(org.careline.store.crypto.FieldCipher.off());
+
+
     /** alert_delivery as a work queue (V5): PENDING, SENDING under a lease, SENT, DEAD; DISCARDED by a person. */
     static final String ALERT_DEAD = "DEAD";
     static final String ALERT_DISCARDED = "DISCARDED";
@@ -97,7 +101,7 @@ public final class DeadLetterStore {
         if (done) {
             record(c, queue, id, "RETRIED", user, row.get().reason(), now);
             if (queue == DeadLetterQueue.OUTBOX) {
-                new Outbox().logEvent(c, id, "requeued", "by " + user, now);
+                EVENTS.logEvent(c, id, "requeued", "by " + user, now);
             }
         }
         return done;
@@ -121,7 +125,7 @@ public final class DeadLetterStore {
         if (done) {
             record(c, queue, id, "DISCARDED", user, row.get().reason(), now);
             if (queue == DeadLetterQueue.OUTBOX) {
-                new Outbox().logEvent(c, id, "discarded", "by " + user, now);
+                EVENTS.logEvent(c, id, "discarded", "by " + user, now);
             }
         }
         return done;

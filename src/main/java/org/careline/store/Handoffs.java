@@ -1,5 +1,6 @@
 package org.careline.store;
 
+import org.careline.store.crypto.FieldCipher;
 import org.careline.model.HandoffEventKind;
 import org.careline.model.HandoffStatus;
 
@@ -22,10 +23,17 @@ import java.util.Set;
  */
 public final class Handoffs {
 
+    private final FieldCipher cipher;
+
+    /** @param cipher hashes and seals the number, seals staff's words, opens names and the patient's words */
+    public Handoffs(FieldCipher cipher) {
+        this.cipher = cipher;
+    }
+
     private static final String OPEN = HandoffStatus.OPEN.name();
     private static final String CLAIMED = HandoffStatus.CLAIMED.name();
     private static final String RESOLVED = HandoffStatus.RESOLVED.name();
-    private static final String COLUMNS = "h.id, h.phone_e164, h.appointment_id, h.inbound_reply_id, h.reason, "
+    private static final String COLUMNS = "h.id, h.phone_e164, h.phone_sealed, h.appointment_id, h.inbound_reply_id, h.reason, "
             + "h.urgent, h.queue, h.site_code, h.status, h.created_at, h.due_at, h.escalate_at, h.escalated_at, "
             + "h.claimed_by, h.claimed_at, h.first_answer_at, h.resolved_at, h.resolved_by, h.version";
 
@@ -71,8 +79,10 @@ public final class Handoffs {
     public long insert(Connection c, NewHandoff h, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO staff_handoff (phone_e164, appointment_id, "
                 + "inbound_reply_id, reason, urgent, created_at, queue, site_code, status, due_at, escalate_at, "
-                + "version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '" + OPEN + "', ?, ?, 0)", new String[]{"id"})) {
-            ps.setString(1, h.phone());
+                + "version, phone_sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '" + OPEN + "', ?, ?, 0, ?)",
+                new String[]{"id"})) {
+            ps.setString(1, cipher.lookupHash(FieldCipher.PHONE, h.phone()));
+            ps.setString(11, cipher.sealPair("staff_handoff.phone_sealed", h.phone()));
             Sql.setLong(ps, 2, h.appointmentId());
             ps.setLong(3, h.inboundReplyId());
             ps.setString(4, h.reason());
@@ -100,9 +110,9 @@ public final class Handoffs {
 
     /** The newest OPEN or CLAIMED item of {@code queue} for this number: where a further message is added. */
     public Optional<Handoff> active(Connection c, String phone, String queue) throws SQLException {
-        return one(c, "SELECT " + COLUMNS + " FROM staff_handoff h WHERE h.phone_e164 = ? AND h.queue = ? "
+        return one(c, "SELECT " + COLUMNS + " FROM staff_handoff h WHERE h.phone_e164 IN (?, ?) AND h.queue = ? "
                 + "AND h.status IN ('" + OPEN + "', '" + CLAIMED + "') ORDER BY h.id DESC FETCH FIRST 1 ROWS ONLY",
-                phone, queue);
+                cipher.lookupHash(FieldCipher.PHONE, phone), phone, queue);
     }
 
     /**
@@ -219,7 +229,7 @@ public final class Handoffs {
             ps.setLong(1, handoffId);
             ps.setString(2, kind.name());
             ps.setString(3, Sql.cap(actor, 100));
-            ps.setString(4, Sql.cap(body, 4000));
+            ps.setString(4, cipher.seal("handoff_event.body", Sql.cap(body, 4000)));
             Sql.setLong(ps, 5, outboxId);
             Sql.setLong(ps, 6, inboundReplyId);
             Sql.setInstant(ps, 7, at);
@@ -238,7 +248,8 @@ public final class Handoffs {
                 long reply = rs.getLong("inbound_reply_id");
                 Long replyId = rs.wasNull() ? null : reply;
                 events.add(new Event(rs.getLong("id"), rs.getLong("handoff_id"),
-                        HandoffEventKind.valueOf(rs.getString("kind")), rs.getString("actor"), rs.getString("body"),
+                        HandoffEventKind.valueOf(rs.getString("kind")), rs.getString("actor"),
+                        cipher.open("handoff_event.body", rs.getString("body")),
                         outboxId, replyId, Sql.getInstant(rs, "at")));
             }
             return events;
@@ -253,7 +264,8 @@ public final class Handoffs {
                 + "ORDER BY r.id", handoffId, handoffId); ResultSet rs = ps.executeQuery()) {
             List<PatientWords> words = new ArrayList<>();
             while (rs.next()) {
-                words.add(new PatientWords(rs.getLong(1), rs.getString(2), Sql.getInstant(rs, "at")));
+                words.add(new PatientWords(rs.getLong(1), cipher.open("inbound_reply.content", rs.getString(2)),
+                        Sql.getInstant(rs, "at")));
             }
             return words;
         }
@@ -265,14 +277,15 @@ public final class Handoffs {
      */
     public Instant lastInbound(Connection c, String phone) throws SQLException {
         Instant last = null;
-        try (PreparedStatement ps = prepare(c, "SELECT last_inbound_at FROM contact_preference WHERE phone_e164 = ?",
-                phone); ResultSet rs = ps.executeQuery()) {
+        String hash = cipher.lookupHash(FieldCipher.PHONE, phone);
+        try (PreparedStatement ps = prepare(c, "SELECT last_inbound_at FROM contact_preference "
+                + "WHERE phone_e164 IN (?, ?)", hash, phone); ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
                 last = Sql.getInstant(rs, "last_inbound_at");
             }
         }
-        try (PreparedStatement ps = prepare(c, "SELECT MAX(sent_at) AS at FROM inbound_reply WHERE from_phone = ?",
-                phone); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = prepare(c, "SELECT MAX(sent_at) AS at FROM inbound_reply "
+                + "WHERE from_phone IN (?, ?)", hash, phone); ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
                 Instant sent = Sql.getInstant(rs, "at");
                 if (sent != null && (last == null || sent.isAfter(last))) {
@@ -288,11 +301,14 @@ public final class Handoffs {
         String sql = h.appointmentId() != null
                 ? "SELECT p.id, p.given_name, p.family_name FROM appointment a JOIN patient p ON p.id = a.patient_id "
                         + "WHERE a.id = ?"
-                : "SELECT p.id, p.given_name, p.family_name FROM patient p WHERE p.phone_e164 = ? "
+                : "SELECT p.id, p.given_name, p.family_name FROM patient p WHERE p.phone_e164 IN (?, ?) "
                         + "ORDER BY p.updated_at DESC FETCH FIRST 1 ROWS ONLY";
-        try (PreparedStatement ps = prepare(c, sql, h.appointmentId() != null ? h.appointmentId() : h.phone());
+        Object[] args = h.appointmentId() != null ? new Object[]{h.appointmentId()}
+                : new Object[]{cipher.lookupHash(FieldCipher.PHONE, h.phone()), h.phone()};
+        try (PreparedStatement ps = prepare(c, sql, args);
              ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? new PatientRef(rs.getLong(1), rs.getString(2), rs.getString(3))
+            return rs.next() ? new PatientRef(rs.getLong(1), cipher.open("patient.given_name", rs.getString(2)),
+                    cipher.open("patient.family_name", rs.getString(3)))
                     : new PatientRef(null, null, null);
         }
     }
@@ -341,12 +357,12 @@ public final class Handoffs {
         }
     }
 
-    private static Optional<Handoff> one(Connection c, String sql, Object... args) throws SQLException {
+    private Optional<Handoff> one(Connection c, String sql, Object... args) throws SQLException {
         List<Handoff> rows = many(c, sql, args);
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
     }
 
-    private static List<Handoff> many(Connection c, String sql, Object... args) throws SQLException {
+    private List<Handoff> many(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
             List<Handoff> rows = new ArrayList<>();
             while (rs.next()) {
@@ -354,7 +370,8 @@ public final class Handoffs {
                 Long appointmentId = rs.wasNull() ? null : appointment;
                 long reply = rs.getLong("inbound_reply_id");
                 Long replyId = rs.wasNull() ? null : reply;
-                rows.add(new Handoff(rs.getLong("id"), rs.getString("phone_e164"), appointmentId, replyId,
+                rows.add(new Handoff(rs.getLong("id"), cipher.openPair("staff_handoff.phone_sealed",
+                        rs.getString("phone_sealed"), rs.getString("phone_e164")), appointmentId, replyId,
                         rs.getString("reason"), rs.getBoolean("urgent"), rs.getString("queue"),
                         rs.getString("site_code"), HandoffStatus.fromDb(rs.getString("status")),
                         Sql.getInstant(rs, "created_at"), Sql.getInstant(rs, "due_at"),

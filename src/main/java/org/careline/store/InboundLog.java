@@ -1,5 +1,6 @@
 package org.careline.store;
 
+import org.careline.store.crypto.FieldCipher;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,13 +20,19 @@ public final class InboundLog {
     /** Every HL7 message stored is a message in: one trail entry, in the same transaction. */
     private static final AuditLog AUDIT = new AuditLog();
 
-
     /** The longest raw message kept (the column's size); a longer one is kept without its text (not replayable). */
     static final int RAW_MAX = 10_485_760;
 
     /** The ACK a message got the first time; the error fields are set for AE/AR. */
     public record Outcome(long id, String messageType, String ackCode, String ackText, Integer errorCode,
                           String errorSegment, Integer errorField) {
+    }
+
+    private final FieldCipher cipher;
+
+    /** @param cipher seals and opens the raw message */
+    public InboundLog(FieldCipher cipher) {
+        this.cipher = cipher;
     }
 
     public Optional<Outcome> find(Connection c, String sender, String controlId) throws SQLException {
@@ -76,7 +83,8 @@ public final class InboundLog {
             Sql.setInteger(ps, 8, errorField);
             Sql.setInstant(ps, 9, now);
             // Cut short it could not be replayed faithfully: then it is not kept at all.
-            ps.setString(10, rawMessage == null || rawMessage.length() > RAW_MAX ? null : rawMessage);
+            String raw = rawMessage == null ? null : cipher.seal("inbound_message.raw_message", rawMessage);
+            ps.setString(10, raw == null || raw.length() > RAW_MAX ? null : raw);
             long id = Sql.executeForId(ps);
             AUDIT.engine(c, "hl7_in", "inbound:" + id, ackCode, null, now);
             return id;
@@ -180,7 +188,8 @@ public final class InboundLog {
         try (PreparedStatement ps = c.prepareStatement("SELECT raw_message FROM inbound_message WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+                return rs.next() ? Optional.ofNullable(cipher.open("inbound_message.raw_message", rs.getString(1)))
+                        : Optional.empty();
             }
         }
     }

@@ -10,6 +10,7 @@ import org.careline.model.OutboxStatus;
 import org.careline.model.MessageKind;
 import org.careline.model.PlannedMessage;
 import org.careline.store.WorkQueue.Assignment;
+import org.careline.store.crypto.FieldCipher;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -34,6 +35,13 @@ public final class Outbox {
     static final WorkQueue QUEUE = new WorkQueue(WorkTable.withStatus("outbox", "status", WAITING,
             OutboxStatus.SENDING.dbValue(), "due_at", "attempts", "claimed_by", "claimed_until", "error_reason", 600,
             "status, due_at, id"));
+
+    private final FieldCipher cipher;
+
+    /** @param cipher seals the number and body of replies; opens them, the names and instructions when loading */
+    public Outbox(FieldCipher cipher) {
+        this.cipher = cipher;
+    }
 
     /** Queues a result/document notice (a template with no appointment), due at {@code dueAt}. */
     public long addNotice(Connection c, long resultNoticeId, MessageKind kind, Instant dueAt, Instant now)
@@ -95,21 +103,22 @@ public final class Outbox {
     public long addReply(Connection c, Long appointmentId, String phone, MessageKind kind, String label, String body,
                          Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (appointment_id, recipient_phone, body, kind, "
-                + "label, due_at, status, attempts, created_at, updated_at) "
-                + "VALUES (?, ?, ?, ?, ?, ?, '" + WAITING + "', 0, ?, ?)",
+                + "label, due_at, status, attempts, created_at, updated_at, recipient_sealed) "
+                + "VALUES (?, ?, ?, ?, ?, ?, '" + WAITING + "', 0, ?, ?, ?)",
                 new String[]{"id"})) {
             if (appointmentId == null) {
                 ps.setNull(1, java.sql.Types.BIGINT);
             } else {
                 ps.setLong(1, appointmentId);
             }
-            ps.setString(2, phone);
-            ps.setString(3, Sql.cap(body, 4000));
+            ps.setString(2, cipher.lookupHash(FieldCipher.PHONE, phone));
+            ps.setString(3, cipher.seal("outbox.body", Sql.cap(body, 4000)));
             ps.setString(4, kind.name());
             ps.setString(5, Sql.cap(label, 30));
             Sql.setInstant(ps, 6, now);
             Sql.setInstant(ps, 7, now);
             Sql.setInstant(ps, 8, now);
+            ps.setString(9, cipher.sealPair("outbox.recipient_sealed", phone));
             long id = Sql.executeForId(ps);
             logEvent(c, id, "queued", null, now);
             return id;
@@ -172,7 +181,8 @@ public final class Outbox {
                 + "p.given_name, p.language, "
                 + "o.result_notice_id, rn.reference AS portal_reference, rn.expires_at AS portal_expires_at, "
                 + "rn.site_code AS notice_site_code, "
-                + "COALESCE(o.recipient_phone, p.phone_e164) AS phone, p.opted_out AS patient_opted_out, "
+                + "o.recipient_phone, o.recipient_sealed, p.phone_e164, p.phone_sealed, "
+                + "p.opted_out AS patient_opted_out, "
                 + "cp.opted_out AS number_opted_out, cp.last_inbound_at, "
                 + "p.id AS patient_id, p.consent, p.do_not_message, p.consent_requested_at "
                 + "FROM outbox o LEFT JOIN appointment a ON a.id = o.appointment_id "
@@ -189,11 +199,20 @@ public final class Outbox {
                 boolean optedOut = rs.getBoolean("patient_opted_out") | rs.getBoolean("number_opted_out");
                 String site = rs.getString("site_code") != null ? rs.getString("site_code")
                         : rs.getString("notice_site_code");
-                return new DueMessage(rs.getLong("id"), kind, rs.getInt("attempts"), rs.getString("phone"),
+                return new DueMessage(rs.getLong("id"), kind, rs.getInt("attempts"), phone(rs),
                         rs.getString("language"), optedOut, Sql.getInstant(rs, "last_inbound_at"), site,
                         context(rs, kind), consent(rs));
             }
         }
+    }
+
+    /** Where the loaded row goes: the reply's own number, else the patient's (opened when sealed). */
+    private String phone(ResultSet rs) throws SQLException {
+        String recipient = rs.getString("recipient_phone");
+        if (recipient != null) {
+            return cipher.openPair("outbox.recipient_sealed", rs.getString("recipient_sealed"), recipient);
+        }
+        return cipher.openPair("patient.phone_sealed", rs.getString("phone_sealed"), rs.getString("phone_e164"));
     }
 
     /** The patient's consent as the loaded row found it; UNKNOWN when the row has no patient. */
@@ -207,20 +226,21 @@ public final class Outbox {
     }
 
     /** The context of the loaded row's kind: a reply, a result/document notice, or an appointment template. */
-    private static MessageContext context(ResultSet rs, MessageKind kind) throws SQLException {
+    private MessageContext context(ResultSet rs, MessageKind kind) throws SQLException {
         long appointment = rs.getLong("appointment_id");
         Long appointmentId = rs.wasNull() ? null : appointment;
         if (!kind.isTemplate()) {
-            return new MessageContext.Reply(appointmentId, rs.getString("body"));
+            return new MessageContext.Reply(appointmentId, cipher.open("outbox.body", rs.getString("body")));
         }
         Long resultNoticeId = resultNotice(rs);
         if (resultNoticeId != null) {
             return new MessageContext.Notice(resultNoticeId, rs.getString("portal_reference"),
-                    Sql.getInstant(rs, "portal_expires_at"), rs.getString("given_name"));
+                    Sql.getInstant(rs, "portal_expires_at"), cipher.open("patient.given_name", rs.getString("given_name")));
         }
         return new MessageContext.Appointment(appointmentId,
                 AppointmentStatus.fromDb(rs.getString("appointment_status")), Sql.getInstant(rs, "start_at"),
-                rs.getString("provider_name"), rs.getString("instructions"), rs.getString("given_name"));
+                rs.getString("provider_name"), cipher.open("appointment.instructions", rs.getString("instructions")),
+                cipher.open("patient.given_name", rs.getString("given_name")));
     }
 
     private static Long resultNotice(ResultSet rs) throws SQLException {

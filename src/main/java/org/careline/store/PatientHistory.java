@@ -1,5 +1,7 @@
 package org.careline.store;
 
+import org.careline.store.crypto.FieldCipher;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,6 +19,13 @@ import java.util.Optional;
  * patients and staff wrote): shown to staff, never logged.
  */
 public final class PatientHistory {
+
+    private final FieldCipher cipher;
+
+    /** @param cipher opens names, the number and the texts; hashes the number for lookups */
+    public PatientHistory(FieldCipher cipher) {
+        this.cipher = cipher;
+    }
 
     /** The patient as staff see them. {@code optedOut}: on the patient row or for their number (STOP). */
     public record Person(long id, String givenName, String familyName, String phone, String language,
@@ -42,15 +51,17 @@ public final class PatientHistory {
 
     public Optional<Person> person(Connection c, long patientId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT p.id, p.given_name, p.family_name, p.phone_e164, "
-                + "p.language, p.opted_out, cp.opted_out AS number_opted_out FROM patient p "
+                + "p.phone_sealed, p.language, p.opted_out, cp.opted_out AS number_opted_out FROM patient p "
                 + "LEFT JOIN contact_preference cp ON cp.phone_e164 = p.phone_e164 WHERE p.id = ?")) {
             ps.setLong(1, patientId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new Person(rs.getLong("id"), rs.getString("given_name"),
-                        rs.getString("family_name"), rs.getString("phone_e164"), rs.getString("language"),
+                return Optional.of(new Person(rs.getLong("id"), cipher.open("patient.given_name",
+                        rs.getString("given_name")), cipher.open("patient.family_name", rs.getString("family_name")),
+                        cipher.openPair("patient.phone_sealed", rs.getString("phone_sealed"),
+                                rs.getString("phone_e164")), rs.getString("language"),
                         rs.getBoolean("opted_out") || rs.getBoolean("number_opted_out")));
             }
         }
@@ -59,49 +70,51 @@ public final class PatientHistory {
     /** The newest {@code limit} entries of the patient's history, newest first. */
     public List<Entry> entries(Connection c, Person p, int limit) throws SQLException {
         int n = Math.max(0, limit);
+        String hash = cipher.lookupHash(FieldCipher.PHONE, p.phone());
         List<Entry> all = new ArrayList<>();
         String appointments = "SELECT id FROM appointment WHERE patient_id = ?";
         all.addAll(read(c, "SELECT e.recorded_at AS at, NULL AS text, e.event_type AS status, "
                 + "'appointment:' || CAST(e.appointment_id AS VARCHAR(20)) AS ref, a.service_name AS label, "
                 + "NULL AS actor FROM appointment_event e JOIN appointment a ON a.id = e.appointment_id "
                 + "WHERE a.patient_id = ? ORDER BY e.recorded_at DESC, e.id DESC FETCH FIRST " + n + " ROWS ONLY",
-                "appointment", p.id()));
+                "appointment", null, p.id()));
         // A message waiting to go out stands at its due time; one that went out at the time it was sent.
         String outboxAt = "CASE WHEN o.status IN ('PENDING', 'SENDING') THEN o.due_at ELSE COALESCE((SELECT "
                 + "MIN(m.recorded_at) FROM message_event m WHERE m.outbox_id = o.id AND m.event = 'sent'), "
                 + "o.updated_at) END";
         String outboxWhere = "o.appointment_id IN (" + appointments + ") OR o.result_notice_id IN "
                 + "(SELECT id FROM result_notice WHERE patient_id = ?)"
-                + (p.phone() == null ? "" : " OR o.recipient_phone = ?");
+                + (p.phone() == null ? "" : " OR o.recipient_phone IN (?, ?)");
         Object[] outboxArgs = p.phone() == null ? new Object[]{p.id(), p.id()}
-                : new Object[]{p.id(), p.id(), p.phone()};
+                : new Object[]{p.id(), p.id(), hash, p.phone()};
         all.addAll(read(c, "SELECT " + outboxAt + " AS at, o.body AS text, o.status || CASE WHEN "
                 + "o.delivery_status IS NULL THEN '' ELSE '/' || o.delivery_status END AS status, "
                 + "'outbox:' || CAST(o.id AS VARCHAR(20)) AS ref, o.label AS label, NULL AS actor FROM outbox o "
                 + "WHERE " + outboxWhere + " ORDER BY at DESC, o.id DESC FETCH FIRST " + n + " ROWS ONLY",
-                "outbound", outboxArgs));
+                "outbound", "outbox.body", outboxArgs));
         if (p.phone() != null) {
             all.addAll(read(c, "SELECT COALESCE(r.sent_at, r.recorded_at) AS at, r.content AS text, "
                     + "r.intent AS status, 'reply:' || CAST(r.id AS VARCHAR(20)) AS ref, r.message_type AS label, "
-                    + "NULL AS actor FROM inbound_reply r WHERE r.from_phone = ? "
-                    + "ORDER BY at DESC, r.id DESC FETCH FIRST " + n + " ROWS ONLY", "inbound", p.phone()));
+                    + "NULL AS actor FROM inbound_reply r WHERE r.from_phone IN (?, ?) "
+                    + "ORDER BY at DESC, r.id DESC FETCH FIRST " + n + " ROWS ONLY", "inbound",
+                    "inbound_reply.content", hash, p.phone()));
         }
         String handoffs = "SELECT id FROM staff_handoff WHERE appointment_id IN (" + appointments + ")"
-                + (p.phone() == null ? "" : " OR phone_e164 = ?");
-        Object[] handoffArgs = p.phone() == null ? new Object[]{p.id()} : new Object[]{p.id(), p.phone()};
+                + (p.phone() == null ? "" : " OR phone_e164 IN (?, ?)");
+        Object[] handoffArgs = p.phone() == null ? new Object[]{p.id()} : new Object[]{p.id(), hash, p.phone()};
         all.addAll(read(c, "SELECT h.created_at AS at, NULL AS text, h.status AS status, "
                 + "'handoff:' || CAST(h.id AS VARCHAR(20)) AS ref, h.queue AS label, NULL AS actor "
                 + "FROM staff_handoff h WHERE h.id IN (" + handoffs + ") ORDER BY h.created_at DESC, h.id DESC "
-                + "FETCH FIRST " + n + " ROWS ONLY", "handoff", handoffArgs));
+                + "FETCH FIRST " + n + " ROWS ONLY", "handoff", null, handoffArgs));
         all.addAll(read(c, "SELECT e.at AS at, e.body AS text, e.kind AS status, "
                 + "'handoff:' || CAST(e.handoff_id AS VARCHAR(20)) AS ref, NULL AS label, e.actor AS actor "
                 + "FROM handoff_event e WHERE e.handoff_id IN (" + handoffs + ") ORDER BY e.at DESC, e.id DESC "
-                + "FETCH FIRST " + n + " ROWS ONLY", "handoff", handoffArgs));
+                + "FETCH FIRST " + n + " ROWS ONLY", "handoff", "handoff_event.body", handoffArgs));
         all.addAll(read(c, "SELECT w.updated_at AS at, NULL AS text, w.status || CASE WHEN w.ack_code IS NULL "
                 + "THEN '' ELSE '/' || w.ack_code END AS status, 'writeback:' || CAST(w.id AS VARCHAR(20)) AS ref, "
                 + "w.action AS label, NULL AS actor FROM writeback_request w WHERE w.appointment_id IN ("
                 + appointments + ") ORDER BY w.updated_at DESC, w.id DESC FETCH FIRST " + n + " ROWS ONLY",
-                "writeback", p.id()));
+                "writeback", null, p.id()));
         all.sort(Comparator.comparing(Entry::at, Comparator.nullsLast(Comparator.reverseOrder())));
         return all.size() > n ? new ArrayList<>(all.subList(0, n)) : all;
     }
@@ -130,7 +143,9 @@ public final class PatientHistory {
         }
     }
 
-    private static List<Entry> read(Connection c, String sql, String type, Object... args) throws SQLException {
+    /** @param textColumn the sealed column the entries' text comes from, null when they have none */
+    private List<Entry> read(Connection c, String sql, String type, String textColumn, Object... args)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 if (args[i] instanceof Long l) {
@@ -142,7 +157,9 @@ public final class PatientHistory {
             List<Entry> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Entry(Sql.getInstant(rs, "at"), type, rs.getString("text"), rs.getString("status"),
+                    String text = rs.getString("text");
+                    out.add(new Entry(Sql.getInstant(rs, "at"), type, textColumn == null ? text
+                            : cipher.open(textColumn, text), rs.getString("status"),
                             rs.getString("ref"), rs.getString("label"), rs.getString("actor")));
                 }
             }

@@ -1,5 +1,7 @@
 package org.careline.store;
 
+import org.careline.store.crypto.FieldCipher;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,6 +22,19 @@ public final class PatientRecords {
     /** The prefix of an erased patient's patient_key: the key itself (source|authority|MRN) is gone. */
     public static final String ERASED_KEY = "erased:";
 
+    private final FieldCipher cipher;
+
+    /** @param cipher opens names, MRN, number and texts; hashes the MRN and number for lookups */
+    public PatientRecords(FieldCipher cipher) {
+        this.cipher = cipher;
+    }
+
+    /** The forms a number is stored in, to compare with a row's phone column: its keyed hash and itself. */
+    public List<String> phoneLookups(String e164) {
+        String hash = cipher.lookupHash(FieldCipher.PHONE, e164);
+        return hash.equals(e164) ? List.of(e164) : List.of(hash, e164);
+    }
+
     /** The patient row. {@code erased}: an erasure has run on it. */
     public record PatientRow(long id, String mrn, String authority, String givenName, String familyName,
                              String phone, String language, boolean optedOut, boolean erased, Instant updatedAt) {
@@ -30,7 +45,7 @@ public final class PatientRecords {
     }
 
     private static final String PATIENT_COLUMNS = "p.id, p.identifier, p.id_authority, p.given_name, p.family_name, "
-            + "p.phone_e164, p.language, p.opted_out, p.patient_key, p.updated_at";
+            + "p.phone_e164, p.language, p.opted_out, p.patient_key, p.updated_at, p.phone_sealed, p.identifier_sealed";
 
     public Optional<PatientRow> patient(Connection c, long id) throws SQLException {
         List<PatientRow> rows = patients(c, "SELECT " + PATIENT_COLUMNS + " FROM patient p WHERE p.id = ?", id);
@@ -38,13 +53,13 @@ public final class PatientRecords {
     }
 
     public List<PatientRow> byMrn(Connection c, String mrn, int limit) throws SQLException {
-        return patients(c, "SELECT " + PATIENT_COLUMNS + " FROM patient p WHERE p.identifier = ? ORDER BY p.id "
-                + "FETCH FIRST " + limit + " ROWS ONLY", mrn);
+        return patients(c, "SELECT " + PATIENT_COLUMNS + " FROM patient p WHERE p.identifier IN (?, ?) ORDER BY p.id "
+                + "FETCH FIRST " + limit + " ROWS ONLY", cipher.lookupHash(FieldCipher.MRN, mrn), mrn);
     }
 
     public List<PatientRow> byPhone(Connection c, String e164, int limit) throws SQLException {
-        return patients(c, "SELECT " + PATIENT_COLUMNS + " FROM patient p WHERE p.phone_e164 = ? ORDER BY p.id "
-                + "FETCH FIRST " + limit + " ROWS ONLY", e164);
+        return patients(c, "SELECT " + PATIENT_COLUMNS + " FROM patient p WHERE p.phone_e164 IN (?, ?) ORDER BY p.id "
+                + "FETCH FIRST " + limit + " ROWS ONLY", cipher.lookupHash(FieldCipher.PHONE, e164), e164);
     }
 
     /**
@@ -56,8 +71,9 @@ public final class PatientRecords {
             return List.of(p);
         }
         List<PatientRow> rows = new ArrayList<>(List.of(p));
-        for (PatientRow r : patients(c, "SELECT " + PATIENT_COLUMNS + " FROM patient p WHERE p.identifier = ? "
-                + "AND p.id_authority = ? AND p.id <> ? ORDER BY p.id", p.mrn(), p.authority(), p.id())) {
+        for (PatientRow r : patients(c, "SELECT " + PATIENT_COLUMNS + " FROM patient p WHERE p.identifier IN (?, ?) "
+                + "AND p.id_authority = ? AND p.id <> ? ORDER BY p.id", cipher.lookupHash(FieldCipher.MRN, p.mrn()),
+                p.mrn(), p.authority(), p.id())) {
             if (!r.erased()) {
                 rows.add(r);
             }
@@ -71,7 +87,7 @@ public final class PatientRecords {
                 + "ORDER BY p.id");
     }
 
-    private static List<PatientRow> patients(Connection c, String sql, Object... args) throws SQLException {
+    private List<PatientRow> patients(Connection c, String sql, Object... args) throws SQLException {
         List<PatientRow> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
@@ -80,8 +96,12 @@ public final class PatientRecords {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String key = rs.getString("patient_key");
-                    out.add(new PatientRow(rs.getLong("id"), rs.getString("identifier"), rs.getString("id_authority"),
-                            rs.getString("given_name"), rs.getString("family_name"), rs.getString("phone_e164"),
+                    out.add(new PatientRow(rs.getLong("id"), cipher.openPair("patient.identifier_sealed",
+                            rs.getString("identifier_sealed"), rs.getString("identifier")), rs.getString("id_authority"),
+                            cipher.open("patient.given_name", rs.getString("given_name")),
+                            cipher.open("patient.family_name", rs.getString("family_name")),
+                            cipher.openPair("patient.phone_sealed", rs.getString("phone_sealed"),
+                                    rs.getString("phone_e164")),
                             rs.getString("language"), rs.getBoolean("opted_out"),
                             key != null && key.startsWith(ERASED_KEY), Sql.getInstant(rs, "updated_at")));
                 }
@@ -148,8 +168,8 @@ public final class PatientRecords {
 
     /** Whether a patient other than {@code ids} has this number (then the number's own records are theirs too). */
     public boolean phoneShared(Connection c, String phone, java.util.Collection<Long> ids) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM patient WHERE phone_e164 = ?")) {
-            ps.setString(1, phone);
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM patient WHERE phone_e164 IN (?, ?)")) {
+            cipher.bindLookup(ps, 1, FieldCipher.PHONE, phone);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (!ids.contains(rs.getLong(1))) {
@@ -180,7 +200,35 @@ public final class PatientRecords {
                 collect(ps, rows, null);
             }
         }
+        sealedMentioning(c, "inbound_message", "raw_message", mentions, rows);
         return new ArrayList<>(rows.values());
+    }
+
+    /**
+     * Sealed texts cannot be searched by LIKE: with encryption on, each sealed one is opened and kept when it holds
+     * a mention. A scan, one row at a time, as an erasure needs it once (the purge reads its own batches).
+     */
+    private void sealedMentioning(Connection c, String table, String column, List<String> mentions,
+                                  Map<Long, TextRow> rows) throws SQLException {
+        if (!cipher.enabled() || mentions.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, " + column + " FROM " + table + " WHERE "
+                + column + " LIKE 'enc:%' ORDER BY id")) {
+            ps.setFetchSize(50);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long id = rs.getLong(1);
+                    if (rows.containsKey(id)) {
+                        continue;
+                    }
+                    String text = cipher.open(table + "." + column, rs.getString(2));
+                    if (mentions.stream().anyMatch(text::contains)) {
+                        rows.put(id, new TextRow(id, text));
+                    }
+                }
+            }
+        }
     }
 
     /** Webhook bodies containing one of {@code mentions} (the caller decides which really carry the patient). */
@@ -193,6 +241,7 @@ public final class PatientRecords {
                 collect(ps, rows, null);
             }
         }
+        sealedMentioning(c, "webhook_delivery", "body", mentions, rows);
         return new ArrayList<>(rows.values());
     }
 
@@ -254,15 +303,19 @@ public final class PatientRecords {
         Map<String, Integer> counts = new LinkedHashMap<>();
         long id = p.id();
         String phone = p.phone();
+        boolean byNumber = numberToo && phone != null;
+        // The number as the rows store it: its keyed hash and (rows not yet converted) itself; null: no placeholder.
+        String hash = byNumber ? cipher.lookupHash(FieldCipher.PHONE, phone) : null;
+        String clear = byNumber ? phone : null;
         String outboxOfPatient = "(appointment_id IN (SELECT id FROM appointment WHERE patient_id = ?) "
                 + "OR result_notice_id IN (SELECT id FROM result_notice WHERE patient_id = ?)"
-                + (numberToo && phone != null ? " OR recipient_phone = ?" : "") + ")";
+                + (byNumber ? " OR recipient_phone IN (?, ?)" : "") + ")";
         counts.put("messagesCancelled", update(c, "UPDATE outbox SET status = 'CANCELLED', claimed_by = NULL, "
                 + "claimed_until = NULL, updated_at = ? WHERE status = 'PENDING' AND " + outboxOfPatient, now, id, id,
-                numberToo ? phone : null));
+                hash, clear));
         counts.put("messageBodies", update(c, "UPDATE outbox SET body = NULL, recipient_phone = NULL, "
-                + "error_reason = NULL, updated_at = ? WHERE " + outboxOfPatient, now, id, id,
-                numberToo ? phone : null));
+                + "recipient_sealed = NULL, error_reason = NULL, updated_at = ? WHERE " + outboxOfPatient, now, id, id,
+                hash, clear));
         counts.put("writebacksCancelled", update(c, "UPDATE writeback_request SET status = 'DISCARDED', "
                 + "last_error = 'patient erased', claimed_by = NULL, claimed_until = NULL, updated_at = ? "
                 + "WHERE status IN ('PENDING', 'REJECTED', 'FAILED') AND appointment_id IN "
@@ -274,26 +327,26 @@ public final class PatientRecords {
         counts.put("documents", update(c, "DELETE FROM document_attachment WHERE notice_id IN "
                 + "(SELECT id FROM result_notice WHERE patient_id = ?)", id));
         String repliesOfPatient = "(appointment_id IN (SELECT id FROM appointment WHERE patient_id = ?)"
-                + (numberToo && phone != null ? " OR from_phone = ?" : "") + ")";
+                + (byNumber ? " OR from_phone IN (?, ?)" : "") + ")";
         String handoffsOfPatient = "(appointment_id IN (SELECT id FROM appointment WHERE patient_id = ?)"
-                + (numberToo && phone != null ? " OR phone_e164 = ?" : "") + ")";
+                + (byNumber ? " OR phone_e164 IN (?, ?)" : "") + ")";
         counts.put("staffNotes", update(c, "UPDATE handoff_event SET body = NULL WHERE body IS NOT NULL AND "
-                + "handoff_id IN (SELECT id FROM staff_handoff WHERE " + handoffsOfPatient + ")", id,
-                numberToo ? phone : null));
+                + "handoff_id IN (SELECT id FROM staff_handoff WHERE " + handoffsOfPatient + ")", id, hash, clear));
         counts.put("consentNotes", update(c, "UPDATE consent_event SET note = NULL WHERE note IS NOT NULL AND "
                 + "patient_id = ?", id));
         counts.put("handoffsResolved", update(c, "UPDATE staff_handoff SET status = 'RESOLVED', resolved_at = ?, "
                 + "resolved_by = ?, version = version + 1 WHERE status <> 'RESOLVED' AND " + handoffsOfPatient, now,
-                Sql.cap(by, 100), id, numberToo ? phone : null));
-        counts.put("handoffNumbers", update(c, "UPDATE staff_handoff SET phone_e164 = 'erased' WHERE "
-                + handoffsOfPatient, null, id, numberToo ? phone : null));
+                Sql.cap(by, 100), id, hash, clear));
+        counts.put("handoffNumbers", update(c, "UPDATE staff_handoff SET phone_e164 = 'erased', phone_sealed = NULL "
+                + "WHERE " + handoffsOfPatient, null, id, hash, clear));
         counts.put("replies", update(c, "UPDATE inbound_reply SET content = NULL, payload = NULL, latitude = NULL, "
-                + "longitude = NULL, from_phone = 'erased' WHERE " + repliesOfPatient, null, id,
-                numberToo ? phone : null));
-        counts.put("contactPreferences", numberToo && phone != null
-                ? update(c, "DELETE FROM contact_preference WHERE phone_e164 = ?", phone) : 0);
+                + "longitude = NULL, from_phone = 'erased', from_sealed = NULL WHERE " + repliesOfPatient, null, id,
+                hash, clear));
+        counts.put("contactPreferences", byNumber
+                ? update(c, "DELETE FROM contact_preference WHERE phone_e164 IN (?, ?)", hash, clear) : 0);
         counts.put("patient", update(c, "UPDATE patient SET patient_key = ?, identifier = NULL, id_authority = NULL, "
-                + "given_name = NULL, family_name = NULL, phone_e164 = NULL, opted_out = TRUE, updated_at = ? "
+                + "given_name = NULL, family_name = NULL, phone_e164 = NULL, phone_sealed = NULL, "
+                + "identifier_sealed = NULL, opted_out = TRUE, updated_at = ? "
                 + "WHERE id = ?", ERASED_KEY + id, now, id));
         return counts;
     }
@@ -341,19 +394,26 @@ public final class PatientRecords {
     public Map<String, Object> exportOf(Connection c, long patientId) throws SQLException {
         Map<String, Object> doc = new LinkedHashMap<>();
         List<Map<String, Object>> patient = rows(c, "SELECT id, identifier, id_authority, given_name, family_name, "
-                + "phone_e164, language, opted_out, consent, do_not_message, consent_requested_at, updated_at FROM patient "
+                + "phone_e164, language, opted_out, consent, do_not_message, consent_requested_at, updated_at, phone_sealed, "
+                + "identifier_sealed FROM patient "
                 + "WHERE id = ?", patientId);
         if (patient.isEmpty()) {
             return doc;
         }
         String phone = (String) patient.get(0).get("phoneE164");
+        String hashPhone = cipher.lookupHash(FieldCipher.PHONE, phone);
         String appointments = "(SELECT id FROM appointment WHERE patient_id = " + patientId + ")";
         String notices = "(SELECT id FROM result_notice WHERE patient_id = " + patientId + ")";
-        String number = phone == null ? "" : " OR recipient_phone = ?";
+        String number = phone == null ? "" : " OR recipient_phone IN (?, ?)";
         doc.put("patient", patient.get(0));
         doc.put("contactPreferences", phone == null ? List.of()
                 : rows(c, "SELECT phone_e164, opted_out, opted_out_at, last_inbound_at, updated_at "
-                + "FROM contact_preference WHERE phone_e164 = ?", phone));
+                + "FROM contact_preference WHERE phone_e164 IN (?, ?)", hashPhone, phone));
+        // The row keeps the number's keyed hash when encryption is on; the export shows the number it stands for.
+        for (Object row : (List<?>) doc.get("contactPreferences")) {
+            @SuppressWarnings("unchecked") Map<String, Object> m = (Map<String, Object>) row;
+            m.put("phoneE164", phone);
+        }
         doc.put("appointments", rows(c, "SELECT id, source, external_id, placer_id, filler_id, status, start_at, "
                 + "duration_min, site_code, service_code, service_name, provider_name, location_name, instructions, "
                 + "confirmed_at, created_at, updated_at FROM appointment WHERE patient_id = ? ORDER BY id", patientId));
@@ -365,30 +425,30 @@ public final class PatientRecords {
                 + " OR result_notice_id IN " + notices + " ORDER BY id")
                 : rows(c, "SELECT id, appointment_id, result_notice_id, kind, label, body, status, due_at, "
                 + "delivery_status, delivery_at, created_at FROM outbox WHERE appointment_id IN " + appointments
-                + " OR result_notice_id IN " + notices + number + " ORDER BY id", phone));
+                + " OR result_notice_id IN " + notices + number + " ORDER BY id", hashPhone, phone));
         doc.put("replies", phone == null
                 ? rows(c, "SELECT id, message_type, content, payload, latitude, longitude, sent_at, intent, "
                 + "appointment_id, recorded_at FROM inbound_reply WHERE appointment_id IN " + appointments
                 + " ORDER BY id")
                 : rows(c, "SELECT id, message_type, content, payload, latitude, longitude, sent_at, intent, "
                 + "appointment_id, recorded_at FROM inbound_reply WHERE appointment_id IN " + appointments
-                + " OR from_phone = ? ORDER BY id", phone));
+                + " OR from_phone IN (?, ?) ORDER BY id", hashPhone, phone));
         doc.put("resultNotices", rows(c, "SELECT id, kind, site_code, release_at, expires_at, created_at "
                 + "FROM result_notice WHERE patient_id = ? ORDER BY id", patientId));
         doc.put("resultOrders", rows(c, "SELECT id, source, order_key, status, category, announced, held, updated_at "
                 + "FROM result_order WHERE patient_id = ? ORDER BY id", patientId));
         String handoffs = "(SELECT id FROM staff_handoff WHERE appointment_id IN " + appointments
-                + (phone == null ? "" : " OR phone_e164 = ?") + ")";
+                + (phone == null ? "" : " OR phone_e164 IN (?, ?)") + ")";
         doc.put("handoffs", phone == null
                 ? rows(c, "SELECT id, queue, site_code, reason, urgent, status, created_at, claimed_by, resolved_at, "
                 + "resolved_by FROM staff_handoff WHERE id IN " + handoffs + " ORDER BY id")
                 : rows(c, "SELECT id, queue, site_code, reason, urgent, status, created_at, claimed_by, resolved_at, "
-                + "resolved_by FROM staff_handoff WHERE id IN " + handoffs + " ORDER BY id", phone));
+                + "resolved_by FROM staff_handoff WHERE id IN " + handoffs + " ORDER BY id", hashPhone, phone));
         doc.put("handoffEvents", phone == null
                 ? rows(c, "SELECT id, handoff_id, kind, actor, body, outbox_id, inbound_reply_id, at FROM handoff_event "
                 + "WHERE handoff_id IN " + handoffs + " ORDER BY id")
                 : rows(c, "SELECT id, handoff_id, kind, actor, body, outbox_id, inbound_reply_id, at FROM handoff_event "
-                + "WHERE handoff_id IN " + handoffs + " ORDER BY id", phone));
+                + "WHERE handoff_id IN " + handoffs + " ORDER BY id", hashPhone, phone));
         doc.put("writebacks", rows(c, "SELECT id, appointment_id, action, status, ack_code, ack_text, remote_ref, "
                 + "created_at, updated_at FROM writeback_request WHERE appointment_id IN " + appointments + " ORDER BY id"));
         doc.put("consent", rows(c, "SELECT consent_value, source, note, recorded_at FROM consent_event WHERE patient_id = ? "
@@ -399,8 +459,18 @@ public final class PatientRecords {
         return doc;
     }
 
-    /** Rows as maps: column names in camelCase (given_name → givenName), timestamps as instants. */
-    private static List<Map<String, Object>> rows(Connection c, String sql, Object... args) throws SQLException {
+    /** A sealed column (as its camelCase key) and the lookup column it stands behind. */
+    private static final Map<String, String> SEALED_PAIRS = Map.of("phoneSealed", "phoneE164",
+            "identifierSealed", "identifier", "recipientSealed", "recipientPhone", "fromSealed", "fromPhone");
+
+    /**
+     * Rows as maps: column names in camelCase (given_name → givenName), timestamps as instants. Sealed values are
+     * opened (the table is the query's first FROM), and a (hash, sealed) pair shows as the value under the lookup
+     * column's name.
+     */
+    private List<Map<String, Object>> rows(Connection c, String sql, Object... args) throws SQLException {
+        java.util.regex.Matcher from = java.util.regex.Pattern.compile(" FROM (\\w+)").matcher(sql);
+        String table = from.find() ? from.group(1) : "";
         List<Map<String, Object>> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
@@ -411,7 +481,20 @@ public final class PatientRecords {
                 while (rs.next()) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     for (int i = 1; i <= md.getColumnCount(); i++) {
-                        row.put(camel(md.getColumnLabel(i)), value(rs.getObject(i)));
+                        Object v = value(rs.getObject(i));
+                        String label = md.getColumnLabel(i).toLowerCase(java.util.Locale.ROOT);
+                        if (v instanceof String text && FieldCipher.keyIdOf(text) != null) {
+                            v = cipher.open(table + "." + label, text);
+                        }
+                        row.put(camel(label), v);
+                    }
+                    for (Map.Entry<String, String> pair : SEALED_PAIRS.entrySet()) {
+                        if (row.containsKey(pair.getKey())) {
+                            Object sealed = row.remove(pair.getKey());
+                            Object lookup = row.get(pair.getValue());
+                            row.put(pair.getValue(), sealed != null ? sealed
+                                    : lookup instanceof String l && FieldCipher.isLookupHash(l) ? null : lookup);
+                        }
                     }
                     out.add(row);
                 }

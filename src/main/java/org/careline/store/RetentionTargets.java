@@ -1,6 +1,7 @@
 package org.careline.store;
 
 import org.careline.model.DataClass;
+import org.careline.store.crypto.FieldCipher;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,7 +20,17 @@ import java.util.List;
  */
 public final class RetentionTargets {
 
-    /** A row due for removal. key: its id (or a number for contact preferences). */
+    private final FieldCipher cipher;
+
+    /** @param cipher opens the raw HL7 and webhook bodies the purge looks into for held patients */
+    public RetentionTargets(FieldCipher cipher) {
+        this.cipher = cipher;
+    }
+
+    /**
+     * A row due for removal. key: its id (or a number for contact preferences). phone: as the row stores it (the
+     * keyed hash when encryption is on: compare with {@link PatientRecords#phoneLookups}).
+     */
     public record Candidate(String key, Long patientId, String phone, String text) {
     }
 
@@ -45,7 +56,8 @@ public final class RetentionTargets {
                         + "AND (a.updated_at >= ? OR a.start_at >= ?)) "
                         + "AND NOT EXISTS (SELECT 1 FROM result_notice n WHERE n.patient_id = p.id "
                         + "AND n.created_at >= ?) ORDER BY p.id",
-                "UPDATE patient SET given_name = NULL, family_name = NULL, phone_e164 = NULL WHERE id = ?"),
+                "UPDATE patient SET given_name = NULL, family_name = NULL, phone_e164 = NULL, phone_sealed = NULL "
+                        + "WHERE id = ?"),
         // A number that said STOP keeps its row: forgetting it would let messages start again.
         CONTACT_PREFERENCES(DataClass.CONTACT_DATA, true,
                 "SELECT cp.phone_e164, NULL, cp.phone_e164, NULL FROM contact_preference cp WHERE cp.phone_e164 > ? "
@@ -57,12 +69,12 @@ public final class RetentionTargets {
                         + "ON a.id = e.appointment_id WHERE e.inbound_id = m.id), NULL, m.raw_message "
                         + "FROM inbound_message m WHERE m.id > ? AND m.received_at < ? AND m.raw_message IS NOT NULL "
                         + "ORDER BY m.id",
-                "UPDATE inbound_message SET raw_message = NULL WHERE id = ?"),
+                "UPDATE inbound_message SET raw_message = NULL WHERE id = ?", "inbound_message.raw_message"),
         WEBHOOK_BODIES(DataClass.WEBHOOK_BODIES, false,
                 "SELECT w.id, NULL, NULL, w.body FROM webhook_delivery w WHERE w.id > ? AND w.received_at < ? "
                         + "AND (w.processed_at IS NOT NULL OR w.discarded_at IS NOT NULL) AND w.body <> '{}' "
                         + "ORDER BY w.id",
-                "UPDATE webhook_delivery SET body = '{}' WHERE id = ?"),
+                "UPDATE webhook_delivery SET body = '{}' WHERE id = ?", "webhook_delivery.body"),
         DOCUMENTS(DataClass.DOCUMENTS, false,
                 "SELECT d.id, n.patient_id, NULL, NULL FROM document_attachment d JOIN result_notice n "
                         + "ON n.id = d.notice_id WHERE d.id > ? AND d.created_at < ? ORDER BY d.id",
@@ -82,12 +94,19 @@ public final class RetentionTargets {
         private final boolean textKey;
         private final String select;
         private final String clear;
+        /** The sealed column the fourth selected value (the text to look into) comes from, or null. */
+        private final String textColumn;
 
         Target(DataClass dataClass, boolean textKey, String select, String clear) {
+            this(dataClass, textKey, select, clear, null);
+        }
+
+        Target(DataClass dataClass, boolean textKey, String select, String clear, String textColumn) {
             this.dataClass = dataClass;
             this.textKey = textKey;
             this.select = select;
             this.clear = clear;
+            this.textColumn = textColumn;
         }
 
         public DataClass dataClass() {
@@ -121,7 +140,9 @@ public final class RetentionTargets {
                 while (rs.next()) {
                     long patient = rs.getLong(2);
                     Long patientId = rs.wasNull() ? null : patient;
-                    out.add(new Candidate(rs.getString(1), patientId, rs.getString(3), rs.getString(4)));
+                    String text = rs.getString(4);
+                    out.add(new Candidate(rs.getString(1), patientId, rs.getString(3),
+                            t.textColumn == null ? text : cipher.open(t.textColumn, text)));
                 }
             }
         }

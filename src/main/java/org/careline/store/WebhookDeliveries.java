@@ -1,5 +1,6 @@
 package org.careline.store;
 
+import org.careline.store.crypto.FieldCipher;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,6 +43,19 @@ public final class WebhookDeliveries {
     public record Repeat(long firstId) implements Recorded {
     }
 
+    /** The lookup purpose of body_hash when encryption is on. */
+    public static final String BODY_HASH = FieldCipher.WEBHOOK_BODY;
+
+    private final FieldCipher cipher;
+
+    /**
+     * @param cipher seals the body; with a key the body_hash is keyed too (a plain SHA-256 of a short body could be
+     *               confirmed by guessing it), so equal bodies still match without the hash telling anything
+     */
+    public WebhookDeliveries(FieldCipher cipher) {
+        this.cipher = cipher;
+    }
+
     /**
      * Stores a delivery unless the same body (by its SHA-256) is stored already. With {@code unprocessable} set it
      * is stored as processed already, with that error: kept for the record, never processed. The check is a lookup
@@ -51,10 +65,12 @@ public final class WebhookDeliveries {
      * the same moment may both store it, and it is then worked off as before (each wamid has one effect).
      */
     public Recorded store(Connection c, String body, String unprocessable, Instant now) throws SQLException {
-        String hash = sha256(body);
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM webhook_delivery WHERE body_hash = ? "
+        String hash = hashOf(body);
+        // Both forms: a body stored before encryption was switched on keeps its SHA-256 until the re-sealer has it.
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM webhook_delivery WHERE body_hash IN (?, ?) "
                 + "ORDER BY id")) {
             ps.setString(1, hash);
+            ps.setString(2, sha256(body));
             ps.setMaxRows(1);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
@@ -70,14 +86,14 @@ public final class WebhookDeliveries {
      * stores a repeat once).
      */
     public long record(Connection c, String body, String unprocessable, Instant now) throws SQLException {
-        return insert(c, body, sha256(body), unprocessable, now);
+        return insert(c, body, hashOf(body), unprocessable, now);
     }
 
     private long insert(Connection c, String body, String hash, String unprocessable, Instant now)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhook_delivery (body, received_at, "
                 + "processed_at, attempts, error, body_hash) VALUES (?, ?, ?, 0, ?, ?)", new String[]{"id"})) {
-            ps.setString(1, body);
+            ps.setString(1, cipher.seal("webhook_delivery.body", body));
             Sql.setInstant(ps, 2, now);
             Sql.setInstant(ps, 3, unprocessable == null ? null : now);
             ps.setString(4, Sql.cap(unprocessable, 600));
@@ -86,6 +102,11 @@ public final class WebhookDeliveries {
             AUDIT.engine(c, "webhook_in", "webhook:" + id, unprocessable == null ? "ok" : "unprocessable", null, now);
             return id;
         }
+    }
+
+    /** What body_hash holds: keyed with a master key, SHA-256 without. */
+    public String hashOf(String body) {
+        return cipher.enabled() ? cipher.lookupHash(BODY_HASH, body) : sha256(body);
     }
 
     static String sha256(String body) {
@@ -117,7 +138,7 @@ public final class WebhookDeliveries {
                 if (!rs.next()) {
                     throw new StoreException("webhook delivery " + id + " not found");
                 }
-                return rs.getString(1);
+                return cipher.open("webhook_delivery.body", rs.getString(1));
             }
         }
     }

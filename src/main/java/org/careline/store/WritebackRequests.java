@@ -1,5 +1,6 @@
 package org.careline.store;
 
+import org.careline.store.crypto.FieldCipher;
 import org.careline.model.WritebackStatus;
 import org.careline.model.PatientMessage;
 import org.careline.model.WritebackAction;
@@ -74,10 +75,18 @@ public final class WritebackRequests {
         return QUEUE.claim(c, id, owner, now, lease, Assignment.ifUnset("control_id", controlId));
     }
 
+    private final FieldCipher cipher;
+
+    /** @param cipher opens the MRN, names and the patient's words a write-back carries */
+    public WritebackRequests(FieldCipher cipher) {
+        this.cipher = cipher;
+    }
+
     public Due load(Connection c, long id) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT w.id, w.appointment_id, w.action, w.attempts, "
                 + "w.control_id, a.source, a.feed_version, a.external_id, a.placer_id, a.filler_id, a.start_at, "
-                + "a.duration_min, a.service_code, a.service_name, a.site_code, p.identifier, p.id_authority, "
+                + "a.duration_min, a.service_code, a.service_name, a.site_code, p.identifier, p.identifier_sealed, "
+                + "p.id_authority, "
                 + "p.given_name, p.family_name, r.id AS reply_id, r.content, r.sent_at, r.recorded_at "
                 + "FROM writeback_request w JOIN appointment a ON a.id = w.appointment_id "
                 + "JOIN patient p ON p.id = a.patient_id LEFT JOIN inbound_reply r ON r.id = w.inbound_reply_id "
@@ -91,11 +100,14 @@ public final class WritebackRequests {
                 Integer durationMinutes = Sql.getInteger(rs, "duration_min");
                 WritebackSubject subject = new WritebackSubject(rs.getString("source"), rs.getString("feed_version"),
                         rs.getString("external_id"), rs.getString("placer_id"), rs.getString("filler_id"),
-                        rs.getString("identifier"), rs.getString("id_authority"), rs.getString("given_name"),
-                        rs.getString("family_name"), start, durationMinutes,
+                        cipher.openPair("patient.identifier_sealed", rs.getString("identifier_sealed"),
+                                rs.getString("identifier")), rs.getString("id_authority"),
+                        cipher.open("patient.given_name", rs.getString("given_name")),
+                        cipher.open("patient.family_name", rs.getString("family_name")), start, durationMinutes,
                         rs.getString("service_code"), rs.getString("service_name"));
                 rs.getLong("reply_id");
-                PatientMessage message = rs.wasNull() ? null : new PatientMessage(rs.getString("content"),
+                PatientMessage message = rs.wasNull() ? null : new PatientMessage(
+                        cipher.open("inbound_reply.content", rs.getString("content")),
                         Sql.getInstant(rs, "sent_at"), Sql.getInstant(rs, "recorded_at"));
                 return new Due(rs.getLong("id"), rs.getLong("appointment_id"),
                         WritebackAction.valueOf(rs.getString("action")), rs.getInt("attempts"),

@@ -51,8 +51,8 @@ public final class TriageWiring {
     public static Wired bind(Main main, Settings s, Database db, TriageRules rules, SiteDirectory sites,
                                            TemplateCatalog templates, Outbox outbox, AlertLog alerts, Clock clock,
                                            Runnable nudge) {
-        Handoffs handoffs = new Handoffs();
-        TriageDesk desk = new TriageDesk(db, handoffs, outbox, new ConversationStore(), rules, sites, templates, nudge);
+        Handoffs handoffs = new Handoffs(db.cipher());
+        TriageDesk desk = new TriageDesk(db, handoffs, outbox, new ConversationStore(db.cipher()), rules, sites, templates, nudge);
         main.bind(DESK_BEAN, desk);
         main.bind(WATCH_BEAN, new SlaWatch(db, handoffs, alerts, clock));
         Set<WritebackChannel> reachable = EnumSet.noneOf(WritebackChannel.class);

@@ -24,7 +24,8 @@ class SettingsCatalogTest {
         assertThat(SettingsCatalog.ALL).filteredOn(Setting::secret).extracting(Setting::name).containsExactlyInAnyOrder(
                 "CARELINE_DB_PASSWORD", "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_APP_SECRET",
                 "CARELINE_PORTAL_LINK_SECRET", "CARELINE_FHIR_TOKEN", "CARELINE_FHIR_PASSWORD",
-                "CARELINE_FHIR_NOTIFY_SECRET", "CARELINE_SMTP_PASSWORD", "CARELINE_ADMIN_PASSWORD");
+                "CARELINE_FHIR_NOTIFY_SECRET", "CARELINE_SMTP_PASSWORD", "CARELINE_ADMIN_PASSWORD",
+                "CARELINE_MASTER_KEY");
     }
 
     @Test

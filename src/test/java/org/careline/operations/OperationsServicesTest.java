@@ -106,7 +106,7 @@ class OperationsServicesTest {
 
     @Test
     void aTimelineIsEmptyForNoSuchPatientAndNamesThePatient() {
-        PatientTimeline timelines = new PatientTimeline(db, new PatientHistory());
+        PatientTimeline timelines = new PatientTimeline(db, new PatientHistory(org.careline.store.crypto.FieldCipher.off()));
         assertThat(timelines.of(42, 10)).isEmpty();
         long patient = insert("INSERT INTO patient (patient_key, given_name, family_name, phone_e164, language, "
                 + "updated_at) VALUES ('k', 'Jane', 'Doe', '+13135550101', 'es', ?)", NOW);

@@ -84,7 +84,7 @@ class RetentionPurgeTest {
 
             List<Instant> pruned = new ArrayList<>();
             RetentionRules rules = new RetentionRules(Map.of(DataClass.AUDIT_TRAIL, Period.ofYears(6)));
-            RetentionPurge purge = new RetentionPurge(db, new RetentionTargets(), new PatientRecords(), new AuditLog(),
+            RetentionPurge purge = new RetentionPurge(db, new RetentionTargets(org.careline.store.crypto.FieldCipher.off()), new PatientRecords(org.careline.store.crypto.FieldCipher.off()), new AuditLog(),
                     (c, cutoff) -> {
                         pruned.add(cutoff);
                         return 7;

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HandoffsTest {
 
     private static final Instant NOW = Instant.parse("2030-03-05T15:00:00Z");
-    private final Handoffs handoffs = new Handoffs();
+    private final Handoffs handoffs = new Handoffs(org.careline.store.crypto.FieldCipher.off());
 
     static Database open(String database) throws Exception {
         Map<String, String> env = database.equals("H2")

@@ -38,7 +38,7 @@ class OperationsStoreTest {
     @ValueSource(strings = {"H2", "PostgreSQL"})
     void receiptsAreListedNewestFirstWithoutTheirTextAndOnlyAnAeOrArIsReplayed(String database) throws Exception {
         try (Database db = open(database)) {
-            InboundLog log = new InboundLog();
+            InboundLog log = new InboundLog(org.careline.store.crypto.FieldCipher.off());
             long aa = db.inTransaction(c -> log.record(c, "EHR|HOSP", "C1", "SIU^S12", "AA", null, null, null, null,
                     "MSH|first", NOW));
             long ae = db.inTransaction(c -> log.record(c, "EHR|HOSP", "C2", "SIU^S12", "AE", "Required start missing",
@@ -199,7 +199,7 @@ class OperationsStoreTest {
     @ValueSource(strings = {"H2", "PostgreSQL"})
     void aPatientsHistoryGathersEveryPartNewestFirst(String database) throws Exception {
         try (Database db = open(database)) {
-            PatientHistory history = new PatientHistory();
+            PatientHistory history = new PatientHistory(org.careline.store.crypto.FieldCipher.off());
             String phone = "+13135550102";
             long patient = patient(db, phone);
             long stranger = patient(db, "+13135550199");

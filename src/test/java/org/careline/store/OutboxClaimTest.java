@@ -30,7 +30,7 @@ class OutboxClaimTest {
     private static final Instant NOW = Instant.parse("2030-03-05T15:00:00Z");
 
     private Database db;
-    private final Outbox outbox = new Outbox();
+    private final Outbox outbox = new Outbox(org.careline.store.crypto.FieldCipher.off());
 
     @BeforeEach
     void open() throws Exception {
@@ -50,7 +50,7 @@ class OutboxClaimTest {
 
     /** Four dispatchers claim concurrently from {@code db}: no row twice, every due row once. Used on PostgreSQL too. */
     static void assertEachDueRowIsClaimedOnce(Database db) throws Exception {
-        Outbox outbox = new Outbox();
+        Outbox outbox = new Outbox(org.careline.store.crypto.FieldCipher.off());
         int rows = 400;
         long appointment = seedAppointment(db);
         List<PlannedMessage> due = new ArrayList<>();

@@ -78,7 +78,7 @@ class PostgresSchemaTest {
         try (Database db = Database.open(settings.database()); Connection c = db.dataSource().getConnection()) {
             assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
             assertThat(strings(c, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL AND success "
-                    + "ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "14");
+                    + "ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14");
             assertThat(strings(c, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"))
                     .contains("inbound_message", "patient", "appointment", "appointment_event", "outbox",
                             "message_event", "alert", "webhook_delivery", "message_status", "inbound_reply",
@@ -103,7 +103,7 @@ class PostgresSchemaTest {
         // A second start finds the versions applied and validates them.
         try (Database db = Database.open(settings.database()); Connection c = db.dataSource().getConnection()) {
             assertThat(strings(c, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL "
-                    + "ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "14");
+                    + "ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14");
         }
     }
 

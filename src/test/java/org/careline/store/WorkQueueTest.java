@@ -276,7 +276,7 @@ class WorkQueueTest {
         try (Database db = open(database)) {
             WorkQueue deliveries = new WorkQueue(WorkTable.withDoneStamp("webhook_delivery", "processed_at",
                     "next_attempt_at", "attempts", "error", 600, "processed_at, id"));
-            WebhookDeliveries store = new WebhookDeliveries();
+            WebhookDeliveries store = new WebhookDeliveries(org.careline.store.crypto.FieldCipher.off());
             long first = db.inTransaction(c -> store.record(c, "{}", null, NOW));
             long second = db.inTransaction(c -> store.record(c, "{}", null, NOW));
             assertThat(waitingDue(db, deliveries, NOW))

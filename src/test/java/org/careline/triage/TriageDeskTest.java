@@ -34,7 +34,7 @@ class TriageDeskTest {
     private static final String PHONE = "+15550001234";
 
     private Database db;
-    private final Handoffs handoffs = new Handoffs();
+    private final Handoffs handoffs = new Handoffs(org.careline.store.crypto.FieldCipher.off());
     private final AtomicInteger nudges = new AtomicInteger();
     private TriageDesk desk;
 
@@ -46,7 +46,7 @@ class TriageDeskTest {
     }
 
     private TriageDesk desk(Path mappings) {
-        return new TriageDesk(db, handoffs, new Outbox(), new ConversationStore(), TriageRules.load(mappings),
+        return new TriageDesk(db, handoffs, new Outbox(org.careline.store.crypto.FieldCipher.off()), new ConversationStore(org.careline.store.crypto.FieldCipher.off()), TriageRules.load(mappings),
                 SiteDirectory.load(mappings, ZoneId.of("America/New_York"), "US"), TemplateCatalog.load(mappings),
                 nudges::incrementAndGet);
     }
@@ -80,7 +80,7 @@ class TriageDeskTest {
 
     private void optOut() {
         db.inTransaction(c -> {
-            new ConversationStore().setOptedOut(c, PHONE, true, NOW);
+            new ConversationStore(org.careline.store.crypto.FieldCipher.off()).setOptedOut(c, PHONE, true, NOW);
             return null;
         });
     }

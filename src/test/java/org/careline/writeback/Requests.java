@@ -113,7 +113,7 @@ final class Requests {
     /** Queues a request as the reply handler does: through WritebackRequests, in a transaction of the caller's. */
     static long enqueue(EngineFixture fx, long appointmentId, WritebackAction action) {
         return fx.engine.database().inTransaction(c ->
-                new WritebackRequests().enqueue(c, appointmentId, action, null, fx.clock.instant()));
+                new WritebackRequests(org.careline.store.crypto.FieldCipher.off()).enqueue(c, appointmentId, action, null, fx.clock.instant()));
     }
 
     static Map<String, Object> request(EngineFixture fx, long id) throws SQLException {

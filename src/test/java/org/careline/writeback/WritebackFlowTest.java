@@ -165,8 +165,8 @@ class WritebackFlowTest {
         // The first message about this appointment gets no answer; everything after it is accepted.
         peer.answer(m -> appt.fillerId().equals(arq2(m)) && receivedFor(peer, appt.fillerId()).size() == 1 ? null : "AA");
         long[] ids = fx.engine.database().inTransaction(c -> new long[]{
-                new WritebackRequests().enqueue(c, appt.id(), WritebackAction.CONFIRM, null, fx.clock.instant()),
-                new WritebackRequests().enqueue(c, appt.id(), WritebackAction.CANCEL, null, fx.clock.instant())});
+                new WritebackRequests(org.careline.store.crypto.FieldCipher.off()).enqueue(c, appt.id(), WritebackAction.CONFIRM, null, fx.clock.instant()),
+                new WritebackRequests(org.careline.store.crypto.FieldCipher.off()).enqueue(c, appt.id(), WritebackAction.CANCEL, null, fx.clock.instant())});
         long first = ids[0];
         long second = ids[1];
 

@@ -18,7 +18,17 @@ public final class FieldCipher {
 
     static final String PREFIX = "enc:v1:";
 
-    private final KeyRing ring;
+    /** Lookup purpose of every phone column: one purpose for all, so tables still join on the number. */
+    public static final String PHONE = "phone";
+    /** Lookup purpose of patient.identifier (the MRN). */
+    public static final String MRN = "mrn";
+    /** Lookup purpose of patient.patient_key (source|authority|MRN). */
+    public static final String PATIENT_KEY = "patient_key";
+    /** Lookup purpose of webhook_delivery.body_hash: equal bodies match, and the hash does not confirm a guess. */
+    public static final String WEBHOOK_BODY = "webhook_body";
+
+    /** Volatile: the re-sealer swaps in a reloaded ring after a rotation while senders and ingest keep sealing. */
+    private volatile KeyRing ring;
 
     private FieldCipher(KeyRing ring) {
         this.ring = ring;
@@ -36,14 +46,70 @@ public final class FieldCipher {
         return ring != null;
     }
 
+    /**
+     * Uses a reloaded ring (after {@code careline keys rotate} added a key): new values are sealed with its active
+     * key from now on. A cipher made {@link #off()} stays off: encryption is switched on by a restart, not here.
+     */
+    public void reload(KeyRing next) {
+        if (ring == null || next == null) {
+            throw new IllegalStateException("encryption is off in this engine; restart with a master key");
+        }
+        ring = next;
+    }
+
+    /** The active data key's id, or null when off. */
+    public String activeKeyId() {
+        KeyRing r = ring;
+        return r == null ? null : r.activeId();
+    }
+
+    /** The ids of the data keys this cipher opens (empty when off). */
+    public java.util.Set<String> keyIds() {
+        KeyRing r = ring;
+        return r == null ? java.util.Set.of() : r.keyIds();
+    }
+
+    /**
+     * Binds the two forms a looked-up value may be stored in, for {@code column IN (?, ?)}: its keyed hash and the
+     * value itself. The clear form finds rows written before encryption was switched on that the re-sealer has not
+     * turned into hashes yet; without a key both are the value.
+     */
+    public void bindLookup(java.sql.PreparedStatement ps, int index, String purpose, String value)
+            throws java.sql.SQLException {
+        ps.setString(index, lookupHash(purpose, value));
+        ps.setString(index + 1, value);
+    }
+
+    /** True when a stored lookup column already holds a keyed hash. */
+    public static boolean isLookupHash(String stored) {
+        return stored != null && stored.startsWith("h1:");
+    }
+
+    /**
+     * The value of a (hash, sealed) pair as written by the store: the sealed column opened, or, for a row written
+     * before encryption was on (no sealed value yet), the lookup column when it holds the value itself.
+     */
+    public String openPair(String sealedColumn, String sealed, String lookup) {
+        if (sealed != null) {
+            return open(sealedColumn, sealed);
+        }
+        return isLookupHash(lookup) ? null : lookup;
+    }
+
+    /** Seals the value for the sealed half of a (hash, sealed) pair; null when off (the lookup column is the value). */
+    public String sealPair(String sealedColumn, String plain) {
+        return ring == null ? null : seal(sealedColumn, plain);
+    }
+
     /** @param column where the value lives, e.g. {@code patient.family_name}; the same string must open it */
     public String seal(String column, String plain) {
-        if (plain == null || ring == null) {
+        KeyRing r = ring; // one ring for the key and its id, even if a reload lands in between
+        if (plain == null || r == null) {
             return plain;
         }
-        byte[] sealed = KeyRing.gcm(Cipher.ENCRYPT_MODE, ring.active(), plain.getBytes(StandardCharsets.UTF_8),
-                aad(column, ring.activeId()));
-        return PREFIX + ring.activeId() + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(sealed);
+        byte[] sealed = KeyRing.gcm(Cipher.ENCRYPT_MODE, r.active(), plain.getBytes(StandardCharsets.UTF_8),
+                aad(column, r.activeId()));
+        return PREFIX + r.activeId() + ":" + Base64.getUrlEncoder().withoutPadding().encodeToString(sealed);
     }
 
     /**
@@ -59,10 +125,11 @@ public final class FieldCipher {
             throw new SealedValueException(column, "malformed");
         }
         String keyId = stored.substring(PREFIX.length(), colon);
-        if (ring == null) {
+        KeyRing r = ring;
+        if (r == null) {
             throw new SealedValueException(column, "no master key is set");
         }
-        javax.crypto.SecretKey key = ring.key(keyId);
+        javax.crypto.SecretKey key = r.key(keyId);
         if (key == null) {
             throw new SealedValueException(column, "unknown data key " + keyId);
         }
@@ -86,7 +153,8 @@ public final class FieldCipher {
 
     /** True when the value is sealed with a key other than the active one (or not sealed while a key is set). */
     public boolean needsResealing(String stored) {
-        return ring != null && stored != null && !ring.activeId().equals(keyIdOf(stored));
+        KeyRing r = ring;
+        return r != null && stored != null && !r.activeId().equals(keyIdOf(stored));
     }
 
     /**
@@ -94,12 +162,13 @@ public final class FieldCipher {
      * input gives the same hash under the same master key, and nothing without it. Without a key it is the value.
      */
     public String lookupHash(String purpose, String value) {
-        if (value == null || ring == null) {
+        KeyRing r = ring;
+        if (value == null || r == null) {
             return value;
         }
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(ring.lookupKey());
+            mac.init(r.lookupKey());
             mac.update(purpose.getBytes(StandardCharsets.UTF_8));
             mac.update((byte) 0);
             return "h1:" + Base64.getUrlEncoder().withoutPadding().encodeToString(

@@ -29,11 +29,13 @@ public final class KeyRing {
     private static final int TAG_BITS = 128;
 
     private final Map<String, SecretKey> keys;
+    private final java.util.List<String> order;
     private final String activeId;
     private final SecretKey lookupKey;
 
     private KeyRing(Map<String, SecretKey> keys, String activeId, SecretKey lookupKey) {
         this.keys = Map.copyOf(keys);
+        this.order = java.util.List.copyOf(keys.keySet());
         this.activeId = activeId;
         this.lookupKey = lookupKey;
     }
@@ -68,6 +70,11 @@ public final class KeyRing {
 
     public String activeId() {
         return activeId;
+    }
+
+    /** The ids of the keys held, oldest first. */
+    public java.util.Set<String> keyIds() {
+        return java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(order));
     }
 
     SecretKey active() {

@@ -141,4 +141,33 @@ class FieldCipherTest {
     void aKeyFileWithATrailingNewlineReads() {
         assertThat(MasterKey.fromBase64(randomKey() + "\n")).hasToString("MasterKey[hidden]");
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "a pair written with a key: the sealed half opens | SEALED | h1:xyz       | +16085551234",
+            "a row from before the key: the lookup is clear  | ''     | +16085551234 | +16085551234",
+            "a hash without its sealed half reads as nothing | ''     | h1:xyz       | ''",
+            "erased                                          | ''     | erased       | erased",
+    })
+    void aHashAndSealedPairReadsAsTheValue(String why, String sealed, String lookup, String expected) {
+        FieldCipher c = cipher(MASTER, KeyRing.newDataKey(MASTER, "k1"));
+        String stored = sealed.equals("SEALED") ? c.sealPair("patient.phone_sealed", "+16085551234") : null;
+        assertThat(c.openPair("patient.phone_sealed", stored, lookup)).as(why)
+                .isEqualTo(expected.isEmpty() ? null : expected);
+    }
+
+    @Test
+    void aReloadedRingSealsWithItsNewKeyAndStillOpensTheOld() {
+        KeyRing.Wrapped k1 = KeyRing.newDataKey(MASTER, "k1");
+        FieldCipher c = cipher(MASTER, k1);
+        String old = c.seal("outbox.body", "hello");
+        String hash = c.lookupHash(FieldCipher.PHONE, "+16085551234");
+        c.reload(KeyRing.open(MASTER, List.of(k1, KeyRing.newDataKey(MASTER, "k2"))));
+        assertThat(c.seal("outbox.body", "hello")).startsWith("enc:v1:k2:");
+        assertThat(c.open("outbox.body", old)).isEqualTo("hello");
+        assertThat(c.needsResealing(old)).isTrue();
+        assertThat(c.lookupHash(FieldCipher.PHONE, "+16085551234")).as("hashes outlive rotations").isEqualTo(hash);
+        assertThatThrownBy(() -> FieldCipher.off().reload(KeyRing.open(MASTER, List.of(k1))))
+                .isInstanceOf(IllegalStateException.class);
+    }
 }
