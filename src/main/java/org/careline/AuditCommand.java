@@ -39,47 +39,31 @@ final class AuditCommand implements Callable<Integer> {
 
     @Command(name = "verify", description = "Seal waiting entries, then recompute every hash of the audit trail "
             + "from its first retained entry; exit 1 naming the first entry changed or missing.")
-    static final class Verify implements Callable<Integer> {
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        private boolean help;
-
-        @Spec
-        private CommandSpec spec;
-
-        private final Map<String, String> env;
+    static final class Verify extends DatabaseCommand {
 
         Verify(Map<String, String> env) {
-            this.env = env;
+            super(env);
         }
 
         @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            Database db = UsersCommand.open(env, err);
-            if (db == null) {
-                return 2;
+        int run(Database db, PrintWriter out, PrintWriter err) {
+            AuditTrail trail = new AuditTrail();
+            trail.sealAll(db);
+            AuditTrail.Verification v = db.inTransaction(trail::verify);
+            if (v instanceof AuditTrail.Intact ok) {
+                out.println("audit trail intact: " + ok.checked() + " entries checked, last seq "
+                        + (ok.lastSeq() == null ? "none" : ok.lastSeq()));
+                return 0;
             }
-            try (db) {
-                AuditTrail trail = new AuditTrail();
-                trail.sealAll(db);
-                AuditTrail.Verification v = db.inTransaction(trail::verify);
-                if (v instanceof AuditTrail.Intact ok) {
-                    out.println("audit trail intact: " + ok.checked() + " entries checked, last seq "
-                            + (ok.lastSeq() == null ? "none" : ok.lastSeq()));
-                    return 0;
-                }
-                if (v instanceof AuditTrail.Changed ch) {
-                    err.println("audit trail broken: entry seq " + ch.seq() + " (id " + ch.id() + ") changed; "
-                            + ch.checked() + " entries before it are intact");
-                } else if (v instanceof AuditTrail.Missing m) {
-                    err.println("audit trail broken: entry seq " + m.seq() + " missing"
-                            + (m.nextSeq() == null ? "" : " (next present: seq " + m.nextSeq() + ", id " + m.nextId() + ")")
-                            + "; " + m.checked() + " entries before it are intact");
-                }
-                return 1;
+            if (v instanceof AuditTrail.Changed ch) {
+                err.println("audit trail broken: entry seq " + ch.seq() + " (id " + ch.id() + ") changed; "
+                        + ch.checked() + " entries before it are intact");
+            } else if (v instanceof AuditTrail.Missing m) {
+                err.println("audit trail broken: entry seq " + m.seq() + " missing"
+                        + (m.nextSeq() == null ? "" : " (next present: seq " + m.nextSeq() + ", id " + m.nextId() + ")")
+                        + "; " + m.checked() + " entries before it are intact");
             }
+            return 1;
         }
     }
 }

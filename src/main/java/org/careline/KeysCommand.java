@@ -62,33 +62,23 @@ final class KeysCommand implements Callable<Integer> {
 
     @Command(name = "rotate", description = "Add a new active data key; prints its id. Older values are sealed again "
             + "with it in the background by the running engine.")
-    static final class Rotate implements Callable<Integer> {
+    static final class Rotate extends DatabaseCommand {
 
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        private boolean help;
-
-        @Spec
-        private CommandSpec spec;
-
-        private final Map<String, String> env;
+        private MasterKey master;
 
         Rotate(Map<String, String> env) {
-            this.env = env;
+            super(env);
         }
 
         @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            MasterKey master = master(env, err);
-            if (master == null) {
-                return 2;
-            }
-            Database db = UsersCommand.open(env, err);
-            if (db == null) {
-                return 2;
-            }
-            try (db) {
+        Integer before(PrintWriter err) {
+            master = master(env, err);
+            return master == null ? 2 : null;
+        }
+
+        @Override
+        int run(Database db, PrintWriter out, PrintWriter err) {
+            try {
                 KeyRing ring = KeyWiring.rotate(db, master, Instant.now());
                 out.println("new active data key " + ring.activeId() + " (" + ring.keyIds().size() + " keys held)");
                 return 0;
@@ -101,40 +91,24 @@ final class KeysCommand implements Callable<Integer> {
 
     @Command(name = "status", description = "Print how many stored values each data key seals, and how many are "
             + "still in clear.")
-    static final class Status implements Callable<Integer> {
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        private boolean help;
-
-        @Spec
-        private CommandSpec spec;
-
-        private final Map<String, String> env;
+    static final class Status extends DatabaseCommand {
 
         Status(Map<String, String> env) {
-            this.env = env;
+            super(env);
         }
 
         @Override
-        public Integer call() {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            Database db = UsersCommand.open(env, err);
-            if (db == null) {
-                return 2;
+        int run(Database db, PrintWriter out, PrintWriter err) {
+            List<KeyRing.Wrapped> stored = db.inTransaction(new DataKeys()::load);
+            List<String> ids = stored.stream().map(KeyRing.Wrapped::keyId).toList();
+            Map<String, Long> counts = db.inTransaction(c -> SealedColumns.counts(c, ids));
+            for (String id : ids) {
+                out.println(id + (id.equals(ids.get(ids.size() - 1)) ? " (active)" : "") + ": " + counts.get(id)
+                        + " values");
             }
-            try (db) {
-                List<KeyRing.Wrapped> stored = db.inTransaction(new DataKeys()::load);
-                List<String> ids = stored.stream().map(KeyRing.Wrapped::keyId).toList();
-                Map<String, Long> counts = db.inTransaction(c -> SealedColumns.counts(c, ids));
-                for (String id : ids) {
-                    out.println(id + (id.equals(ids.get(ids.size() - 1)) ? " (active)" : "") + ": " + counts.get(id)
-                            + " values");
-                }
-                out.println("clear: " + counts.get("clear") + " values");
-                out.println("numbers and MRNs not yet hashed: " + counts.get("unhashed"));
-                return 0;
-            }
+            out.println("clear: " + counts.get("clear") + " values");
+            out.println("numbers and MRNs not yet hashed: " + counts.get("unhashed"));
+            return 0;
         }
     }
 }

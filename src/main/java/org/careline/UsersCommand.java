@@ -2,7 +2,6 @@ package org.careline;
 
 import org.careline.access.PasswordHasher;
 import org.careline.access.UserAdmin;
-import org.careline.config.Settings;
 import org.careline.model.Role;
 import org.careline.model.StaffUser;
 import org.careline.store.ApiTokens;
@@ -54,23 +53,9 @@ final class UsersCommand implements Callable<Integer> {
         return 2;
     }
 
-    /** Opens the configured database (running the migrations), or says in one line why it cannot. */
-    static Database open(Map<String, String> env, PrintWriter err) {
-        try {
-            return Database.open(Settings.from(env).database());
-        } catch (RuntimeException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n", 2)[0];
-            err.println("cannot open the database (is the engine running? it holds the embedded H2 file): " + why);
-            return null;
-        }
-    }
-
     @Command(name = "add", description = "Add a user; the password (at least " + UserAdmin.MIN_PASSWORD
             + " characters) is read from standard input.")
-    static final class Add implements Callable<Integer> {
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        private boolean help;
+    static final class Add extends DatabaseCommand {
 
         @Parameters(index = "0", paramLabel = "NAME", description = "user name (letters, digits, . _ @ -)")
         private String name;
@@ -83,20 +68,15 @@ final class UsersCommand implements Callable<Integer> {
                 description = "a site code the user may see; repeat for several; leave out for every site")
         private List<String> sites;
 
-        @Spec
-        private CommandSpec spec;
-
-        private final Map<String, String> env;
+        private final Set<Role> parsed = new LinkedHashSet<>();
+        private String password;
 
         Add(Map<String, String> env) {
-            this.env = env;
+            super(env);
         }
 
         @Override
-        public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            Set<Role> parsed = new LinkedHashSet<>();
+        Integer before(PrintWriter err) throws Exception {
             for (String r : roles) {
                 Role role = Role.fromName(r);
                 if (role == null) {
@@ -105,54 +85,49 @@ final class UsersCommand implements Callable<Integer> {
                 }
                 parsed.add(role);
             }
-            String password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            Database db = open(env, err);
-            if (db == null) {
-                return 1;
+            password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            return null;
+        }
+
+        @Override
+        int cannotOpen() {
+            return 1;
+        }
+
+        @Override
+        int run(Database db, PrintWriter out, PrintWriter err) {
+            UserAdmin admin = new UserAdmin(db, new StaffUsers(), new ApiTokens(), new AuditLog(),
+                    new PasswordHasher(), Clock.systemUTC());
+            UserAdmin.AddOutcome outcome = admin.add(name, password, parsed,
+                    sites == null ? null : new LinkedHashSet<>(sites), "cli");
+            if (outcome instanceof UserAdmin.Added a) {
+                out.println("added user " + name + " (id " + a.id() + ")");
+                return 0;
             }
-            try (db) {
-                UserAdmin admin = new UserAdmin(db, new StaffUsers(), new ApiTokens(), new AuditLog(),
-                        new PasswordHasher(), Clock.systemUTC());
-                UserAdmin.AddOutcome outcome = admin.add(name, password, parsed,
-                        sites == null ? null : new LinkedHashSet<>(sites), "cli");
-                if (outcome instanceof UserAdmin.Added a) {
-                    out.println("added user " + name + " (id " + a.id() + ")");
-                    return 0;
-                }
-                err.println(outcome instanceof UserAdmin.Invalid i ? i.problem() : "a user named " + name + " exists");
-                return 2;
-            }
+            err.println(outcome instanceof UserAdmin.Invalid i ? i.problem() : "a user named " + name + " exists");
+            return 2;
         }
     }
 
     @Command(name = "list", description = "List users: name, roles, sites.")
-    static final class ListUsers implements Callable<Integer> {
-
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        private boolean help;
-
-        @Spec
-        private CommandSpec spec;
-
-        private final Map<String, String> env;
+    static final class ListUsers extends DatabaseCommand {
 
         ListUsers(Map<String, String> env) {
-            this.env = env;
+            super(env);
         }
 
         @Override
-        public Integer call() {
-            Database db = open(env, spec.commandLine().getErr());
-            if (db == null) {
-                return 1;
+        int cannotOpen() {
+            return 1;
+        }
+
+        @Override
+        int run(Database db, PrintWriter out, PrintWriter err) {
+            for (StaffUser u : db.inTransaction(new StaffUsers()::all)) {
+                out.println(u.username() + "  " + u.roles() + "  "
+                        + (u.sites() == null ? "all sites" : String.join(",", u.sites())));
             }
-            try (db) {
-                for (StaffUser u : db.inTransaction(new StaffUsers()::all)) {
-                    spec.commandLine().getOut().println(u.username() + "  " + u.roles() + "  "
-                            + (u.sites() == null ? "all sites" : String.join(",", u.sites())));
-                }
-                return 0;
-            }
+            return 0;
         }
     }
 }

@@ -1,0 +1,73 @@
+package org.careline;
+
+import org.careline.config.Settings;
+import org.careline.store.Database;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * A command that works on the engine's own database (users, audit, keys): it opens the database the environment
+ * names, runs, and closes it. With the embedded H2 file that needs the engine stopped, and the one line printed when
+ * the database cannot be opened says so.
+ */
+abstract class DatabaseCommand implements Callable<Integer> {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    private boolean help;
+
+    @Spec
+    private CommandSpec spec;
+
+    final Map<String, String> env;
+
+    DatabaseCommand(Map<String, String> env) {
+        this.env = env;
+    }
+
+    /**
+     * What can be checked before the database is opened (arguments, the master key); an exit code stops the command.
+     */
+    Integer before(PrintWriter err) throws Exception {
+        return null;
+    }
+
+    abstract int run(Database db, PrintWriter out, PrintWriter err) throws Exception;
+
+    /** The exit code when the database cannot be opened. */
+    int cannotOpen() {
+        return 2;
+    }
+
+    @Override
+    public final Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Integer stop = before(err);
+        if (stop != null) {
+            return stop;
+        }
+        Database db = open(env, err);
+        if (db == null) {
+            return cannotOpen();
+        }
+        try (db) {
+            return run(db, out, err);
+        }
+    }
+
+    /** The engine's database, or null after one line saying why it could not be opened. */
+    static Database open(Map<String, String> env, PrintWriter err) {
+        try {
+            return Database.open(Settings.from(env).database());
+        } catch (RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n", 2)[0];
+            err.println("cannot open the database (is the engine running? it holds the embedded H2 file): " + why);
+            return null;
+        }
+    }
+}
