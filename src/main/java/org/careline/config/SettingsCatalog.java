@@ -462,6 +462,11 @@ public final class SettingsCatalog {
                 return file;
             });
 
+    public static final Setting<Integer> KEY_RESEAL_INTERVAL_MS = declare("CARELINE_KEY_RESEAL_INTERVAL_MS")
+            .millis(3000, 600_000).property("careline.keys.reseal-interval-ms")
+            .meaning("how often the re-sealer takes its next small batches (values in clear or under an older data "
+                    + "key, after a rotation or when encryption is switched on); ingest and sending never wait on it");
+
     /** Every setting, in the order of the configuration table (and of checking: a rule may read those above it). */
     public static final List<Setting<?>> ALL = List.of(MLLP_PORT, MLLP_IDLE_TIMEOUT_MS, BIND_ADDRESS,
             MLLP_FIRST_FRAME_TIMEOUT_MS, MLLP_MAX_CONNECTIONS, MLLP_BACKLOG, MLLP_ALLOW, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
@@ -475,7 +480,8 @@ public final class SettingsCatalog {
             FHIR_NOTIFY_OPEN, ADMIN_PASSWORD, LOGIN_MAX_FAILURES, LOGIN_LOCKOUT_MS, SESSION_IDLE_MS, SESSION_MAX_MS,
             SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS, ALERT_INTERVAL_MS,
             ALERT_RETRY_BASE_MS, ALERT_RETRY_MAX_MS, ALERT_GIVE_UP_AFTER, ALERT_LINK_BASE, FEED_SILENT_AFTER,
-            SCHEDULING_UNREACHABLE_AFTER, TRIAGE_INTERVAL_MS, MASTER_KEY, MASTER_KEY_FILE);
+            SCHEDULING_UNREACHABLE_AFTER, TRIAGE_INTERVAL_MS, MASTER_KEY, MASTER_KEY_FILE,
+            KEY_RESEAL_INTERVAL_MS);
 
     private SettingsCatalog() {
     }

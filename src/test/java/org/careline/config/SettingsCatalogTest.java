@@ -46,6 +46,7 @@ class SettingsCatalogTest {
                 Map.entry("careline.scheduling.timeout-ms", "15000"),
                 Map.entry("careline.fhir.interval-ms", "750"),
                 Map.entry("careline.alerts.interval-ms", "5000"),
-                Map.entry("careline.triage.interval-ms", "30000")));
+                Map.entry("careline.triage.interval-ms", "30000"),
+                Map.entry("careline.keys.reseal-interval-ms", "3000")));
     }
 }
