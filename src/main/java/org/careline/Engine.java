@@ -23,6 +23,8 @@ import org.careline.api.ApiWiring;
 import org.careline.audit.AuditWiring;
 import org.careline.operations.OperationsWiring;
 import org.careline.privacy.PrivacyWiring;
+import org.careline.config.RetentionMapping;
+import org.careline.model.RetentionRules;
 import org.careline.triage.TriageWiring;
 import org.careline.config.WritebackMapping;
 import org.careline.console.ConsoleWiring;
@@ -76,8 +78,6 @@ import org.careline.store.InboundReplies;
 import org.careline.store.MessageStatusLog;
 import org.careline.store.Outbox;
 import org.careline.store.WebhookDeliveries;
-import org.careline.store.AuditLog;
-import org.careline.store.ConsentStore;
 import org.careline.store.crypto.FieldCipher;
 import org.careline.keys.KeyWiring;
 import org.careline.fhir.FhirClient;
@@ -153,6 +153,7 @@ public final class Engine implements AutoCloseable {
         requireDocumentTemplate(s.mappingsDir(), resultRules, templates);
         ConsentWiring.requireOptInTemplate(s.mappingsDir(), sites, templates);
         TriageRules triageRules = TriageWiring.load(s.mappingsDir(), replies, sites, templates);
+        RetentionRules retention = RetentionMapping.load(s.mappingsDir());
         LOG.info("starting Careline: {}", s);
 
         Main main = new Main();
@@ -270,7 +271,7 @@ public final class Engine implements AutoCloseable {
         AlertDesk alertDesk = AlertWiring.bind(main, db, alerts, notifications, s, clock);
         OperationsWiring.Operations operations = OperationsWiring.bind(main, db, dispatcher::nudge);
         ApiWiring.bind(main, db, s.access(), clock, triage.desk(), alertDesk, operations, health,
-                PrivacyWiring.bind(main, db, s, clock), consents);
+                PrivacyWiring.bind(main, db, s, retention, clock), consents);
         ConsoleWiring.bind(main);
         AuditWiring.bind(main, db);
         closeWithCamel(main, dispatcher, db);

@@ -1,7 +1,6 @@
 package org.careline.privacy;
 
 import org.apache.camel.main.Main;
-import org.careline.config.RetentionMapping;
 import org.careline.config.Settings;
 import org.careline.model.RetentionRules;
 import org.careline.store.AuditLog;
@@ -30,12 +29,8 @@ public final class PrivacyWiring {
                           RetentionPurge purge) {
     }
 
-    public static RetentionRules load(java.nio.file.Path mappingsDir) {
-        return RetentionMapping.load(mappingsDir);
-    }
-
-    public static Privacy bind(Main main, Database db, Settings s, Clock clock) {
-        RetentionRules rules = load(s.mappingsDir());
+    /** @param rules mappings/retention.yaml, read with the other mapping files before the database is opened */
+    public static Privacy bind(Main main, Database db, Settings s, RetentionRules rules, Clock clock) {
         PatientRecords records = new PatientRecords(db.cipher());
         // The hash-chained trail cuts itself (an anchor keeps what is left verifiable); the purge never deletes
         // audit rows directly.

@@ -3,11 +3,13 @@ package org.careline.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.careline.model.DatabaseSettings;
+import org.careline.store.crypto.FieldCipher;
 import org.flywaydb.core.Flyway;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Objects;
 
 /** The connection pool, migrated by Flyway before anything else touches it. */
 public final class Database implements AutoCloseable {
@@ -17,7 +19,7 @@ public final class Database implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean compactOnClose = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     /** Off until the engine opens its key ring (docs/encryption.md); the store classes are built with it. */
-    private volatile org.careline.store.crypto.FieldCipher cipher = org.careline.store.crypto.FieldCipher.off();
+    private volatile FieldCipher cipher = FieldCipher.off();
 
     private Database(HikariDataSource dataSource) {
         this.dataSource = dataSource;
@@ -59,13 +61,13 @@ public final class Database implements AutoCloseable {
     }
 
     /** The engine's field cipher: what the store classes built for this database seal and open with. */
-    public org.careline.store.crypto.FieldCipher cipher() {
+    public FieldCipher cipher() {
         return cipher;
     }
 
     /** Set once at start, before any store class is built for this database. */
-    public void useCipher(org.careline.store.crypto.FieldCipher cipher) {
-        this.cipher = java.util.Objects.requireNonNull(cipher);
+    public void useCipher(FieldCipher cipher) {
+        this.cipher = Objects.requireNonNull(cipher);
     }
 
     public DataSource dataSource() {

@@ -6,6 +6,7 @@ import org.careline.store.crypto.DataKeys;
 import org.careline.store.crypto.KeyRing;
 import org.careline.store.crypto.MasterKey;
 import org.careline.store.crypto.SealedColumns;
+import org.careline.support.DataFileScan;
 import org.careline.support.EngineFixture;
 import org.careline.support.Flow;
 import org.careline.support.MetaStub;
@@ -15,8 +16,6 @@ import org.careline.support.Siu;
 import org.careline.support.StaffClient;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -124,7 +123,7 @@ public class EncryptionAtRestTest {
             assertThat(fx.count("SELECT COUNT(*) FROM patient WHERE phone_e164 LIKE 'h1:%' "
                     + "AND given_name LIKE 'enc:v1:%'")).isEqualTo(1);
         }
-        assertThat(scan(data, forms())).as("names, MRN and number in the database files").isEmpty();
+        assertThat(DataFileScan.hits(data, forms())).as("names, MRN and number in the database files").isEmpty();
 
         try (EngineFixture fx = EngineFixture.start(env(key, data), NOW)) {
             StaffClient admin = new StaffClient(fx.httpPort()).signedIn("admin", PASSWORD);
@@ -242,45 +241,5 @@ public class EncryptionAtRestTest {
     private static String activeKey(EngineFixture fx) {
         List<KeyRing.Wrapped> keys = fx.engine.database().inTransaction(new DataKeys()::load);
         return keys.get(keys.size() - 1).keyId();
-    }
-
-    /** Every form found in any file under {@code dir}, in UTF-8 and both UTF-16 orders, any ASCII letter case. */
-    static List<String> scan(Path dir, List<String> lowerForms) throws Exception {
-        List<Path> files;
-        try (Stream<Path> all = Files.walk(dir)) {
-            files = all.filter(Files::isRegularFile).toList();
-        }
-        assertThat(files).isNotEmpty();
-        List<String> hits = new ArrayList<>();
-        for (Path f : files) {
-            byte[] bytes = Files.readAllBytes(f);
-            for (int i = 0; i < bytes.length; i++) {
-                if (bytes[i] >= 'A' && bytes[i] <= 'Z') {
-                    bytes[i] = (byte) (bytes[i] + 32);
-                }
-            }
-            for (String form : lowerForms) {
-                for (byte[] needle : List.of(form.getBytes(StandardCharsets.UTF_8),
-                        form.getBytes(StandardCharsets.UTF_16LE), form.getBytes(StandardCharsets.UTF_16BE))) {
-                    if (indexOf(bytes, needle) >= 0) {
-                        hits.add(f.getFileName() + ": " + form);
-                    }
-                }
-            }
-        }
-        return hits;
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

@@ -9,7 +9,6 @@ import org.careline.support.MllpClient;
 import org.careline.support.Siu;
 import org.careline.support.StaffClient;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -54,12 +53,6 @@ final class ErasureFlow {
     static List<String> erasedForms() {
         return List.of(FAMILY, GIVEN, MRN, DIGITS, "+" + DIGITS, "6082719000", "(608) 271-9000", "608-271-9000",
                 "608 271 9000", "+1 608-271-9000").stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
-    }
-
-    /** The needle in the three encodings the test looks for. */
-    static List<byte[]> encodings(String needle) {
-        return List.of(needle.getBytes(StandardCharsets.UTF_8), needle.getBytes(StandardCharsets.UTF_16LE),
-                needle.getBytes(StandardCharsets.UTF_16BE));
     }
 
     /** Runs both patients through the engine and erases the first; returns the erased patient's id. */
