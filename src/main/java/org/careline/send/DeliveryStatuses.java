@@ -80,7 +80,7 @@ public final class DeliveryStatuses {
                     outbox.setDeliveryStatus(c, row.id(), known, at, now);
                 }
                 if (known != DeliveryStatus.SENT) {
-                    outbox.logEvent(c, row.id(), status, u.wamid(), now);
+                    outbox.logEventOnce(c, row.id(), status, u.wamid(), now);
                 }
                 LOG.debug("outbox={} wamid={} {}", row.id(), LogSafe.of(u.wamid()), status);
             }

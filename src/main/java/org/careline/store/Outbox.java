@@ -381,6 +381,29 @@ public final class Outbox {
         }
     }
 
+    /**
+     * Logs a delivery status's event unless the same event with the same detail (the wamid) is logged already. The
+     * status log's unique key makes a repeated status roll back before it gets here; this second look keeps the
+     * history to one line each even if that row did not survive a crash while the event's did (a kill -9 during
+     * webhook processing once left one status with two events on H2), so a status has its effect once whatever
+     * the store recovered.
+     */
+    public void logEventOnce(Connection c, long outboxId, String event, String detail, Instant now)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO message_event (outbox_id, event, detail, "
+                + "recorded_at) SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM message_event WHERE outbox_id = ? "
+                + "AND event = ? AND detail = ?)")) {
+            ps.setLong(1, outboxId);
+            ps.setString(2, event);
+            ps.setString(3, Sql.cap(detail, 600));
+            Sql.setInstant(ps, 4, now);
+            ps.setLong(5, outboxId);
+            ps.setString(6, event);
+            ps.setString(7, Sql.cap(detail, 600));
+            ps.executeUpdate();
+        }
+    }
+
     public void logEvent(Connection c, long outboxId, String event, String detail, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO message_event (outbox_id, event, detail, recorded_at) VALUES (?, ?, ?, ?)")) {

@@ -117,6 +117,28 @@ class DeliveryStatusFlowTest {
     }
 
     @Test
+    void aStatusWhoseLogRowWasLostInACrashStillLogsItsEventOnce() throws Exception {
+        // What a kill -9 once left on H2: the delivered event kept, the status's message_status row gone. Meta's
+        // resend of the status must not log the event a second time.
+        bookAndConfirm();
+        post(MetaWebhooks.status(WAMID, "delivered", NOW.plusSeconds(2)));
+        awaitDeliveryStatus("delivered");
+        settle();
+        try (java.sql.Connection c = fx.engine.database().dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                     "DELETE FROM message_status WHERE wamid = ? AND status = 'delivered'")) {
+            ps.setString(1, WAMID);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        post(MetaWebhooks.status(WAMID, "delivered", NOW.plusSeconds(5)));
+        awaitStatusRows(1);
+        settle();
+
+        assertThat(events()).containsExactly("queued", "sent", "delivered");
+        assertThat(confirmation()).containsEntry("DELIVERY_STATUS", "delivered");
+    }
+
+    @Test
     void failedWithAPermanentCodeEndsTheMessageAsADeadLetter() throws Exception {
         bookAndConfirm();
         post(MetaWebhooks.status(WAMID, "sent", NOW.plusSeconds(1)),

@@ -62,6 +62,9 @@ class PostgresConversationTest {
                 assertThat(MllpClient.field(peer.received().get(0), "ARQ", 2)).startsWith("PG-FL");
                 assertThat(fx.query("SELECT delivery_status FROM outbox WHERE wamid = ?", wamid).get(0))
                         .containsEntry("DELIVERY_STATUS", "read");
+                // Each status's event once (Outbox.logEventOnce's INSERT … SELECT … WHERE NOT EXISTS on PostgreSQL).
+                assertThat(fx.count("SELECT COUNT(*) FROM message_event e JOIN outbox o ON o.id = e.outbox_id "
+                        + "WHERE o.wamid = ? AND e.event IN ('delivered', 'read')", wamid)).isEqualTo(2);
                 assertThat(fx.count("SELECT COUNT(*) FROM inbound_reply")).isEqualTo(1);
                 Flow.awaitIdle(fx);
                 assertThat(fx.meta.received()).hasSize(2); // the confirmation and one thank-you
