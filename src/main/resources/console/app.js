@@ -15,6 +15,7 @@
     { path: 'dead-letters', label: 'Dead letters', roles: ['analyst'] },
     { path: 'inbound', label: 'Inbound', roles: ['analyst'] },
     { path: 'alerts', label: 'Alerts', roles: ['staff', 'analyst'] },
+    { path: 'dashboard', label: 'Dashboard', roles: ['staff'] },
     { path: 'audit', label: 'Audit', roles: ['auditor'] },
     { path: 'users', label: 'Users', roles: ['admin'] },
   ];
@@ -346,8 +347,8 @@
     return true;
   }
 
-  // Calls refresh every POLL_MS while this page is shown (not while the tab is hidden).
-  function poll(seq, refresh) {
+  // Calls refresh every POLL_MS (or `every` ms) while this page is shown (not while the tab is hidden).
+  function poll(seq, refresh, every) {
     stopPolling();
     state.poll = setInterval(() => {
       if (seq !== state.seq) {
@@ -355,7 +356,7 @@
       } else if (!document.hidden) {
         refresh().catch(() => {});
       }
-    }, POLL_MS);
+    }, every || POLL_MS);
   }
 
   // A fresh page body; returns the section pages fill and the sequence number that keeps them current.
@@ -370,6 +371,7 @@
 
   async function render() {
     stopPolling();
+    dropCharts();
     const seq = ++state.seq;
     const route = parseRoute();
     markCurrent();
@@ -399,6 +401,7 @@
       'dead-letters': renderDeadLetters,
       inbound: renderInbound,
       alerts: renderAlerts,
+      dashboard: renderDashboard,
       audit: renderAudit,
       users: renderUsers,
     };
@@ -1047,6 +1050,290 @@
 
     await refresh();
     poll(seq, refresh);
+  }
+
+  // ---- dashboard -------------------------------------------------------------------------------------------
+
+  // Figures per site and service over a range of days, from /api/v1/stats/* (docs/figures.md). The numbers are a
+  // table (what a screen reader and a test read); the charts draw the same answers with Chart.js, served by the
+  // engine from its jar (console/chart.js) and loaded only when this page is opened.
+  const DASHBOARD_POLL_MS = 60000;
+  const PERIODS = [['today', 'Today'], ['7d', 'Last 7 days'], ['30d', 'Last 30 days'], ['range', 'Chosen range']];
+  const INTENTS = [['confirm', 'Confirmed'], ['change', 'Change'], ['cancel', 'Cancel'], ['location', 'Location'],
+    ['help', 'Help'], ['stop', 'Stop'], ['other', 'Other (to staff)']];
+  const charts = {};
+  let chartLoad = null;
+
+  function loadCharts() {
+    if (!chartLoad) {
+      chartLoad = new Promise((resolve, reject) => {
+        if (window.Chart) {
+          resolve(window.Chart);
+          return;
+        }
+        const s = document.createElement('script');
+        s.src = 'chart.js';
+        s.onload = () => resolve(window.Chart);
+        s.onerror = () => {
+          chartLoad = null;
+          reject(new Error('The charts could not be loaded; the table below has every figure.'));
+        };
+        document.head.append(s);
+      });
+    }
+    return chartLoad;
+  }
+
+  function percent(part, whole) {
+    return whole ? (100 * part / whole).toFixed(1) + ' %' : '–';
+  }
+
+  function rate(r) {
+    return typeof r === 'number' ? (100 * r).toFixed(1) + ' %' : '–';
+  }
+
+  function noShowRate(g) {
+    return g && g.appointments ? g.noShows / g.appointments : 0;
+  }
+
+  function seconds(s) {
+    if (s === null || s === undefined) {
+      return '–';
+    }
+    const m = Math.round(s / 60);
+    return m < 60 ? m + ' min' : Math.floor(m / 60) + ' h ' + pad(m % 60) + ' min';
+  }
+
+  // One chart per canvas: drawn again in place when the answer changes (Chart.js keeps one instance per canvas).
+  function draw(Chart, key, canvas, config) {
+    if (charts[key]) {
+      charts[key].destroy();
+    }
+    config.options = Object.assign({ animation: false, responsive: true, maintainAspectRatio: false,
+      plugins: { legend: { position: 'bottom' } } }, config.options || {});
+    charts[key] = new Chart(canvas, config);
+  }
+
+  function dropCharts() {
+    for (const key of Object.keys(charts)) {
+      charts[key].destroy();
+      delete charts[key];
+    }
+  }
+
+  function figureRows(f, queues) {
+    const m = f.messages.total;
+    const rows = [
+      ['volumes', 'Appointments booked', f.appointmentsBooked],
+      ['volumes', 'Messages sent', m.sent],
+      ['volumes', 'Delivered', m.delivered + ' (' + percent(m.delivered, m.sent) + ')'],
+      ['volumes', 'Read', m.read + ' (' + percent(m.read, m.sent) + ')'],
+      ['volumes', 'Failed', m.failed],
+    ];
+    for (const k of f.messages.byKind) {
+      rows.push(['kind', k.kind.toLowerCase().replace(/_/g, ' ') + ': sent / delivered / read / failed',
+        [k.counts.sent, k.counts.delivered, k.counts.read, k.counts.failed].join(' / ')]);
+    }
+    for (const [key, label] of INTENTS) {
+      rows.push(['replies', 'Replies: ' + label, f.replies[key]]);
+    }
+    rows.push(['replies', 'Opt-outs', f.optOuts]);
+    rows.push(['staff', 'Emergencies', f.emergencies]);
+    for (const q of queues) {
+      rows.push(['staff', 'Queue ' + q.queue + ': items / answered / SLA kept',
+        q.items + ' / ' + q.answered + ' / ' + q.slaKept + ' (' + percent(q.slaKept, q.items) + ')']);
+      rows.push(['staff', 'Queue ' + q.queue + ': first answer, median / 90th percentile',
+        seconds(q.medianFirstAnswerSeconds) + ' / ' + seconds(q.p90FirstAnswerSeconds)]);
+    }
+    const n = f.noShows;
+    const reached = { appointments: n.confirmed.appointments + n.reachedNotConfirmed.appointments,
+      noShows: n.confirmed.noShows + n.reachedNotConfirmed.noShows };
+    for (const [label, g] of [['confirmed', n.confirmed], ['reached, not confirmed', n.reachedNotConfirmed],
+      ['reached (all)', reached], ['not reached', n.notReached]]) {
+      rows.push(['no-shows', 'No-shows, ' + label, g.noShows + ' of ' + g.appointments + ' (' + rate(noShowRate(g))
+        + ')']);
+    }
+    rows.push(['no-shows', 'No-show rate, not reached minus reached',
+      (100 * (noShowRate(n.notReached) - noShowRate(reached))).toFixed(1) + ' points']);
+    rows.push(['results', 'Results and document notices sent', f.results.noticesSent]);
+    rows.push(['results', 'Portal links opened', f.results.linksOpened]);
+    for (const c of f.failures) {
+      rows.push(['failures', 'Failed: ' + (c.code === null ? 'no code' : c.code) + (c.reason ? ' ' + c.reason : ''),
+        c.count]);
+    }
+    return rows;
+  }
+
+  async function renderDashboard(route, seq) {
+    const s = page('Dashboard', 'dashboard');
+    const p = route.params;
+    const period = p.get('period') || (p.get('from') ? 'range' : '7d');
+    const sites = (await api('GET', '/stats/sites')).sites || [];
+    if (seq !== state.seq) {
+      return;
+    }
+    const site = h('select', { id: 'dash-site', test: 'dash-site' },
+      (state.me.sites ? [] : [h('option', { value: '' }, 'All sites')]).concat(
+        sites.map((x) => h('option', { value: x.code }, x.name ? x.name + ' (' + x.code + ')' : x.code))));
+    site.value = p.get('site') || (state.me.sites ? (sites[0] || {}).code || '' : '');
+    const service = h('select', { id: 'dash-service', test: 'dash-service' });
+    function fillServices() {
+      const chosen = sites.find((x) => x.code === site.value);
+      const codes = chosen ? chosen.services || [] : [...new Set(sites.flatMap((x) => x.services || []))].sort();
+      clear(service).append(h('option', { value: '' }, 'All services'),
+        codes.map((c) => h('option', { value: c }, c)));
+    }
+    fillServices();
+    service.value = p.get('service') || '';
+    site.addEventListener('change', fillServices);
+    const range = h('select', { id: 'dash-period', test: 'dash-period' },
+      PERIODS.map(([v, label]) => h('option', { value: v }, label)));
+    range.value = period;
+    const from = h('input', { id: 'dash-from', type: 'date', test: 'dash-from', value: p.get('from') || '' });
+    const to = h('input', { id: 'dash-to', type: 'date', test: 'dash-to', value: p.get('to') || '' });
+    const dates = h('div', { class: 'field', hidden: period !== 'range' },
+      h('label', { for: 'dash-from' }, 'From'), from, h('label', { for: 'dash-to' }, 'To'), to);
+    range.addEventListener('change', () => {
+      dates.hidden = range.value !== 'range';
+    });
+    const form = h('form', { class: 'filters', test: 'dash-filters' },
+      h('div', { class: 'field' }, h('label', { for: 'dash-site' }, 'Site'), site),
+      h('div', { class: 'field' }, h('label', { for: 'dash-service' }, 'Service'), service),
+      h('div', { class: 'field' }, h('label', { for: 'dash-period' }, 'Period'), range),
+      dates,
+      h('button', { type: 'submit', test: 'dash-apply' }, 'Show'));
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const custom = range.value === 'range';
+      location.hash = '#/dashboard' + query({ site: site.value, service: service.value,
+        period: custom ? '' : range.value, from: custom ? from.value : '', to: custom ? to.value : '' });
+    });
+    const heading = h('p', { class: 'muted', test: 'dash-range' });
+    const chartNote = h('p', { class: 'notice warn', test: 'dash-charts-missing', hidden: true });
+    const canvases = {};
+    const chartBox = (key, title, below) => {
+      canvases[key] = h('canvas', { test: 'chart-' + key, 'aria-label': title, role: 'img' });
+      return h('figure', { class: 'chart card' }, h('figcaption', {}, title), h('div', { class: 'chart-box' },
+        canvases[key]), below);
+    };
+    const noShowLine = h('p', { class: 'noshow-difference', test: 'dash-noshow-difference' });
+    const chartsGrid = h('div', { class: 'charts' },
+      chartBox('messages', 'Messages per day: sent, delivered, read, failed'),
+      chartBox('noshows', 'No-show rate (%) by whether the patient was reached', noShowLine),
+      chartBox('replies', 'Patients\u2019 replies by intent'),
+      chartBox('queues', 'Time to first answer per queue (minutes)'),
+      chartBox('failures', 'Failed sends by Cloud API error'));
+    const numbers = h('div', {});
+    const reports = h('div', {});
+    s.append(form, heading, chartNote, chartsGrid, h('h2', {}, 'Figures'), numbers, reports);
+    const params = query({ site: p.get('site') || site.value, service: p.get('service'),
+      period: period === 'range' ? '' : period, from: period === 'range' ? p.get('from') : '',
+      to: period === 'range' ? p.get('to') : '' });
+    const shown = {};
+
+    async function refresh() {
+      const [summary, messages, replies, queues, noShows, failures] = await Promise.all(
+        ['summary', 'messages', 'replies', 'queues', 'no-shows', 'failures'].map((x) => api('GET', '/stats/' + x
+          + params)));
+      if (seq !== state.seq || !changed(shown, [summary, messages, replies, queues, noShows, failures])) {
+        return;
+      }
+      heading.textContent = (summary.site || 'All sites') + (summary.service ? ', ' + summary.service : '')
+        + ': ' + summary.from + ' to ' + summary.to;
+      clear(numbers).append(table('dashboard-figures', ['Section', 'Figure', 'Value'],
+        figureRows(summary, queues.queues || []), (r) => ({
+          attrs: { test: 'figure-row', 'data-section': r[0] },
+          values: [r[0], r[1], String(r[2])],
+        })));
+      noShowLine.textContent = 'Not reached minus reached: '
+        + (100 * (noShows.difference || 0)).toFixed(1) + ' percentage points.';
+      let Chart;
+      try {
+        Chart = await loadCharts();
+      } catch (e) {
+        chartNote.textContent = e.message;
+        chartNote.hidden = false;
+        return;
+      }
+      if (seq !== state.seq) {
+        return;
+      }
+      const days = messages.daily.map((d) => d.day);
+      draw(Chart, 'messages', canvases.messages, { type: 'line', data: { labels: days, datasets: [
+        { label: 'Sent', data: messages.daily.map((d) => d.sent), borderColor: '#1f5fa8' },
+        { label: 'Delivered', data: messages.daily.map((d) => d.delivered), borderColor: '#2e7d32' },
+        { label: 'Read', data: messages.daily.map((d) => d.read), borderColor: '#6a3d9a' },
+        { label: 'Failed', data: messages.daily.map((d) => d.failed), borderColor: '#b3261e' }] } });
+      const groups = [['Confirmed', noShows.confirmed], ['Reached, not confirmed', noShows.reachedNotConfirmed],
+        ['Reached (all)', noShows.reached], ['Not reached', noShows.notReached]];
+      draw(Chart, 'noshows', canvases.noshows, { type: 'bar', data: { labels: groups.map((g) => g[0]), datasets: [
+        { label: 'No-show rate (%)', data: groups.map((g) => +(100 * noShowRate(g[1])).toFixed(1)),
+          backgroundColor: ['#2e7d32', '#7cb342', '#1f5fa8', '#b3261e'] }] },
+        options: { plugins: { legend: { display: false } } } });
+      draw(Chart, 'replies', canvases.replies, { type: 'bar', data: { labels: INTENTS.map((i) => i[1]), datasets: [
+        { label: 'Replies', data: INTENTS.map((i) => replies.replies[i[0]]), backgroundColor: '#1f5fa8' }] },
+        options: { plugins: { legend: { display: false } } } });
+      const qs = queues.queues || [];
+      draw(Chart, 'queues', canvases.queues, { type: 'bar', data: { labels: qs.map((q) => q.queue), datasets: [
+        { label: 'Median', data: qs.map((q) => q.medianFirstAnswerSeconds === null ? null
+          : +(q.medianFirstAnswerSeconds / 60).toFixed(1)), backgroundColor: '#1f5fa8' },
+        { label: '90th percentile', data: qs.map((q) => q.p90FirstAnswerSeconds === null ? null
+          : +(q.p90FirstAnswerSeconds / 60).toFixed(1)), backgroundColor: '#f9a825' }] } });
+      const fs = failures.failures || [];
+      draw(Chart, 'failures', canvases.failures, { type: 'bar', data: {
+        labels: fs.map((c) => (c.code === null ? 'no code' : String(c.code))), datasets: [
+          { label: 'Failed sends', data: fs.map((c) => c.count), backgroundColor: '#b3261e' }] },
+      options: { indexAxis: 'y', plugins: { legend: { display: false } } } });
+    }
+
+    await refresh();
+    renderReports(reports, site.value, seq);
+    poll(seq, refresh, DASHBOARD_POLL_MS);
+  }
+
+  // The monthly KPI report of the chosen site (docs/reports.md): made on the first of each month, or now.
+  async function renderReports(box, site, seq) {
+    if (!site) {
+      clear(box).append(h('h2', {}, 'Monthly report'),
+        h('p', { class: 'muted', test: 'report-pick-site' }, 'Choose a site to make or download its monthly report.'));
+      return;
+    }
+    const last = new Date();
+    last.setDate(1);
+    last.setMonth(last.getMonth() - 1);
+    const month = h('input', { id: 'report-month', type: 'month', test: 'report-month',
+      value: last.getFullYear() + '-' + pad(last.getMonth() + 1) });
+    const make = h('button', { type: 'button', test: 'report-make' }, 'Make report');
+    const list = h('div', {});
+    clear(box).append(h('h2', {}, 'Monthly report'), h('div', { class: 'filters' },
+      h('div', { class: 'field' }, h('label', { for: 'report-month' }, 'Month'), month), make), list);
+
+    async function refresh() {
+      const answer = await api('GET', '/reports' + query({ site }));
+      if (seq !== state.seq) {
+        return;
+      }
+      const base = API + '/reports/';
+      clear(list).append(table('reports', ['Month', 'Made', 'How', 'Download'], answer.reports || [], (r) => ({
+        attrs: { test: 'report-row', 'data-id': r.id },
+        values: [r.month, when(r.createdAt), r.trigger + (r.requestedBy ? ' by ' + r.requestedBy : ''),
+          [link(base + encodeURIComponent(r.id) + '/pdf', 'PDF', { test: 'report-pdf', download: '' }), ' ',
+            link(base + encodeURIComponent(r.id) + '/csv', 'CSV', { test: 'report-csv', download: '' })]],
+      })));
+    }
+
+    make.addEventListener('click', () => act(make, async () => {
+      const r = await api('POST', '/reports', { site, month: month.value });
+      flash('Report for ' + r.month + ' made.');
+      await refresh();
+    }));
+    try {
+      await refresh();
+    } catch (e) {
+      if (e.status !== 401) {
+        list.append(problem(e));
+      }
+    }
   }
 
   // ---- auditor ---------------------------------------------------------------------------------------------

@@ -67,11 +67,19 @@ public final class ConsoleFiles {
         this.source = source;
     }
 
-    /** The files packaged with the engine (classpath console/). */
+    /**
+     * Files the console takes from a library's jar rather than from console/: Chart.js, from the
+     * org.webjars.npm:chart.js dependency (its version in pom.xml must be this one; ConsoleFilesTest serves it).
+     * Built once at packaging time by its authors, never fetched from a CDN.
+     */
+    static final Map<String, String> VENDORED = Map.of(
+            "chart.js", "META-INF/resources/webjars/chart.js/4.4.1/dist/chart.umd.js");
+
+    /** The files packaged with the engine (classpath console/, and the vendored ones). */
     public static ConsoleFiles fromClasspath() {
         ClassLoader loader = ConsoleFiles.class.getClassLoader();
         return new ConsoleFiles(name -> {
-            try (InputStream in = loader.getResourceAsStream("console/" + name)) {
+            try (InputStream in = loader.getResourceAsStream(VENDORED.getOrDefault(name, "console/" + name))) {
                 return in == null ? null : in.readAllBytes();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -79,9 +87,13 @@ public final class ConsoleFiles {
         });
     }
 
-    /** The files of a directory (a test serving src/main/resources/console as it is edited). */
+    /** The files of a directory (a test serving src/main/resources/console as it is edited), and the vendored ones. */
     public static ConsoleFiles fromDirectory(Path dir) {
+        ConsoleFiles packaged = fromClasspath();
         return new ConsoleFiles(name -> {
+            if (VENDORED.containsKey(name)) {
+                return packaged.source.apply(name);
+            }
             Path file = dir.resolve(name);
             try {
                 return Files.isRegularFile(file) ? Files.readAllBytes(file) : null;

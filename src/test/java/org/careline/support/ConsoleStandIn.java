@@ -81,6 +81,12 @@ public final class ConsoleStandIn implements AutoCloseable {
     private final List<Map<String, Object>> alerts = new CopyOnWriteArrayList<>();
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong(100);
+    /** What GET /api/v1/stats/… answers, by path (e.g. "/stats/summary"); tests fill it. */
+    public final Map<String, Object> stats = new ConcurrentHashMap<>();
+    /** The stats requests the page made, path and query as sent. */
+    public final List<String> statsQueries = new CopyOnWriteArrayList<>();
+    /** The monthly reports GET /api/v1/reports lists, newest first (POST adds one). */
+    public final List<Map<String, Object>> reports = new CopyOnWriteArrayList<>();
 
     public ConsoleStandIn() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -333,6 +339,12 @@ public final class ConsoleStandIn implements AutoCloseable {
                 return;
             }
             analyst(ex, path, user);
+        } else if (path.startsWith("/stats/") || path.startsWith("/reports")) {
+            if (!allowed(user, "staff")) {
+                json(ex, 403, error("not allowed"));
+                return;
+            }
+            figures(ex, path, method, in);
         } else if (path.startsWith("/audit")) {
             if (!allowed(user, "auditor")) {
                 json(ex, 403, error("not allowed"));
@@ -349,6 +361,28 @@ public final class ConsoleStandIn implements AutoCloseable {
             admin(ex, path, method, in);
         } else {
             json(ex, 404, error("no such endpoint"));
+        }
+    }
+
+    /** The dashboard's figures as a test set them in {@link #stats}, whatever the query; reports as listed. */
+    private void figures(HttpExchange ex, String path, String method, JsonNode in) throws IOException {
+        statsQueries.add(path + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery()));
+        if (path.equals("/reports") && method.equals("POST")) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("id", ids.incrementAndGet());
+            r.put("site", in.path("site").asText());
+            r.put("month", in.path("month").asText());
+            r.put("createdAt", Instant.now().toString());
+            r.put("trigger", "on-demand");
+            r.put("requestedBy", "nurse");
+            reports.add(0, r);
+            json(ex, 201, r);
+        } else if (path.equals("/reports")) {
+            json(ex, 200, Map.of("reports", reports));
+        } else if (stats.containsKey(path)) {
+            json(ex, 200, stats.get(path));
+        } else {
+            json(ex, 404, error("no such figure"));
         }
     }
 
