@@ -1,5 +1,6 @@
 package org.careline.console;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -79,5 +80,17 @@ class ConsoleFilesTest {
         assertThat(reply.status()).isEqualTo(status);
         assertThat(reply.headers()).containsAllEntriesOf(ConsoleFiles.SECURITY_HEADERS)
                 .containsEntry("Cache-Control", "no-store");
+    }
+
+    @Test
+    void chartJsIsServedFromItsWebjarInThePackagedEngine() {
+        // The version in ConsoleFiles.VENDORED must be the one pom.xml depends on: a mismatch is a 404 here.
+        ConsoleFiles.Answer answer = ConsoleFiles.fromClasspath().resolve("/console/chart.js");
+        assertThat(answer).isInstanceOfSatisfying(ConsoleFiles.File.class, f -> {
+            assertThat(f.contentType()).isEqualTo("text/javascript; charset=utf-8");
+            assertThat(new String(f.body(), StandardCharsets.UTF_8)).contains("Chart.js v4.4.1");
+        });
+        assertThat(ConsoleFiles.fromClasspath().resolve("/console/chart.umd.js"))
+                .isInstanceOf(ConsoleFiles.NotFound.class);
     }
 }
