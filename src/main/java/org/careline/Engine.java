@@ -244,8 +244,9 @@ public final class Engine implements AutoCloseable {
         // Where patients' messages go once stored (the processor looks the bean up by name for every message).
         TriageWiring.Wired triage = TriageWiring.bind(main, s, db, triageRules, sites, templates, outbox, alerts,
                 clock, dispatcher::nudge);
-        main.bind("inboundMessageSink", new ReplyHandler(replies, sites, new ConversationStore(cipher), outbox,
-                new WritebackRequests(cipher), triage.triage(), consents.store(), consents.recorder()));
+        main.bind("inboundMessageSink", AlertRulesWiring.countingWords(alertRules, new ReplyHandler(replies, sites,
+                new ConversationStore(cipher), outbox, new WritebackRequests(cipher), triage.triage(), consents.store(),
+                consents.recorder())));
 
         FhirWorkQueue fhirWork = new FhirWorkQueue();
         FhirSyncState fhirState = new FhirSyncState();

@@ -119,24 +119,24 @@ public final class RuleMeasures {
         return out;
     }
 
-    /** Patients' messages classified as {@code intent} in [from, to), by the site of their appointment. */
+    /** Patients' messages classified as {@code intent} in (from, to], by the site of their appointment. */
     public Map<String, Long> intentCounts(Connection c, String intent, Instant from, Instant to) throws SQLException {
         return bySite(c, "SELECT a.site_code, COUNT(*) FROM inbound_reply r "
                 + "LEFT JOIN appointment a ON a.id = r.appointment_id "
-                + "WHERE r.recorded_at >= ? AND r.recorded_at < ? AND r.intent = ? GROUP BY a.site_code", from, to,
+                + "WHERE r.recorded_at > ? AND r.recorded_at <= ? AND r.intent = ? GROUP BY a.site_code", from, to,
                 List.of(intent));
     }
 
-    /** Triage items opened in {@code queue} in [from, to), by site. */
+    /** Triage items opened in {@code queue} in (from, to], by site. */
     public Map<String, Long> queueCounts(Connection c, String queue, Instant from, Instant to) throws SQLException {
-        return bySite(c, "SELECT site_code, COUNT(*) FROM staff_handoff WHERE created_at >= ? AND created_at < ? "
+        return bySite(c, "SELECT site_code, COUNT(*) FROM staff_handoff WHERE created_at > ? AND created_at <= ? "
                 + "AND queue = ? GROUP BY site_code", from, to, List.of(queue));
     }
 
-    /** Patients' messages that matched the words watch {@code watch} in [from, to), by site. */
+    /** Patients' messages that matched the words watch {@code watch} in (from, to], by site. */
     public Map<String, Long> wordCounts(Connection c, String watch, Instant from, Instant to) throws SQLException {
-        return bySite(c, "SELECT site_code, COUNT(*) FROM reply_word_match WHERE matched_at >= ? "
-                + "AND matched_at < ? AND watch = ? GROUP BY site_code", from, to, List.of(watch));
+        return bySite(c, "SELECT site_code, COUNT(*) FROM reply_word_match WHERE matched_at > ? "
+                + "AND matched_at <= ? AND watch = ? GROUP BY site_code", from, to, List.of(watch));
     }
 
     /** One patient message matched a words watch: counted now, at classification; no text is kept. */
@@ -186,7 +186,7 @@ public final class RuleMeasures {
         }
     }
 
-    /** Runs a "site, COUNT(*)" query whose first two parameters are [from, to) and then {@code more}. */
+    /** Runs a "site, COUNT(*)" query whose first two parameters are (from, to] and then {@code more}. */
     private static Map<String, Long> bySite(Connection c, String sql, Instant from, Instant to,
                                             Collection<String> more) throws SQLException {
         Map<String, Long> out = new HashMap<>();

@@ -21,19 +21,28 @@ import java.util.Map;
 
 /**
  * Wires the alert rules of mappings/alerts.yaml into an engine: the bean {@value #BEAN} that routes/alert-rules.yaml
- * calls once a minute, and — when a keyword_rate watch counts words — the {@link WordCounter} in front of the bean
- * {@code inboundMessageSink}, so words are counted as each patient message is classified.
+ * calls once a minute ({@link #bind}), and — when a keyword_rate watch counts words — the {@link WordCounter} in
+ * front of the inbound message sink ({@link #countingWords}), so words are counted as each patient message is
+ * classified.
  */
 public final class AlertRulesWiring {
 
     public static final String BEAN = "alertRuleWatch";
-    private static final String SINK = "inboundMessageSink";
     private static final Logger LOG = LoggerFactory.getLogger(AlertRulesWiring.class);
 
     private AlertRulesWiring() {
     }
 
-    /** Binds the watch (and the word counter); call after the inbound message sink is bound. */
+    /**
+     * The engine's inbound message sink, with the {@link WordCounter} in front of it when a keyword_rate watch
+     * counts words (else the sink itself): what Engine binds as {@code inboundMessageSink}.
+     */
+    public static InboundMessageSink countingWords(AlertRulesMapping rules, InboundMessageSink sink) {
+        return WordCounter.needed(rules.keywordRate())
+                ? new WordCounter(sink, new RuleMeasures(), rules.keywordRate().watches()) : sink;
+    }
+
+    /** Binds the watch. */
     public static AlertRuleWatch bind(Main main, Database db, AlertRulesMapping rules, AlertLog alerts,
                                       NotificationRules notifications, Settings s, SiteDirectory sites,
                                       SendingPause pause, Clock clock) {
@@ -50,13 +59,8 @@ public final class AlertRulesWiring {
         AlertRuleWatch watch = new AlertRuleWatch(db, measures, rules, new RuleAlerts(alerts, own), sites,
                 pause::pausedSince, clock);
         main.bind(BEAN, watch);
-        if (WordCounter.needed(rules.keywordRate())) {
-            InboundMessageSink sink = main.lookup(SINK, InboundMessageSink.class);
-            if (sink == null) {
-                throw new IllegalStateException("the alert rules are wired before the bean " + SINK);
-            }
-            main.bind(SINK, new WordCounter(sink, measures, rules.keywordRate().watches()));
-        }
+        // The pause the sending_paused rule reads, by name: a test (or an operator's tool) resumes sending with it.
+        main.bind("sendingPause", pause);
         LOG.info("alert rules (mappings/{}): {} on", AlertRulesMapping.FILE, enabled(rules));
         return watch;
     }
