@@ -6,6 +6,8 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.careline.alerts.AlertWiring;
+import org.careline.alerts.rules.AlertRulesWiring;
+import org.careline.config.AlertRulesMapping;
 import org.careline.config.FhirMapping;
 import org.careline.config.NotificationRules;
 import org.careline.config.MappingException;
@@ -154,6 +156,8 @@ public final class Engine implements AutoCloseable {
         ConsentWiring.requireOptInTemplate(s.mappingsDir(), sites, templates);
         TriageRules triageRules = TriageWiring.load(s.mappingsDir(), replies, sites, templates);
         RetentionRules retention = RetentionMapping.load(s.mappingsDir());
+        AlertRulesMapping alertRules = AlertRulesMapping.load(s.mappingsDir(), code -> sites.byCode(code).isPresent(),
+                notifications.channels().keySet(), triageRules.queues()::containsKey);
         LOG.info("starting Careline: {}", s);
 
         Main main = new Main();
@@ -240,8 +244,9 @@ public final class Engine implements AutoCloseable {
         // Where patients' messages go once stored (the processor looks the bean up by name for every message).
         TriageWiring.Wired triage = TriageWiring.bind(main, s, db, triageRules, sites, templates, outbox, alerts,
                 clock, dispatcher::nudge);
-        main.bind("inboundMessageSink", new ReplyHandler(replies, sites, new ConversationStore(cipher), outbox,
-                new WritebackRequests(cipher), triage.triage(), consents.store(), consents.recorder()));
+        main.bind("inboundMessageSink", AlertRulesWiring.countingWords(alertRules, new ReplyHandler(replies, sites,
+                new ConversationStore(cipher), outbox, new WritebackRequests(cipher), triage.triage(), consents.store(),
+                consents.recorder())));
 
         FhirWorkQueue fhirWork = new FhirWorkQueue();
         FhirSyncState fhirState = new FhirSyncState();
@@ -269,6 +274,7 @@ public final class Engine implements AutoCloseable {
                         InboundMessageSink.class),
                 clock));
         AlertDesk alertDesk = AlertWiring.bind(main, db, alerts, notifications, s, clock);
+        AlertRulesWiring.bind(main, db, alertRules, alerts, notifications, s, sites, pause, clock);
         OperationsWiring.Operations operations = OperationsWiring.bind(main, db, dispatcher::nudge);
         ApiWiring.bind(main, db, s.access(), clock, triage.desk(), alertDesk, operations, health,
                 PrivacyWiring.bind(main, db, s, retention, clock), consents);

@@ -1,6 +1,7 @@
 package org.careline;
 
 import org.careline.config.FhirMapping;
+import org.careline.config.AlertRulesMapping;
 import org.careline.config.NotificationRules;
 import org.careline.config.OruMapping;
 import org.careline.config.ReplyRules;
@@ -132,9 +133,13 @@ final class ValidateCommand implements Callable<Integer> {
         check(problems, () -> FhirMapping.load(dir));
         check(problems, () -> RetentionMapping.load(dir));
         // Site codes are checked against sites.yaml when it could be read; secretEnv against this environment.
-        check(problems, () -> NotificationRules.load(dir, env::get,
+        NotificationRules notifications = check(problems, () -> NotificationRules.load(dir, env::get,
                 code -> sites == null || sites.byCode(code).isPresent()));
         TriageRules triage = check(problems, () -> TriageRules.load(dir));
+        NotificationRules channels = notifications;
+        check(problems, () -> AlertRulesMapping.load(dir, code -> sites == null || sites.byCode(code).isPresent(),
+                channels == null ? null : channels.channels().keySet(),
+                queue -> triage == null || triage.queues().containsKey(queue)));
         if (triage != null && replies != null && sites != null && templates != null) {
             check(problems, () -> {
                 triage.checkAgainst(dir, replies, sites, templates);

@@ -138,6 +138,27 @@ class CarelineCliTest {
         assertThat(validate.out()).isEmpty();
     }
 
+    /** Issue 15: alerts.yaml is checked like every mapping: an unknown rule type, an unknown channel. */
+    @Test
+    void validateReportsAnAlertRuleOfNoKnownTypeAndAChannelNotInNotifications() throws IOException {
+        Path mappings = TestMappings.copy();
+        TestMappings.edit(mappings, "alerts.yaml", text -> text.replace("  dead_letters:\n",
+                "  queue_lag: {}\n  dead_letters:\n    channels: [pager]\n"));
+        Map<String, String> env = repoDirs();
+        env.put("CARELINE_MAPPINGS_DIR", mappings.toString());
+
+        Run validate = run(env, "validate");
+
+        assertThat(validate.exitCode()).isEqualTo(2);
+        assertThat(validate.err().lines().toList()).singleElement().satisfies(l -> assertThat(l)
+                .startsWith("careline: " + mappings.resolve("alerts.yaml") + ", line ")
+                .contains("key 'rules.queue_lag'"));
+        TestMappings.edit(mappings, "alerts.yaml", text -> text.replace("  queue_lag: {}\n", ""));
+        Run again = run(env, "validate");
+        assertThat(again.err().lines().toList()).singleElement().satisfies(l -> assertThat(l)
+                .contains("key 'rules.dead_letters.channels[0]'").contains("'pager' is not a channel"));
+    }
+
     /** Issue 14: an opt-in site without the opt-in template would hold its messages for ever; refused at once. */
     @Test
     void validateRefusesAnOptInSiteWithoutTheOptInTemplateNamingTheSitesLine() throws IOException {

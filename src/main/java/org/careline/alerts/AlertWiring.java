@@ -87,7 +87,7 @@ public final class AlertWiring {
     }
 
     /** Configured channels that cannot send → why. */
-    static Map<String, String> offChannels(NotificationRules rules, SmtpSettings smtp) {
+    public static Map<String, String> offChannels(NotificationRules rules, SmtpSettings smtp) {
         Map<String, String> off = new LinkedHashMap<>();
         if (!smtp.enabled()) {
             for (NotificationRules.Channel c : rules.channels().values()) {

@@ -28,6 +28,8 @@ public final class SendingPause {
     private final AlertLog alerts;
     private final Clock clock;
     private final AtomicReference<String> reason = new AtomicReference<>();
+    /** When the pause began (for the sending_paused alert rule); null while sending is not paused. */
+    private final AtomicReference<Instant> since = new AtomicReference<>();
     /** When this engine started; a pause alert raised before it belongs to an earlier life. */
     private final Instant startedAt;
     /** Set by the first send that goes through: the check for an earlier life's pause alert is done once. */
@@ -57,6 +59,7 @@ public final class SendingPause {
      */
     public boolean pause(Integer code, String detail) {
         if (reason.compareAndSet(null, code + ": " + detail)) {
+            since.set(clock.instant());
             LOG.error("ALERT: all sending paused by Cloud API error {}; fix the WhatsApp account or token, then "
                     + "restart Careline (queued messages wait, none are dropped)", code);
             return true;
@@ -66,6 +69,11 @@ public final class SendingPause {
 
     public boolean paused() {
         return reason.get() != null;
+    }
+
+    /** Since when sending has been paused, or null when it is not. */
+    public Instant pausedSince() {
+        return reason.get() == null ? null : since.get();
     }
 
     /** Why sending is paused, or null when it is not. */
@@ -87,6 +95,7 @@ public final class SendingPause {
     /** Resumes after a pause (the token was replaced, the account restored). */
     public void resume() {
         if (reason.getAndSet(null) != null) {
+            since.set(null);
             db.inTransaction(c -> alerts.clear(c, ALERT, clock.instant()));
             LOG.info("sending resumed");
         }
