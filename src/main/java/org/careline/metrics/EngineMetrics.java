@@ -52,7 +52,11 @@ public final class EngineMetrics implements EngineEvents, AutoCloseable {
         registry.config().meterFilter(new MeterFilter() {
             @Override
             public Meter.Id map(Meter.Id id) {
-                return id.getName().startsWith("camel.") ? id.withName("careline." + id.getName()) : id;
+                if (id.getName().startsWith("camel.")) {
+                    return id.withName("careline." + id.getName());
+                }
+                // camel-micrometer's own gauge of the Camel version (app_info, without a description).
+                return id.getName().equals("app.info") ? id.withName("careline.camel.app.info") : id;
             }
         });
         for (String q : QueueDepths.QUEUES) {
