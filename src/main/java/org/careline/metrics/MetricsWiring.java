@@ -51,7 +51,12 @@ public final class MetricsWiring {
                         @Override
                         protected void doStart() throws Exception {
                             if (s.metricsPort() != null) {
-                                port = MetricsPort.start(s.bindAddress(), s.metricsPort(), metrics);
+                                try {
+                                    port = MetricsPort.start(s.bindAddress(), s.metricsPort(), metrics);
+                                } catch (java.net.BindException e) {
+                                    throw new IllegalStateException("CARELINE_METRICS_PORT " + s.metricsPort()
+                                            + " is already in use by another program");
+                                }
                             }
                         }
 
