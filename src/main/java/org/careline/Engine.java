@@ -8,6 +8,8 @@ import org.apache.camel.main.MainListenerSupport;
 import org.careline.alerts.AlertWiring;
 import org.careline.alerts.rules.AlertRulesWiring;
 import org.careline.config.AlertRulesMapping;
+import org.careline.metrics.EngineMetrics;
+import org.careline.metrics.MetricsWiring;
 import org.careline.config.FhirMapping;
 import org.careline.config.NotificationRules;
 import org.careline.config.MappingException;
@@ -207,8 +209,9 @@ public final class Engine implements AutoCloseable {
 
         ConsentWiring.Consents consents = ConsentWiring.build(outbox, cipher);
         SendingPause pause = new SendingPause(db, alerts, clock);
+        EngineMetrics metrics = MetricsWiring.bind(main, s, db, pause, clock);
         SendFailures sendFailures = new SendFailures(outbox, new RetryPolicy(Duration.ofMillis(s.retryBaseMillis()),
-                Duration.ofMillis(s.retryMaxMillis()), s.maxSendAttempts(), 0.5), pause, alerts);
+                Duration.ofMillis(s.retryMaxMillis()), s.maxSendAttempts(), 0.5), pause, alerts, metrics);
         Dispatcher dispatcher = new Dispatcher(db, outbox, sites, templates,
                 new CloudApiClient(main::getCamelContext), new SendRateCap(s.sendRatePerSecond(), InstantSource.system()),
                 clock, pause, sendFailures, s.sendParallelism(), Duration.ofMillis(s.sendLeaseMillis()), portalLinks,
@@ -225,7 +228,7 @@ public final class Engine implements AutoCloseable {
         main.addInitialProperty("camel.component.http.automaticRetriesDisabled", "true");
         main.addInitialProperty("camel.component.https.automaticRetriesDisabled", "true");
         main.bind("hl7Receiver", new Hl7Receiver());
-        main.bind("acknowledger", new Acknowledger(db, inbound, clock, accepted));
+        main.bind("acknowledger", new Acknowledger(db, inbound, clock, accepted, metrics));
         InboundCommit commit = new InboundCommit(db, inbound, clock);
         main.bind("siuIngest", new SiuIngest(commit, mapper, scheduler, dispatcher::nudge, consents.store(),
                 consents.recorder()));
@@ -251,7 +254,7 @@ public final class Engine implements AutoCloseable {
         FhirWorkQueue fhirWork = new FhirWorkQueue();
         FhirSyncState fhirState = new FhirSyncState();
         NotificationParser fhirParser = new NotificationParser();
-        main.bind("fhirIntake", new FhirIntake(db, fhirWork, fhirState, fhirParser, s.fhir(), clock));
+        main.bind("fhirIntake", new FhirIntake(db, fhirWork, fhirState, fhirParser, s.fhir(), clock, metrics));
         main.bind("fhirSync", new FhirSync(db, fhirWork, fhirState, fhirClient, fhirParser,
                 new FhirAppointmentMapper(sites, fhirMapping), new FhirReportMapper(sites, fhirMapping), scheduler,
                 new AppointmentStore(cipher),
@@ -267,7 +270,7 @@ public final class Engine implements AutoCloseable {
         WebhookDeliveries deliveries = new WebhookDeliveries(cipher);
         whenStarted(main, context -> WebhookIntake.answerTooLargeBodies(context, s.httpPort(), s.webhookMaxBytes()));
         main.bind("webhookIntake", new WebhookIntake(db, deliveries, signature, s.whatsappVerifyToken(),
-                s.webhookMaxBytes(), clock));
+                s.webhookMaxBytes(), clock, metrics));
         main.bind("webhookProcessor", new WebhookProcessor(db, deliveries, new InboundReplies(cipher),
                 new DeliveryStatuses(outbox, new MessageStatusLog(), sendFailures),
                 () -> main.getCamelContext().getRegistry().lookupByNameAndType("inboundMessageSink",

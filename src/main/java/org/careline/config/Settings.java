@@ -203,6 +203,20 @@ public final class Settings {
         return values.get(SEND_PARALLELISM);
     }
 
+    /** The second port that serves /metrics without a token, or null (off). */
+    public Integer metricsPort() {
+        return values.get(SettingsCatalog.METRICS_PORT);
+    }
+
+    public int metricsCacheMillis() {
+        return values.get(SettingsCatalog.METRICS_CACHE_MS);
+    }
+
+    /** "text" or "json" (the logging configuration reads the variable itself, before any setting is read). */
+    public String logFormat() {
+        return values.get(SettingsCatalog.LOG_FORMAT);
+    }
+
     public String bindAddress() {
         return values.get(BIND_ADDRESS);
     }

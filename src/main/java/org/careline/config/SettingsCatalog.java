@@ -467,6 +467,49 @@ public final class SettingsCatalog {
             .meaning("how often the re-sealer takes its next small batches (values in clear or under an older data "
                     + "key, after a rotation or when encryption is switched on); ingest and sending never wait on it");
 
+    // What operators look at (docs/metrics.md): Prometheus metrics and the log's format.
+    public static final Setting<Integer> METRICS_PORT = declare("CARELINE_METRICS_PORT")
+            .type("port, 1–65535").byDefault("unset → off")
+            .about("a second HTTP port, bound to `CARELINE_BIND_ADDRESS`, that answers `GET /metrics` (Prometheus "
+                    + "text) WITHOUT a token: put it on a management network only. Unset: `/metrics` is served on the "
+                    + "HTTP port alone, to an API token of role analyst or admin")
+            .reads(name -> (raw, earlier) -> {
+                if (raw == null) {
+                    return null;
+                }
+                int port = wholeNumber(name, raw, 0);
+                if (port < 1 || port > 65535) {
+                    throw new IllegalArgumentException(name + " must be a port number from 1 to 65535, got '" + raw
+                            + "'");
+                }
+                if (port == earlier.get(HTTP_PORT) || port == earlier.get(MLLP_PORT)) {
+                    throw new IllegalArgumentException(name + " must differ from CARELINE_HTTP_PORT and "
+                            + "CARELINE_MLLP_PORT, got '" + raw + "'");
+                }
+                return port;
+            });
+
+    public static final Setting<Integer> METRICS_CACHE_MS = declare("CARELINE_METRICS_CACHE_MS")
+            .number("ms, 0–60000", 5000, 0, 60_000, "a number of milliseconds from 0 to 60000")
+            .meaning("how long the figures read from the database for `/metrics` (queue depths, oldest due items, FHIR "
+                    + "lag) are reused: scrapes within this time cost no query (0: read at every scrape)");
+
+    public static final Setting<String> LOG_FORMAT = declare("CARELINE_LOG_FORMAT")
+            .type("`text` or `json`").byDefault("`text`")
+            .about("the log's format on standard error: `text` (one line per entry: time, [thread], level, logger, "
+                    + "message) or `json` (one JSON object per line: time, level, logger, thread, message and an "
+                    + "exception's class, never its stack trace). Both carry ids only, never names, numbers or bodies")
+            .reads(name -> (raw, earlier) -> {
+                if (raw == null) {
+                    return "text";
+                }
+                String v = raw.toLowerCase(Locale.ROOT);
+                if (!v.equals("text") && !v.equals("json")) {
+                    throw new IllegalArgumentException(name + " must be text or json, got '" + raw + "'");
+                }
+                return v;
+            });
+
     /** Every setting, in the order of the configuration table (and of checking: a rule may read those above it). */
     public static final List<Setting<?>> ALL = List.of(MLLP_PORT, MLLP_IDLE_TIMEOUT_MS, BIND_ADDRESS,
             MLLP_FIRST_FRAME_TIMEOUT_MS, MLLP_MAX_CONNECTIONS, MLLP_BACKLOG, MLLP_ALLOW, TLS_CERT, TLS_KEY, TLS_CLIENT_CA,
@@ -481,7 +524,7 @@ public final class SettingsCatalog {
             SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS, ALERT_INTERVAL_MS,
             ALERT_RETRY_BASE_MS, ALERT_RETRY_MAX_MS, ALERT_GIVE_UP_AFTER, ALERT_LINK_BASE, FEED_SILENT_AFTER,
             SCHEDULING_UNREACHABLE_AFTER, TRIAGE_INTERVAL_MS, MASTER_KEY, MASTER_KEY_FILE,
-            KEY_RESEAL_INTERVAL_MS);
+            KEY_RESEAL_INTERVAL_MS, METRICS_PORT, METRICS_CACHE_MS, LOG_FORMAT);
 
     private SettingsCatalog() {
     }

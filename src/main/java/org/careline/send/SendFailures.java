@@ -2,6 +2,7 @@ package org.careline.send;
 
 import org.careline.model.AlertRaise;
 import org.careline.model.AlertSeverity;
+import org.careline.model.EngineEvents;
 import org.careline.model.OutboxStatus;
 import org.careline.store.AlertLog;
 import org.careline.store.Outbox;
@@ -29,12 +30,26 @@ public final class SendFailures {
     private final SendingPause pause;
     private final AlertLog alerts;
     private final Random random = new Random();
+    private final EngineEvents events;
 
     public SendFailures(Outbox outbox, RetryPolicy retries, SendingPause pause, AlertLog alerts) {
+        this(outbox, retries, pause, alerts, EngineEvents.NONE);
+    }
+
+    /**
+     * @param events told of every send's outcome (here and by the dispatcher's recorder, which takes them from
+     *               {@link #events()}), for operators' metrics; a failed status webhook counts as its send's failure
+     */
+    public SendFailures(Outbox outbox, RetryPolicy retries, SendingPause pause, AlertLog alerts, EngineEvents events) {
+        this.events = events;
         this.outbox = outbox;
         this.retries = retries;
         this.pause = pause;
         this.alerts = alerts;
+    }
+
+    EngineEvents events() {
+        return events;
     }
 
     /** Alerts of this kind say a message will not go out: someone must look at it (retry or discard). */
@@ -48,6 +63,7 @@ public final class SendFailures {
     void deadLetter(Connection c, long outboxId, int attempts, Integer code, String reason, Instant now)
             throws SQLException {
         outbox.markFinal(c, outboxId, OutboxStatus.DEAD, attempts, code, reason, now);
+        events.send(EngineEvents.SendOutcome.DEAD, code);
         Outbox.Origin origin = outbox.origin(c, outboxId);
         alerts.raiseUnlessOpen(c, new AlertRaise(DEAD_LETTER, AlertSeverity.WARNING, origin.siteCode(),
                 "outbox:" + outboxId, code, "outbox=" + outboxId
@@ -73,6 +89,7 @@ public final class SendFailures {
                 // The answer may say when to come back: sooner would only be refused again (and count against us).
                 Instant retryAt = now.plus(retries.delay(attempts, r.retryAfter(), random));
                 outbox.markRetry(c, outboxId, attempts, r.errorCode(), r.reason(), retryAt, now);
+                events.send(EngineEvents.SendOutcome.RETRY, r.errorCode());
                 LOG.info("outbox={} retry {} at {} ({})", outboxId, attempts, retryAt, r.errorCode());
             }
         } else if (outcome instanceof CloudApiOutcome.Permanent p) {
@@ -80,6 +97,7 @@ public final class SendFailures {
             LOG.warn("outbox={} dead-lettered ({})", outboxId, p.errorCode());
         } else if (outcome instanceof CloudApiOutcome.PauseSending p) {
             pause.begin(c, p.errorCode(), p.reason(), now);
+            events.send(EngineEvents.SendOutcome.PAUSED, p.errorCode());
             outbox.release(c, outboxId, now);
         } else {
             throw new IllegalArgumentException("not a failure: " + outcome.getClass().getSimpleName());

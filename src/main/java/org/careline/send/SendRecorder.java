@@ -1,5 +1,6 @@
 package org.careline.send;
 
+import org.careline.model.EngineEvents;
 import org.careline.model.LogSafe;
 import org.careline.model.DueMessage;
 import org.careline.model.OutboxStatus;
@@ -42,6 +43,7 @@ final class SendRecorder {
             if (outcome instanceof CloudApiOutcome.Sent s) {
                 outbox.markSent(c, m.id(), s.wamid(), attempts, now);
                 pause.sendWentThrough(c, now);
+                failures.events().send(EngineEvents.SendOutcome.SENT, null);
                 LOG.info("outbox={} appointment={} kind={} sent wamid={}", m.id(), m.context().appointmentId(),
                         m.kind(), LogSafe.of(s.wamid()));
             } else {
@@ -63,6 +65,7 @@ final class SendRecorder {
             outbox.markFinal(c, m.id(), OutboxStatus.SKIPPED, m.attempts(), null, reason, clock.instant());
             return null;
         });
+        failures.events().send(EngineEvents.SendOutcome.SKIPPED, null);
         LOG.info("outbox={} skipped: {}", m.id(), reason);
     }
 

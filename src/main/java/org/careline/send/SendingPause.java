@@ -30,6 +30,8 @@ public final class SendingPause {
     private final AtomicReference<String> reason = new AtomicReference<>();
     /** When the pause began (for the sending_paused alert rule); null while sending is not paused. */
     private final AtomicReference<Instant> since = new AtomicReference<>();
+    /** The Cloud API error code of the pause under way (null without one, or when not paused). */
+    private volatile Integer code;
     /** When this engine started; a pause alert raised before it belongs to an earlier life. */
     private final Instant startedAt;
     /** Set by the first send that goes through: the check for an earlier life's pause alert is done once. */
@@ -60,6 +62,7 @@ public final class SendingPause {
     public boolean pause(Integer code, String detail) {
         if (reason.compareAndSet(null, code + ": " + detail)) {
             since.set(clock.instant());
+            this.code = code;
             LOG.error("ALERT: all sending paused by Cloud API error {}; fix the WhatsApp account or token, then "
                     + "restart Careline (queued messages wait, none are dropped)", code);
             return true;
@@ -74,6 +77,11 @@ public final class SendingPause {
     /** Since when sending has been paused, or null when it is not. */
     public Instant pausedSince() {
         return reason.get() == null ? null : since.get();
+    }
+
+    /** The Cloud API error code that paused sending, or null (not paused, or paused by an answer without one). */
+    public Integer code() {
+        return paused() ? code : null;
     }
 
     /** Why sending is paused, or null when it is not. */
@@ -94,6 +102,7 @@ public final class SendingPause {
 
     /** Resumes after a pause (the token was replaced, the account restored). */
     public void resume() {
+        code = null;
         if (reason.getAndSet(null) != null) {
             since.set(null);
             db.inTransaction(c -> alerts.clear(c, ALERT, clock.instant()));

@@ -23,7 +23,7 @@ public final class FhirWorkQueue {
     private static final String PENDING = FhirWorkStatus.PENDING.dbValue();
 
     /** fhir_work as a work queue: claimed under a lease by whichever engine, no owner kept. */
-    private static final WorkQueue QUEUE = new WorkQueue(WorkTable.withStatus("fhir_work", "status", PENDING,
+    static final WorkQueue QUEUE = new WorkQueue(WorkTable.withStatus("fhir_work", "status", PENDING,
             FhirWorkStatus.WORKING.dbValue(), "due_at", "attempts", null, "claimed_until", "last_error", 200,
             "status, due_at, id"));
 

@@ -2,6 +2,7 @@ package org.careline.ingest.fhir;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.careline.model.EngineEvents;
 import org.careline.model.LogSafe;
 import org.careline.routes.HttpReply;
 import org.careline.config.FhirSettings;
@@ -38,9 +39,17 @@ public final class FhirIntake {
     private final FhirSettings settings;
     private final byte[] secretDigest;
     private final Clock clock;
+    private final EngineEvents events;
 
     public FhirIntake(Database db, FhirWorkQueue work, FhirSyncState state, NotificationParser parser,
                       FhirSettings settings, Clock clock) {
+        this(db, work, state, parser, settings, clock, EngineEvents.NONE);
+    }
+
+    /** @param events told what each notification came to, for operators' metrics */
+    public FhirIntake(Database db, FhirWorkQueue work, FhirSyncState state, NotificationParser parser,
+                      FhirSettings settings, Clock clock, EngineEvents events) {
+        this.events = events;
         this.db = db;
         this.work = work;
         this.state = state;
@@ -55,6 +64,7 @@ public final class FhirIntake {
         String method = in.getHeader(Exchange.HTTP_METHOD, String.class);
         String path = pathBelowFhir(in);
         if (!settings.enabled()) {
+            events.fhirNotification(EngineEvents.FhirNotificationOutcome.NOT_CONFIGURED);
             answer(exchange, 503, OperationOutcomes.of("error", "not-supported",
                     "FHIR is not configured on this Careline (CARELINE_FHIR_BASE_URL)"));
             return;
@@ -63,6 +73,7 @@ public final class FhirIntake {
             if (!HttpReply.sameSecret(HttpReply.requestHeader(in, FhirSettings.SECRET_HEADER), secretDigest)) {
                 LOG.warn("FHIR notification refused: missing or wrong {} ({} {})", FhirSettings.SECRET_HEADER,
                         method, path.isEmpty() ? "/" : path);
+                events.fhirNotification(EngineEvents.FhirNotificationOutcome.UNAUTHORIZED);
                 answer(exchange, 401, OperationOutcomes.of("error", "security",
                         "missing or invalid " + FhirSettings.SECRET_HEADER));
                 return;
@@ -75,6 +86,7 @@ public final class FhirIntake {
                     body == null ? new byte[0] : body);
         } catch (FhirInputException e) {
             LOG.warn("FHIR notification refused ({}): {}", e.httpStatus(), LogSafe.of(e.getMessage()));
+            events.fhirNotification(EngineEvents.FhirNotificationOutcome.REFUSED);
             answer(exchange, e.httpStatus(), OperationOutcomes.of("error", e.httpStatus() == 400 ? "invalid"
                     : "not-supported", e.getMessage()));
             return;
@@ -83,6 +95,7 @@ public final class FhirIntake {
         int queued = db.inSharedTransaction(c -> store(c, n, clock.instant()));
         LOG.info("FHIR notification {} subscription={} events={} queued={}", n.kind(), LogSafe.of(n.subscription()),
                 n.events().size(), queued);
+        events.fhirNotification(EngineEvents.FhirNotificationOutcome.ACCEPTED);
         answer(exchange, 200, OperationOutcomes.of("information", "informational", "received"));
     }
 

@@ -1,6 +1,7 @@
 package org.careline.ingest.hl7;
 
 import org.apache.camel.Exchange;
+import org.careline.model.EngineEvents;
 import org.careline.model.LogSafe;
 import org.careline.store.Database;
 import org.careline.store.DuplicateMessageException;
@@ -34,8 +35,15 @@ public final class Acknowledger {
     private final Clock clock;
     private final Set<String> acceptedTypes;
     private final Hl7Codes codes;
+    private final EngineEvents events;
 
     public Acknowledger(Database db, InboundLog inbound, Clock clock, Set<String> acceptedTypes) {
+        this(db, inbound, clock, acceptedTypes, EngineEvents.NONE);
+    }
+
+    /** @param events told of every answer (type, trigger and ACK code as labels), for operators' metrics */
+    public Acknowledger(Database db, InboundLog inbound, Clock clock, Set<String> acceptedTypes, EngineEvents events) {
+        this.events = events;
         this.db = db;
         this.inbound = inbound;
         this.clock = clock;
@@ -45,7 +53,42 @@ public final class Acknowledger {
 
     /** The message's effect is committed: send the ACK the handler returned. */
     public void send(Exchange exchange) {
-        exchange.setProperty(ACK_PROPERTY, exchange.getMessage().getBody(String.class));
+        answer(exchange, exchange.getMessage().getBody(String.class));
+    }
+
+    /**
+     * Every answer goes out through here, so each is counted once: by MSH-9 as a known code and by the MSA-1 of
+     * the ACK itself (a resend answered as its first copy counts with the code it gets again).
+     */
+    private void answer(Exchange exchange, String ack) {
+        exchange.setProperty(ACK_PROPERTY, ack);
+        String[] type = typeLabels(codes.messageType(exchange.getProperty(HEADER, MshHeader.class)));
+        events.hl7Answered(type[0], type[1], ackCodeOf(ack));
+    }
+
+    /** "SIU^S12" → {SIU, S12}; "ACK" → {ACK, ""}; anything else (unknown, or no MSH) → {unknown, unknown}. */
+    static String[] typeLabels(String knownCode) {
+        if (knownCode != null && knownCode.matches("[A-Z]{3}(\\^[A-Z][A-Z0-9]{2})?")) {
+            int caret = knownCode.indexOf('^');
+            return caret < 0 ? new String[]{knownCode, ""}
+                    : new String[]{knownCode.substring(0, caret), knownCode.substring(caret + 1)};
+        }
+        return new String[]{EngineEvents.UNKNOWN, EngineEvents.UNKNOWN};
+    }
+
+    /** MSA-1 of an ACK we built (AA, AE, AR, or the C-codes), else unknown. */
+    static String ackCodeOf(String ack) {
+        if (ack != null) {
+            for (String segment : ack.split("[\\r\\n]+")) {
+                if (segment.startsWith("MSA") && segment.length() > 4) {
+                    String[] fields = segment.split(java.util.regex.Pattern.quote(segment.substring(3, 4)), -1);
+                    if (fields.length > 1 && fields[1].matches("[AC][AER]")) {
+                        return fields[1];
+                    }
+                }
+            }
+        }
+        return EngineEvents.UNKNOWN;
     }
 
     /** A message type nobody handles: AR naming the accepted types. */
@@ -70,7 +113,7 @@ public final class Acknowledger {
                     caught == null ? "unknown" : caught.getClass().getSimpleName());
             MshHeader h = exchange.getProperty(HEADER, MshHeader.class);
             exchange.setProperty(INTERNAL_ERROR, true);
-            exchange.setProperty(ACK_PROPERTY, AckBuilder.error(h, new ApplicationErrorException(
+            answer(exchange, AckBuilder.error(h, new ApplicationErrorException(
                     "Application internal error; please resend", 207, null, 0)));
         }
     }
@@ -88,7 +131,7 @@ public final class Acknowledger {
         } else if (h != null && !h.controlId().isEmpty()) {
             Optional<String> earlier = replay(db, inbound, h);
             if (earlier.isPresent()) {
-                exchange.setProperty(ACK_PROPERTY, earlier.get());
+                answer(exchange, earlier.get());
                 return;
             }
             try {
@@ -104,7 +147,7 @@ public final class Acknowledger {
         LOG.info("HL7 {} version={} control={} {} code={} ({})", codes.messageType(h),
                 h == null ? "?" : Hl7Codes.version(h.version()), h == null ? "?" : LogSafe.text(h.controlId()),
                 error.ackCode(), error.errorCode(), loggable(error));
-        exchange.setProperty(ACK_PROPERTY, AckBuilder.error(h, error));
+        answer(exchange, AckBuilder.error(h, error));
     }
 
     /** The error's text for a log line; about MSH-9 or MSH-12 it quotes the sender's value, so it says only which. */
@@ -119,7 +162,7 @@ public final class Acknowledger {
     private void answerAsBefore(Exchange exchange) {
         MshHeader h = exchange.getProperty(HEADER, MshHeader.class);
         exchange.setProperty(REPLAY_REFUSED, true);
-        exchange.setProperty(ACK_PROPERTY, h == null ? null : replay(db, inbound, h).orElse(AckBuilder.accept(h)));
+        answer(exchange, h == null ? null : replay(db, inbound, h).orElse(AckBuilder.accept(h)));
     }
 
     /** The ACK for a message already answered, with the code it got then; empty if it is new. */

@@ -1,5 +1,6 @@
 package org.careline.ingest.whatsapp;
 
+import org.careline.model.EngineEvents;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -33,13 +34,21 @@ public final class WebhookIntake {
     private final byte[] verifyTokenDigest;
     private final int maxBytes;
     private final Clock clock;
+    private final EngineEvents events;
+
+    public WebhookIntake(Database db, WebhookDeliveries deliveries, WebhookSignature signature, String verifyToken,
+                         int maxBytes, Clock clock) {
+        this(db, deliveries, signature, verifyToken, maxBytes, clock, EngineEvents.NONE);
+    }
 
     /**
      * @param verifyToken WHATSAPP_VERIFY_TOKEN; null refuses every handshake
      * @param maxBytes    CARELINE_WEBHOOK_MAX_BYTES: larger bodies are answered 413 and not stored
+     * @param events      told what each POST came to, for operators' metrics
      */
     public WebhookIntake(Database db, WebhookDeliveries deliveries, WebhookSignature signature, String verifyToken,
-                         int maxBytes, Clock clock) {
+                         int maxBytes, Clock clock, EngineEvents events) {
+        this.events = events;
         this.db = db;
         this.deliveries = deliveries;
         this.signature = signature;
@@ -77,16 +86,19 @@ public final class WebhookIntake {
         if (!signature.configured()) {
             // The same answer as for a wrong signature: the caller learns nothing about our configuration.
             LOG.warn("webhook refused: WHATSAPP_APP_SECRET is not set, so no signature can be checked");
+            events.webhook(EngineEvents.WebhookOutcome.UNAUTHORIZED);
             answer(exchange, 401, "application/json", UNAUTHORIZED);
             return;
         }
         if (body.length > maxBytes) {
             LOG.warn("webhook refused: body of {} bytes is over CARELINE_WEBHOOK_MAX_BYTES ({})", body.length, maxBytes);
+            events.webhook(EngineEvents.WebhookOutcome.TOO_LARGE);
             answer(exchange, 413, "application/json", "{\"error\":\"body too large\"}");
             return;
         }
         if (!signature.matches(body, HttpReply.requestHeader(exchange.getMessage(), WebhookSignature.HEADER))) {
             LOG.warn("webhook refused: missing or invalid {} ({} bytes)", WebhookSignature.HEADER, body.length);
+            events.webhook(EngineEvents.WebhookOutcome.UNAUTHORIZED);
             answer(exchange, 401, "application/json", UNAUTHORIZED);
             return;
         }
@@ -114,10 +126,12 @@ public final class WebhookIntake {
         if (recorded instanceof WebhookDeliveries.Repeat repeat) {
             // 200 all the same: an error would make Meta deliver it again and again.
             LOG.info("webhook body identical to delivery={}: not stored again", repeat.firstId());
+            events.webhook(EngineEvents.WebhookOutcome.REPEAT);
             answer(exchange, 200, "application/json", "{\"status\":\"ok\"}");
             return;
         }
         long id = ((WebhookDeliveries.Stored) recorded).id();
+        events.webhook(error == null ? EngineEvents.WebhookOutcome.STORED : EngineEvents.WebhookOutcome.UNPROCESSABLE);
         if (error != null) {
             LOG.warn("webhook delivery={} stored but not processed: {}", id, error);
         } else {
