@@ -4,6 +4,7 @@ import org.careline.config.FhirMapping;
 import org.careline.config.NotificationRules;
 import org.careline.config.OruMapping;
 import org.careline.config.ReplyRules;
+import org.careline.config.ReportsMapping;
 import org.careline.config.ResultsMapping;
 import org.careline.config.RetentionMapping;
 import org.careline.config.SettingValues;
@@ -132,8 +133,12 @@ final class ValidateCommand implements Callable<Integer> {
         check(problems, () -> FhirMapping.load(dir));
         check(problems, () -> RetentionMapping.load(dir));
         // Site codes are checked against sites.yaml when it could be read; secretEnv against this environment.
-        check(problems, () -> NotificationRules.load(dir, env::get,
+        NotificationRules notifications = check(problems, () -> NotificationRules.load(dir, env::get,
                 code -> sites == null || sites.byCode(code).isPresent()));
+        if (notifications != null) {
+            check(problems, () -> ReportsMapping.load(dir, code -> sites == null || sites.byCode(code).isPresent(),
+                    notifications));
+        }
         TriageRules triage = check(problems, () -> TriageRules.load(dir));
         if (triage != null && replies != null && sites != null && templates != null) {
             check(problems, () -> {
