@@ -46,6 +46,7 @@ public final class Careline implements Callable<Integer> {
                 .addSubcommand(new ConfigCommand(env))
                 .addSubcommand(new ValidateCommand(env))
                 .addSubcommand(new RegisterCommand(env))
+                .addSubcommand(new ReportCommand(env))
                 .addSubcommand("users", UsersCommand.commandLine(env))
                 .addSubcommand("audit", AuditCommand.commandLine(env))
                 .addSubcommand("keys", KeysCommand.commandLine(env));

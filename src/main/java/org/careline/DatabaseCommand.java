@@ -38,6 +38,14 @@ abstract class DatabaseCommand implements Callable<Integer> {
 
     abstract int run(Database db, PrintWriter out, PrintWriter err) throws Exception;
 
+    /**
+     * Another way to get the same done while the engine holds the database (said after the line when it cannot be
+     * opened), or null.
+     */
+    String whileTheEngineRuns() {
+        return null;
+    }
+
     /** The exit code when the database cannot be opened. */
     int cannotOpen() {
         return 2;
@@ -51,7 +59,7 @@ abstract class DatabaseCommand implements Callable<Integer> {
         if (stop != null) {
             return stop;
         }
-        Database db = open(env, err);
+        Database db = open(env, err, whileTheEngineRuns());
         if (db == null) {
             return cannotOpen();
         }
@@ -62,11 +70,16 @@ abstract class DatabaseCommand implements Callable<Integer> {
 
     /** The engine's database, or null after one line saying why it could not be opened. */
     static Database open(Map<String, String> env, PrintWriter err) {
+        return open(env, err, null);
+    }
+
+    private static Database open(Map<String, String> env, PrintWriter err, String otherWay) {
         try {
             return Database.open(Settings.from(env).database());
         } catch (RuntimeException e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n", 2)[0];
-            err.println("cannot open the database (is the engine running? it holds the embedded H2 file): " + why);
+            err.println("cannot open the database (is the engine running? it holds the embedded H2 file): " + why
+                    + (otherWay == null ? "" : "; " + otherWay));
             return null;
         }
     }

@@ -27,6 +27,7 @@ import org.careline.api.ApiWiring;
 import org.careline.audit.AuditWiring;
 import org.careline.operations.OperationsWiring;
 import org.careline.privacy.PrivacyWiring;
+import org.careline.report.ReportWiring;
 import org.careline.config.RetentionMapping;
 import org.careline.model.RetentionRules;
 import org.careline.triage.TriageWiring;
@@ -279,8 +280,9 @@ public final class Engine implements AutoCloseable {
         AlertDesk alertDesk = AlertWiring.bind(main, db, alerts, notifications, s, clock);
         AlertRulesWiring.bind(main, db, alertRules, alerts, notifications, s, sites, pause, clock);
         OperationsWiring.Operations operations = OperationsWiring.bind(main, db, dispatcher::nudge);
+        ReportWiring.Reports reports = ReportWiring.bind(main, db, s, sites, notifications, alerts, clock);
         ApiWiring.bind(main, db, s.access(), clock, triage.desk(), alertDesk, operations, health,
-                PrivacyWiring.bind(main, db, s, retention, clock), consents);
+                PrivacyWiring.bind(main, db, s, retention, clock), consents, reports);
         ConsoleWiring.bind(main);
         AuditWiring.bind(main, db);
         closeWithCamel(main, dispatcher, db);

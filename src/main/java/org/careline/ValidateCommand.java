@@ -5,6 +5,7 @@ import org.careline.config.AlertRulesMapping;
 import org.careline.config.NotificationRules;
 import org.careline.config.OruMapping;
 import org.careline.config.ReplyRules;
+import org.careline.config.ReportsMapping;
 import org.careline.config.ResultsMapping;
 import org.careline.config.RetentionMapping;
 import org.careline.config.SettingValues;
@@ -135,6 +136,10 @@ final class ValidateCommand implements Callable<Integer> {
         // Site codes are checked against sites.yaml when it could be read; secretEnv against this environment.
         NotificationRules notifications = check(problems, () -> NotificationRules.load(dir, env::get,
                 code -> sites == null || sites.byCode(code).isPresent()));
+        if (notifications != null) {
+            check(problems, () -> ReportsMapping.load(dir, code -> sites == null || sites.byCode(code).isPresent(),
+                    notifications));
+        }
         TriageRules triage = check(problems, () -> TriageRules.load(dir));
         NotificationRules channels = notifications;
         check(problems, () -> AlertRulesMapping.load(dir, code -> sites == null || sites.byCode(code).isPresent(),

@@ -38,7 +38,8 @@ public final class MailAlertChannel implements AlertChannel {
         this.session = Session.getInstance(properties(smtp));
     }
 
-    static Properties properties(SmtpSettings smtp) {
+    /** The Jakarta Mail session properties of CARELINE_SMTP_* (the monthly report mails through them too). */
+    public static Properties properties(SmtpSettings smtp) {
         Properties p = new Properties();
         p.put("mail.transport.protocol", "smtp");
         p.put("mail.smtp.host", smtp.host());

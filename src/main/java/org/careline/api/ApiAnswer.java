@@ -3,8 +3,9 @@ package org.careline.api;
 import java.util.Map;
 
 /**
- * What a handler answers: a status, a body Jackson turns into JSON (null: no body), and extra headers (a cookie).
- * {@link Problem} ends a call early with a status and a message for the caller, never an exception's own text.
+ * What a handler answers: a status, a body Jackson turns into JSON (null: no body) or a {@link FileBody} sent as it
+ * is, and extra headers (a cookie). {@link Problem} ends a call early with a status and a message for the caller,
+ * never an exception's own text.
  */
 public record ApiAnswer(int status, Object body, Map<String, String> headers) {
 
@@ -18,6 +19,15 @@ public record ApiAnswer(int status, Object body, Map<String, String> headers) {
 
     public static ApiAnswer noContent() {
         return new ApiAnswer(204, null, Map.of());
+    }
+
+    /** A file to download: its bytes as they are, with its type and the name a browser saves it under. */
+    public record FileBody(byte[] bytes, String contentType, String filename) {
+    }
+
+    /** 200 with a file (Content-Disposition: attachment), not JSON. */
+    public static ApiAnswer file(byte[] bytes, String contentType, String filename) {
+        return new ApiAnswer(200, new FileBody(bytes, contentType, filename), Map.of());
     }
 
     public static ApiAnswer error(int status, String message) {

@@ -188,6 +188,18 @@ public final class StaffApi {
     }
 
     private static void write(Exchange exchange, ApiAnswer answer) {
+        if (answer.body() instanceof ApiAnswer.FileBody file) {
+            Message out = exchange.getMessage();
+            out.removeHeaders("*");
+            out.setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
+            out.setHeader(Exchange.CONTENT_TYPE, file.contentType());
+            // The name is made by the engine (site code and month), never taken from the request.
+            out.setHeader("Content-Disposition", "attachment; filename=\"" + file.filename() + "\"");
+            out.setHeader("Cache-Control", "no-store");
+            out.setHeader("X-Content-Type-Options", "nosniff");
+            out.setBody(file.bytes());
+            return;
+        }
         String body;
         try {
             body = answer.body() == null ? "" : answer.body() instanceof String s ? s

@@ -19,7 +19,9 @@ public enum DataClass {
     /** What staff wrote: answers and internal notes on handoffs (handoff_event.body), notes with a consent. */
     STAFF_NOTES("staffNotes", true, "staff answers and notes"),
     /** The audit trail, pruned by the trail's own rules. */
-    AUDIT_TRAIL("auditTrail", true, "audit trail");
+    AUDIT_TRAIL("auditTrail", true, "audit trail"),
+    /** Monthly KPI reports kept for download (kpi_report, with their e-mails): counts only, nothing of a patient. */
+    KPI_REPORTS("kpiReports", false, "monthly KPI reports (counts only)");
 
     private final String key;
     private final boolean clinical;

@@ -88,7 +88,11 @@ public final class RetentionTargets {
         CONSENT_NOTES(DataClass.STAFF_NOTES, false,
                 "SELECT e.id, e.patient_id, NULL, NULL FROM consent_event e "
                         + "WHERE e.id > ? AND e.recorded_at < ? AND e.note IS NOT NULL ORDER BY e.id",
-                "UPDATE consent_event SET note = NULL WHERE id = ?");
+                "UPDATE consent_event SET note = NULL WHERE id = ?"),
+        // Counts only, of no patient: a legal hold never keeps one. Its e-mails go with it (ON DELETE CASCADE).
+        KPI_REPORTS(DataClass.KPI_REPORTS, false,
+                "SELECT r.id, NULL, NULL, NULL FROM kpi_report r WHERE r.id > ? AND r.created_at < ? ORDER BY r.id",
+                "DELETE FROM kpi_report WHERE id = ?");
 
         private final DataClass dataClass;
         private final boolean textKey;

@@ -67,6 +67,10 @@ class RoleMatrixTest {
         EXPECTED.put("DELETE /patients/{id}/hold", "admin");
         EXPECTED.put("POST /patients/{id}/erasure", "admin");
         EXPECTED.put("GET /patients/{id}/export", "admin");
+        EXPECTED.put("POST /reports", "admin staff");
+        EXPECTED.put("GET /reports", "admin staff");
+        EXPECTED.put("GET /reports/{id}/csv", "admin staff");
+        EXPECTED.put("GET /reports/{id}/pdf", "admin staff");
     }
 
     static final List<String> ROLES = List.of("staff", "analyst", "auditor", "admin");

@@ -104,7 +104,7 @@ class RetentionPurgeTest {
             assertThat(pruned).containsExactly(Instant.parse("2024-03-05T08:30:00Z"));
             assertThat(strings(db, "SELECT detail FROM audit_event WHERE actor = 'system' AND action = 'retention_purge'"))
                     .containsExactly("messageBodies=1201 contactData=1 rawInbound=1 webhookBodies=1 documents=0 "
-                            + "staffNotes=2 auditTrail=7");
+                            + "staffNotes=2 auditTrail=7 kpiReports=0");
             // The consent stays; only the note staff wrote with it goes (and not the held patient's).
             assertThat(strings(db, "SELECT note FROM consent_event ORDER BY id")).containsExactly(null, "paper form 17");
             // A second run finds nothing more.
