@@ -48,6 +48,11 @@ class SignInApiTest {
         assertThat(a.json().get("roles").toString()).isEqualTo("[\"admin\"]");
         assertThat(a.json().get("csrfToken").asText()).hasSizeGreaterThan(30);
         assertThat(a.body()).doesNotContain(ADMIN_PASSWORD);
+        // Answers carry patients' data: no browser or proxy may keep them (Camel's default filter dropped this).
+        StaffClient.Download session = new StaffClient(engine.httpPort()).signedIn("admin", ADMIN_PASSWORD)
+                .download("/api/v1/session");
+        assertThat(session.status()).isEqualTo(200);
+        assertThat(session.header("Cache-Control")).isEqualTo("no-store");
     }
 
     @Test

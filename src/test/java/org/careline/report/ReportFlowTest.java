@@ -120,6 +120,7 @@ class ReportFlowTest {
         assertThat(rows.get("report|time_zone")[2]).isEqualTo("America/Detroit");
 
         StaffClient.Download pdf = admin.download("/api/v1/reports/" + id + "/pdf");
+        assertThat(pdf.header("Cache-Control")).isEqualTo("no-store");
         assertThat(pdf.status()).isEqualTo(200);
         assertThat(pdf.header("Content-Type")).isEqualTo("application/pdf");
         assertThat(pdf.header("Content-Disposition")).isEqualTo("attachment; filename=\"careline-gh-clinic-2026-11.pdf\"");
