@@ -39,6 +39,7 @@ import org.careline.ingest.fhir.FhirSubscriptions;
 import org.careline.ingest.fhir.FhirSync;
 import org.careline.ingest.fhir.FhirConsentMapper;
 import org.careline.ingest.fhir.NotificationParser;
+import org.careline.stats.StatsWiring;
 import org.careline.store.FhirSyncState;
 import org.careline.store.FhirWorkQueue;
 import org.careline.ingest.hl7.Acknowledger;
@@ -271,7 +272,8 @@ public final class Engine implements AutoCloseable {
         AlertDesk alertDesk = AlertWiring.bind(main, db, alerts, notifications, s, clock);
         OperationsWiring.Operations operations = OperationsWiring.bind(main, db, dispatcher::nudge);
         ApiWiring.bind(main, db, s.access(), clock, triage.desk(), alertDesk, operations, health,
-                PrivacyWiring.bind(main, db, s, retention, clock), consents);
+                PrivacyWiring.bind(main, db, s, retention, clock), consents,
+                StatsWiring.bind(main, db, s.values(), sites, portalLinks, clock));
         ConsoleWiring.bind(main);
         AuditWiring.bind(main, db);
         closeWithCamel(main, dispatcher, db);

@@ -1,0 +1,35 @@
+package org.careline.stats;
+
+import org.apache.camel.main.Main;
+import org.careline.config.SettingValues;
+import org.careline.config.SettingsCatalog;
+import org.careline.config.SiteDirectory;
+import org.careline.results.PortalLink;
+import org.careline.store.Database;
+import org.careline.store.StatsRollups;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/** Builds the figures' parts once: the roll-up round (bean {@code statsRollup}, routes/stats.yaml) and the service. */
+public final class StatsWiring {
+
+    /** What the API and the monthly report are handed. */
+    public record Stats(StatsService service, PortalOpens portalOpens, RollupFolder folder) {
+    }
+
+    private StatsWiring() {
+    }
+
+    public static Stats bind(Main main, Database db, SettingValues settings, SiteDirectory sites, PortalLink links,
+                             Clock clock) {
+        StatsRollups rollups = new StatsRollups();
+        RollupFolder folder = new RollupFolder(db, rollups, code -> sites.site(code.isEmpty() ? null : code).zone(),
+                clock, Duration.ofMillis(settings.get(SettingsCatalog.STATS_SETTLE_MS)),
+                settings.get(SettingsCatalog.STATS_REOPEN_DAYS));
+        main.bind("statsRollup", folder);
+        StatsService service = new StatsService(db, rollups, folder, sites, clock,
+                Duration.ofMillis(settings.get(SettingsCatalog.STATS_INTERVAL_MS)));
+        return new Stats(service, new PortalOpens(db, rollups, links), folder);
+    }
+}
