@@ -1,6 +1,7 @@
 package org.careline.stats;
 
 import org.careline.model.Intent;
+import org.careline.model.MessageKind;
 import org.careline.store.StatsRollups.Fact;
 
 import java.util.ArrayList;
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
  * What one row of an append-only log counts as in the roll-ups (pure). The definitions are docs/figures.md's:
  * <ul>
  *   <li>an appointment event whose action is BOOK: {@code booked};</li>
- *   <li>a message event {@code sent}: {@code sent} of its kind; the first {@code delivered} or {@code read} of a
+ *   <li>of template messages only (free-form answers in a conversation are not counted), a message event {@code sent}: {@code sent} of its kind; the first {@code delivered} or {@code read} of a
  *   wamid: {@code delivered} (read implies delivered); a {@code read}: {@code read}; a {@code failed} status, or a
  *   {@code dead} letter that no failed status led to (refused for good, attempts used up): {@code failed} and a
  *   {@code failure} by code and reason; the queued opt-out confirmation: {@code opt_out};</li>
@@ -54,6 +55,9 @@ public final class FactFigures {
     public static List<Hit> ofMessageEvent(Fact f) {
         String kind = f.kind() == null ? "" : f.kind();
         List<Hit> hits = new ArrayList<>(2);
+        if (!"queued".equals(f.what()) && !isTemplate(kind)) {
+            return hits; // free-form answers inside a conversation are not "messages sent" in the figures
+        }
         switch (f.what()) {
             case "sent" -> hits.add(new Hit(SENT, kind));
             case "delivered" -> {
@@ -87,6 +91,15 @@ public final class FactFigures {
             }
         }
         return hits;
+    }
+
+    /** Whether the outbox kind is a template message (the figures' messages); unknown kinds are not. */
+    static boolean isTemplate(String kind) {
+        try {
+            return MessageKind.valueOf(kind).isTemplate();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     public static List<Hit> ofReply(Fact f) {

@@ -138,6 +138,22 @@ class StatsPureTest {
                 .collect(Collectors.joining(" "))).isEqualTo(hits == null ? "" : hits);
     }
 
+    @ParameterizedTest(name = "{0} {1} → {2}")
+    @CsvSource(delimiter = ';', value = {
+            "TEXT; sent; ",
+            "SERVICE_TEXT; queued; opt_out:",
+            "LOCATION; read; ",
+            "FOLLOW_UP; sent; sent:FOLLOW_UP",
+            "RESULTS_AVAILABLE; sent; sent:RESULTS_AVAILABLE",
+            "; sent; ",
+    })
+    void onlyTemplateMessagesAreCounted(String kind, String event, String hits) {
+        Fact f = new Fact(1, Instant.EPOCH, "", "", kind, event, "SERVICE_TEXT".equals(kind) ? "opt-out" : "w", null,
+                true, false);
+        assertThat(FactFigures.ofMessageEvent(f).stream().map(h -> h.figure() + ":" + h.detail())
+                .collect(Collectors.joining(" "))).isEqualTo(hits == null ? "" : hits);
+    }
+
     @ParameterizedTest(name = "{0} → {1}")
     @CsvSource({
             "CONFIRM, confirm", "CHANGE, change", "CANCEL, cancel", "LOCATION, location", "HELP, help", "STOP, stop",
