@@ -11,7 +11,10 @@ import org.careline.store.StatsRollups;
 import java.time.Clock;
 import java.time.Duration;
 
-/** Builds the figures' parts once: the roll-up round (bean {@code statsRollup}, routes/stats.yaml) and the service. */
+/**
+ * Builds the figures' parts once: the roll-up round (bean {@code statsRollup}, routes/stats.yaml) and the service
+ * (bean {@code statsService}, for the monthly report).
+ */
 public final class StatsWiring {
 
     /** What the API and the monthly report are handed. */
@@ -30,6 +33,8 @@ public final class StatsWiring {
         main.bind("statsRollup", folder);
         StatsService service = new StatsService(db, rollups, folder, sites, clock,
                 Duration.ofMillis(settings.get(SettingsCatalog.STATS_INTERVAL_MS)));
+        // The monthly report (and anything else that prints figures) finds the service in the registry.
+        main.bind("statsService", service);
         return new Stats(service, new PortalOpens(db, rollups, links), folder);
     }
 }
