@@ -99,7 +99,7 @@ public final class StatsBench {
     private int pending;
     private final Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
 
-    private StatsBench(Options options) {
+    StatsBench(Options options) {
         this.options = options;
     }
 
