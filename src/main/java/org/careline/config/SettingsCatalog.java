@@ -470,8 +470,8 @@ public final class SettingsCatalog {
     public static final Setting<Integer> STATS_INTERVAL_MS = declare("CARELINE_STATS_INTERVAL_MS")
             .millis(60_000, Integer.MAX_VALUE).property("careline.stats.interval-ms")
             .meaning("how often the figures' daily roll-ups fold in what the logs gained and count the no-show split "
-                    + "of recent appointments again (docs/figures.md); a stats request also folds in what is new, and "
-                    + "counts the no-show split again when it is older than this");
+                    + "of recent appointments again (docs/figures.md): the no-show split is this fresh; every other "
+                    + "count is folded in again by each stats request");
 
     public static final Setting<Integer> STATS_SETTLE_MS = declare("CARELINE_STATS_SETTLE_MS")
             .number("ms, 0–600000", 2000, 0, 600_000, "a number of milliseconds from 0 to 600000")

@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Keeps the roll-ups up to date (the statsRollup timer's round, and before each stats request): folds the rows the
+ * Keeps the roll-ups up to date (the statsRollup timer's round; a stats request folds the logs too): folds the rows the
  * append-only logs gained since the last round into their days, by id watermark, in batches each in a transaction
  * of its own that also moves the watermark; then counts the no-show split of recently started appointments again,
  * since a no-show mark, a confirmation or a delivery status may still change it. Ingest and sending never wait on it:
@@ -67,15 +67,6 @@ public final class RollupFolder {
             recomputeNoShows();
         } catch (RuntimeException e) {
             LOG.warn("stats roll-up round failed, next round tries again: {}", e.getClass().getSimpleName());
-        }
-    }
-
-    /** Before answering a request: what is new in the logs; the no-show split if older than {@code maxAge}. */
-    public synchronized void refresh(Duration maxAge) {
-        fold();
-        Instant last = db.inTransaction(c -> rollups.watermarkTime(c, StatsRollups.NO_SHOWS));
-        if (last == null || !clock.instant().isBefore(last.plus(maxAge))) {
-            recomputeNoShows();
         }
     }
 

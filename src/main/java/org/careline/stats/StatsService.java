@@ -39,17 +39,13 @@ public final class StatsService {
     private final RollupFolder folder;
     private final SiteDirectory sites;
     private final Clock clock;
-    private final Duration noShowMaxAge;
 
-    /** @param noShowMaxAge how old the no-show split may be before a request counts it again */
-    public StatsService(Database db, StatsRollups rollups, RollupFolder folder, SiteDirectory sites, Clock clock,
-                        Duration noShowMaxAge) {
+    public StatsService(Database db, StatsRollups rollups, RollupFolder folder, SiteDirectory sites, Clock clock) {
         this.db = db;
         this.rollups = rollups;
         this.folder = folder;
         this.sites = sites;
         this.clock = clock;
-        this.noShowMaxAge = noShowMaxAge;
     }
 
     /** A site's code, name, zone and the services the figures have seen there. */
@@ -95,7 +91,9 @@ public final class StatsService {
      * @param service one service code, or null for all
      */
     public KpiFigures figures(Set<String> visible, String site, String service, LocalDate from, LocalDate to) {
-        folder.refresh(noShowMaxAge);
+        // What the logs gained since the last round is folded in now (cheap: only new rows); the no-show split is as
+        // fresh as the last round of the timer (counting it again reads a month of appointments: not on a request).
+        folder.fold();
         Collection<String> siteFilter = site != null ? List.of(site) : visible;
         List<StatsRollups.Total> totals = db.inTransaction(c -> rollups.totals(c, from, to, siteFilter, service));
         Instant wideFrom = from.atStartOfDay(ZoneOffset.UTC).toInstant().minus(RollupFolder.WIDEST_OFFSET);

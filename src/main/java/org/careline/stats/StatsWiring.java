@@ -31,8 +31,7 @@ public final class StatsWiring {
                 clock, Duration.ofMillis(settings.get(SettingsCatalog.STATS_SETTLE_MS)),
                 settings.get(SettingsCatalog.STATS_REOPEN_DAYS));
         main.bind("statsRollup", folder);
-        StatsService service = new StatsService(db, rollups, folder, sites, clock,
-                Duration.ofMillis(settings.get(SettingsCatalog.STATS_INTERVAL_MS)));
+        StatsService service = new StatsService(db, rollups, folder, sites, clock);
         // The monthly report (and anything else that prints figures) finds the service in the registry.
         main.bind("statsService", service);
         return new Stats(service, new PortalOpens(db, rollups, links), folder);

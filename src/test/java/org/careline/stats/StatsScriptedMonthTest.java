@@ -160,6 +160,7 @@ class StatsScriptedMonthTest {
     @BeforeAll
     static void runTheMonth() throws Exception {
         fx = EngineFixture.start(Map.of("CARELINE_ADMIN_PASSWORD", PASSWORD, "CARELINE_STATS_SETTLE_MS", "0",
+                "CARELINE_STATS_INTERVAL_MS", "250",
                 "CARELINE_SEND_PARALLELISM", "1", "CARELINE_PORTAL_LINK_SECRET", SECRET,
                 "CARELINE_PORTAL_URL", PORTAL, "CARELINE_TIMEZONE", "America/Detroit"), T0);
         // API tokens, not sessions: a session would end while the clock runs through the month
@@ -307,6 +308,11 @@ class StatsScriptedMonthTest {
         postStatuses();
         collectSends();
         at(fx.clock.instant().plus(Duration.ofMinutes(2)));
+        // the no-show split is counted by the timer's round (every 250 ms here): wait for one after the last change
+        Instant last = fx.clock.instant();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> fx.count(
+                "SELECT COUNT(*) FROM stats_watermark WHERE source = 'no_show' AND updated_at >= ?",
+                java.time.OffsetDateTime.ofInstant(last, java.time.ZoneOffset.UTC)) == 1);
     }
 
     private static String token(StaffClient signedIn, String user) {
