@@ -200,7 +200,7 @@ public final class StatsBench {
                 ps.executeBatch();
             }
             long yearMillis = Duration.ofDays(365).toMillis();
-            Instant first = now.minus(Duration.ofDays(358));
+            Instant first = now.minus(Duration.ofDays(365));
             int perAppointment = Math.max(1, options.messages() / n);
             int extra = options.messages() - perAppointment * n; // the remainder: one more for the first ones
             long outboxId = 0;
@@ -227,10 +227,10 @@ public final class StatsBench {
                          + "opened_at) VALUES (?, ?, ?)");
                  PreparedStatement handoff = c.prepareStatement("INSERT INTO staff_handoff (id, phone_e164, "
                          + "appointment_id, reason, urgent, created_at, queue, site_code, status, due_at, "
-                         + "first_answer_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                         + "first_answer_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 for (int a = 1; a <= n; a++) {
                     // bookings spread evenly over the year; each starts 1–14 days after it was booked
-                    Instant booked = first.plusMillis((long) ((double) (a - 1) / n * yearMillis));
+                    Instant booked = first.plusMillis((long) ((double) (a - 1) / n * (yearMillis - 60_000)));
                     Instant start = booked.plus(Duration.ofHours(24 + random.nextInt(13 * 24)));
                     String site = SITES[random.nextInt(SITES.length)];
                     String service = SERVICES[random.nextInt(SERVICES.length)];
@@ -266,9 +266,7 @@ public final class StatsBench {
                         Instant sent = m == 0 ? booked.plusSeconds(5)
                                 : booked.plusMillis((long) (Duration.between(booked, start).toMillis()
                                 * Math.min(0.95, 0.3 + 0.2 * m)));
-                        if (sent.isAfter(now)) {
-                            continue; // not due yet: no message of the future
-                        }
+                        boolean due = !sent.isAfter(now); // a reminder of the days ahead is still waiting
                         if ("RESULTS_AVAILABLE".equals(kind)) {
                             noticeOfThis = ++noticeId;
                             notice.setLong(1, noticeOfThis);
@@ -282,8 +280,8 @@ public final class StatsBench {
                             rows += add(notice);
                         }
                         int outcome = random.nextInt(100);
-                        String delivery = outcome < 3 ? "failed" : outcome < 60 ? "read" : outcome < 92 ? "delivered"
-                                : "sent";
+                        String delivery = !due ? null : outcome < 3 ? "failed" : outcome < 60 ? "read"
+                                : outcome < 92 ? "delivered" : "sent";
                         long id = ++outboxId;
                         outbox.setLong(1, id);
                         outbox.setObject(2, "RESULTS_AVAILABLE".equals(kind) ? null : (Object) (long) a);
@@ -291,13 +289,16 @@ public final class StatsBench {
                         outbox.setString(4, kind);
                         outbox.setString(5, kind.toLowerCase(Locale.ROOT));
                         outbox.setObject(6, ts(sent));
-                        outbox.setString(7, "failed".equals(delivery) ? "DEAD" : "SENT");
-                        outbox.setString(8, "w" + id);
+                        outbox.setString(7, !due ? "PENDING" : "failed".equals(delivery) ? "DEAD" : "SENT");
+                        outbox.setString(8, due ? "w" + id : null);
                         outbox.setString(9, delivery);
                         outbox.setObject(10, "failed".equals(delivery) ? 131026 : null);
                         outbox.setObject(11, ts(sent.minusSeconds(60)));
                         outbox.setObject(12, ts(sent));
                         rows += add(outbox);
+                        if (!due) {
+                            continue;
+                        }
                         rows += addMessageEvent(c, event, ++eventId, id, "sent", "w" + id, sent);
                         Instant later = sent.plusSeconds(30 + random.nextInt(3600));
                         if ("failed".equals(delivery)) {
@@ -366,9 +367,13 @@ public final class StatsBench {
                                 handoff.setObject(6, ts(at));
                                 handoff.setString(7, queue);
                                 handoff.setString(8, site);
-                                handoff.setString(9, answered == null ? "OPEN" : "RESOLVED");
+                                // a year's items are all worked by now (the unanswered ones settled by telephone):
+                                // an open item per unanswered one would flood the SLA watch with escalations
+                                boolean answeredYet = answered != null && !answered.isAfter(now);
+                                handoff.setString(9, "RESOLVED");
                                 handoff.setObject(10, ts(at.plus(sla)));
-                                handoff.setObject(11, answered == null || answered.isAfter(now) ? null : ts(answered));
+                                handoff.setObject(11, answeredYet ? ts(answered) : null);
+                                handoff.setObject(12, ts(answeredYet ? answered : at.plus(Duration.ofHours(1))));
                                 rows += add(handoff);
                             }
                         }

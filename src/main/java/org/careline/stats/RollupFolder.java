@@ -60,8 +60,13 @@ public final class RollupFolder {
         this.reopenDays = reopenDays;
     }
 
+    /** Folding by a request and by the timer, one at a time in this engine (the watermark rows do it across engines). */
+    private final java.util.concurrent.locks.ReentrantLock folding = new java.util.concurrent.locks.ReentrantLock();
+    /** Counting the no-show split: apart from folding, so a request never waits for a month of appointments. */
+    private final java.util.concurrent.locks.ReentrantLock counting = new java.util.concurrent.locks.ReentrantLock();
+
     /** The timer's round: everything new, and the no-show split. */
-    public synchronized void run() {
+    public void run() {
         try {
             fold();
             recomputeNoShows();
@@ -71,13 +76,19 @@ public final class RollupFolder {
     }
 
     /** Folds every settled row the logs gained; returns how many rows were read. */
-    public synchronized long fold() {
-        long rows = 0;
-        rows += foldSource(StatsRollups.APPOINTMENT_EVENTS, rollups::appointmentEvents, FactFigures::ofAppointmentEvent);
-        rows += foldSource(StatsRollups.MESSAGE_EVENTS, rollups::messageEvents, FactFigures::ofMessageEvent);
-        rows += foldSource(StatsRollups.REPLIES, rollups::replies, FactFigures::ofReply);
-        rows += foldSource(StatsRollups.PORTAL_OPENS, rollups::portalOpens, FactFigures::ofPortalOpen);
-        return rows;
+    public long fold() {
+        folding.lock();
+        try {
+            long rows = 0;
+            rows += foldSource(StatsRollups.APPOINTMENT_EVENTS, rollups::appointmentEvents,
+                    FactFigures::ofAppointmentEvent);
+            rows += foldSource(StatsRollups.MESSAGE_EVENTS, rollups::messageEvents, FactFigures::ofMessageEvent);
+            rows += foldSource(StatsRollups.REPLIES, rollups::replies, FactFigures::ofReply);
+            rows += foldSource(StatsRollups.PORTAL_OPENS, rollups::portalOpens, FactFigures::ofPortalOpen);
+            return rows;
+        } finally {
+            folding.unlock();
+        }
     }
 
     @FunctionalInterface
@@ -90,7 +101,7 @@ public final class RollupFolder {
         while (true) {
             int[] read = new int[2];
             db.inTransaction(c -> {
-                long mark = rollups.lockWatermarks(c).getOrDefault(source, 0L);
+                long mark = rollups.lockWatermark(c, source);
                 Instant now = clock.instant();
                 Instant settledBefore = now.minus(settle);
                 List<Fact> facts = reader.read(c, mark, BATCH);
@@ -128,11 +139,19 @@ public final class RollupFolder {
      * Counts the no-show split again for appointments that started in the last {@code reopenDays} days (from the
      * very first appointment on the first round after the schema was made, to build the history).
      */
-    public synchronized void recomputeNoShows() {
+    public void recomputeNoShows() {
+        counting.lock();
+        try {
+            countNoShows();
+        } finally {
+            counting.unlock();
+        }
+    }
+
+    private void countNoShows() {
         db.inTransaction(c -> {
-            Map<String, Long> marks = rollups.lockWatermarks(c);
             Instant now = clock.instant();
-            boolean firstRound = marks.getOrDefault(StatsRollups.NO_SHOWS, 0L) == 0L;
+            boolean firstRound = rollups.lockWatermark(c, StatsRollups.NO_SHOWS) == 0L;
             LocalDate firstDay = firstRound ? LocalDate.of(1970, 1, 2)
                     : LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(reopenDays);
             Instant from = firstDay.atStartOfDay(ZoneOffset.UTC).toInstant().minus(WIDEST_OFFSET);

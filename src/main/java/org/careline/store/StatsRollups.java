@@ -84,6 +84,20 @@ public final class StatsRollups {
         return marks;
     }
 
+    /**
+     * One watermark, locked until the caller's transaction ends: folding one log, or counting the no-show split, is
+     * done by one engine at a time, and neither waits for the other.
+     */
+    public long lockWatermark(Connection c, String source) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT last_id FROM stats_watermark WHERE source = ? FOR UPDATE")) {
+            ps.setString(1, source);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        }
+    }
+
     public void setWatermark(Connection c, String source, long lastId, Instant now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "UPDATE stats_watermark SET last_id = ?, updated_at = ? WHERE source = ?")) {

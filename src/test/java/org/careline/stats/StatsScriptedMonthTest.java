@@ -345,7 +345,11 @@ class StatsScriptedMonthTest {
 
     /** Waits until the dispatcher is idle at the current clock, then files every new request the stand-in got. */
     private static void collectSends() {
-        Flow.awaitIdle(fx);
+        // as Flow.awaitIdle, polled more often: the script waits for the dispatcher a few hundred times
+        await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
+                .until(() -> fx.count("SELECT COUNT(*) FROM outbox WHERE (status = 'PENDING' AND due_at <= ?) "
+                        + "OR status = 'SENDING'", java.time.OffsetDateTime.ofInstant(fx.clock.instant(),
+                        java.time.ZoneOffset.UTC)) == 0);
         List<MetaStub.Received> received = fx.meta.received();
         for (; requestsSeen < received.size(); requestsSeen++) {
             MetaStub.Received r = received.get(requestsSeen);
