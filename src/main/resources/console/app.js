@@ -21,7 +21,7 @@
   ];
   // Reached from other pages, not from the navigation.
   const HIDDEN_PAGES = [{ path: 'patients', roles: ['staff'] }];
-  const ROLES = ['staff', 'analyst', 'auditor', 'admin'];
+  const ROLES = ['staff', 'analyst', 'auditor', 'admin', 'portal'];
 
   const state = {
     me: null,

@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", description = "Run the benchmark against the engine started as production starts it "
         + "(docs/performance.md).",
         footer = "Options (read by the benchmark itself): [--quick] [--n N] [--latency-ms L] [--webhook-clients C] "
-                + "[--engine-env CARELINE_NAME=value]...")
+                + "[--engine-env CARELINE_NAME=value]...; or --stats [--appointments N] [--messages M] [--calls C]: "
+                + "the dashboard's figures over a year of data")
 final class BenchEntry implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")

@@ -44,6 +44,7 @@ import org.careline.ingest.fhir.FhirSubscriptions;
 import org.careline.ingest.fhir.FhirSync;
 import org.careline.ingest.fhir.FhirConsentMapper;
 import org.careline.ingest.fhir.NotificationParser;
+import org.careline.stats.StatsWiring;
 import org.careline.store.FhirSyncState;
 import org.careline.store.FhirWorkQueue;
 import org.careline.ingest.hl7.Acknowledger;
@@ -280,9 +281,11 @@ public final class Engine implements AutoCloseable {
         AlertDesk alertDesk = AlertWiring.bind(main, db, alerts, notifications, s, clock);
         AlertRulesWiring.bind(main, db, alertRules, alerts, notifications, s, sites, pause, clock);
         OperationsWiring.Operations operations = OperationsWiring.bind(main, db, dispatcher::nudge);
-        ReportWiring.Reports reports = ReportWiring.bind(main, db, s, sites, notifications, alerts, clock);
+        StatsWiring.Stats stats = StatsWiring.bind(main, db, s.values(), sites, portalLinks, clock);
+        ReportWiring.Reports reports = ReportWiring.bind(main, db, s, sites, notifications, alerts,
+                stats.service()::month, clock);
         ApiWiring.bind(main, db, s.access(), clock, triage.desk(), alertDesk, operations, health,
-                PrivacyWiring.bind(main, db, s, retention, clock), consents, reports);
+                PrivacyWiring.bind(main, db, s, retention, clock), consents, reports, stats);
         ConsoleWiring.bind(main);
         AuditWiring.bind(main, db);
         closeWithCamel(main, dispatcher, db);

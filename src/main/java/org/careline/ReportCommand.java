@@ -11,6 +11,7 @@ import org.careline.report.ReportFiles;
 import org.careline.report.ReportMaker;
 import org.careline.report.ReportMonth;
 import org.careline.report.ReportWiring;
+import org.careline.stats.StatsWiring;
 import org.careline.store.Database;
 import org.careline.store.KpiReports;
 import picocli.CommandLine.Command;
@@ -93,8 +94,10 @@ final class ReportCommand extends DatabaseCommand {
 
     @Override
     int run(Database db, PrintWriter stdout, PrintWriter err) throws Exception {
-        ReportMaker maker = new ReportMaker(db, new KpiReports(), sites, mapping, () -> ReportWiring.figures(db,
-                settings), Clock.systemUTC());
+        Clock clock = Clock.systemUTC();
+        // The engine is stopped: one roll-up round first (what it logged last, its no-shows counted again).
+        ReportMaker maker = new ReportMaker(db, new KpiReports(), sites, mapping,
+                () -> StatsWiring.offline(db, settings.values(), sites, clock)::month, clock);
         ReportMaker.Outcome o = maker.make(site, month, ReportTrigger.ON_DEMAND, "cli");
         if (!(o instanceof ReportMaker.Made made)) {
             err.println("careline report: " + (o instanceof ReportMaker.BadMonth b ? b.reason() : "unknown site"));

@@ -61,7 +61,7 @@ final class UsersCommand implements Callable<Integer> {
         private String name;
 
         @Option(names = "--role", required = true, paramLabel = "ROLE",
-                description = "admin, staff, analyst or auditor; repeat for several")
+                description = "admin, staff, analyst, auditor or portal (a results portal's token only); repeat for several")
         private List<String> roles;
 
         @Option(names = "--site", paramLabel = "SITE",
@@ -80,7 +80,7 @@ final class UsersCommand implements Callable<Integer> {
             for (String r : roles) {
                 Role role = Role.fromName(r);
                 if (role == null) {
-                    err.println("--role " + r + ": not a role; known: admin, staff, analyst, auditor");
+                    err.println("--role " + r + ": not a role; known: admin, staff, analyst, auditor, portal");
                     return 2;
                 }
                 parsed.add(role);

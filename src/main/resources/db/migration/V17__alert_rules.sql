@@ -8,8 +8,8 @@ CREATE INDEX ix_message_event_recorded ON message_event (recorded_at);
 -- feed_silent: from the SIU received since the last look to the appointments (and so the sites) they were about.
 CREATE INDEX ix_appointment_event_inbound ON appointment_event (inbound_id);
 
--- keyword_rate on triage queues: the items opened in an hour of this week and the same hour of earlier weeks.
-CREATE INDEX ix_handoff_created ON staff_handoff (created_at);
+-- keyword_rate on triage queues: the items opened in an hour of this week and the same hour of earlier weeks, read
+-- through V15's ix_handoff_created (staff_handoff.created_at), which the figures need too.
 
 -- keyword_rate on words: one row per patient message and words watch it matched, written when the message was
 -- classified (its text may be sealed at rest and is never scanned later). No text, no phone: the time, the site of

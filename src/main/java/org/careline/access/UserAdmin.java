@@ -73,7 +73,7 @@ public final class UserAdmin {
             return new Invalid("password: at least " + MIN_PASSWORD + " characters");
         }
         if (roles == null || roles.isEmpty()) {
-            return new Invalid("roles: at least one of admin, staff, analyst, auditor");
+            return new Invalid("roles: at least one of admin, staff, analyst, auditor, portal");
         }
         if (sites != null && sites.stream().anyMatch(s -> s == null || s.isBlank() || s.contains(","))) {
             return new Invalid("sites: site codes, or leave out for every site");

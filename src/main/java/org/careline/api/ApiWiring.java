@@ -13,6 +13,7 @@ import org.careline.model.AccessSettings;
 import org.careline.operations.OperationsWiring;
 import org.careline.privacy.PrivacyWiring;
 import org.careline.report.ReportWiring;
+import org.careline.stats.StatsWiring;
 import org.careline.store.ApiTokens;
 import org.careline.store.AuditLog;
 import org.careline.store.Database;
@@ -35,7 +36,8 @@ public final class ApiWiring {
     public static StaffApi bind(Main main, Database db, AccessSettings settings, Clock clock, TriageDesk triage,
                                 AlertDesk alertDesk, OperationsWiring.Operations operations, HealthCheck health,
                                 PrivacyWiring.Privacy privacy, ConsentWiring.Consents consents,
-                                ReportWiring.Reports reports) {
+                                ReportWiring.Reports reports,
+                                StatsWiring.Stats stats) {
         StaffUsers users = new StaffUsers();
         StaffSessions sessions = new StaffSessions();
         ApiTokens tokens = new ApiTokens();
@@ -58,6 +60,7 @@ public final class ApiWiring {
         endpoints.addAll(new PatientsResource(privacy, apiAudit).endpoints());
         endpoints.addAll(new HealthResource(health).endpoints());
         endpoints.addAll(new ReportsResource(reports, apiAudit).endpoints());
+        endpoints.addAll(new StatsResource(stats.service(), stats.portalOpens(), apiAudit).endpoints());
         endpoints.add(OpenApiResource.endpoint(endpoints));
         StaffApi api = new StaffApi(endpoints, new Authenticator(db, users, sessions, tokens, settings, clock), db,
                 audit, clock);

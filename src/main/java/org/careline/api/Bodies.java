@@ -17,6 +17,9 @@ final class Bodies {
     record NewToken(String username, String name) {
     }
 
+    record PortalOpenBody(String token) {
+    }
+
     record TextBody(String text) {
     }
 

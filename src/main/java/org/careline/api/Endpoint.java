@@ -17,8 +17,11 @@ import java.util.regex.Pattern;
  */
 public record Endpoint(String method, String path, Set<Role> roles, String summary, Handler handler) {
 
-    /** Everyone signed in, whatever their role (their own session, the API description). */
-    public static final Set<Role> ANY_ROLE = Set.of(Role.values());
+    /**
+     * Every person signed in, whatever their role (their own session, the API description); not a portal system,
+     * whose token may call its one endpoint only.
+     */
+    public static final Set<Role> ANY_ROLE = Set.of(Role.ADMIN, Role.STAFF, Role.ANALYST, Role.AUDITOR);
     /** No sign-in needed: only POST /session, where one signs in. */
     public static final Set<Role> OPEN = Set.of();
 

@@ -90,6 +90,9 @@ public final class BenchCommand {
     }
 
     public static int run(String[] args) throws Exception {
+        if (java.util.Arrays.asList(args).contains("--stats")) {
+            return StatsBench.run(args); // the dashboard's figures over a year of data (docs/performance.md)
+        }
         Options options = Options.parse(args);
         if (!Files.isRegularFile(JAR) || !Files.isDirectory(Path.of("routes"))) {
             System.err.println("careline bench: run from the checkout root after `mvn -B -DskipTests package`"

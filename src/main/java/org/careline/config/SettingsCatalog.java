@@ -509,6 +509,22 @@ public final class SettingsCatalog {
                 }
                 return v;
             });
+    public static final Setting<Integer> STATS_INTERVAL_MS = declare("CARELINE_STATS_INTERVAL_MS")
+            .millis(60_000, Integer.MAX_VALUE).property("careline.stats.interval-ms")
+            .meaning("how often the figures' daily roll-ups fold in what the logs gained and count the no-show split "
+                    + "of recent appointments again (docs/figures.md): the no-show split is this fresh; every other "
+                    + "count is folded in again by each stats request");
+
+    public static final Setting<Integer> STATS_SETTLE_MS = declare("CARELINE_STATS_SETTLE_MS")
+            .number("ms, 0–600000", 30_000, 0, 600_000, "a number of milliseconds from 0 to 600000")
+            .meaning("how old a log row must be before the roll-ups fold it in, so a transaction that commits a lower "
+                    + "id after a higher one (a batch of webhooks under load, a lock wait) is never skipped; the "
+                    + "figures of the last moments lag by this. Longer than any transaction the engine runs");
+
+    public static final Setting<Integer> STATS_REOPEN_DAYS = declare("CARELINE_STATS_REOPEN_DAYS")
+            .number("days, 1–400", 30, 1, 400, "a number of days from 1 to 400")
+            .meaning("how many days back the no-show split is counted again each round: a no-show mark, a confirmation "
+                    + "or a delivery status arriving later than this after the appointment no longer changes it");
 
     /** Every setting, in the order of the configuration table (and of checking: a rule may read those above it). */
     public static final List<Setting<?>> ALL = List.of(MLLP_PORT, MLLP_IDLE_TIMEOUT_MS, BIND_ADDRESS,
@@ -524,7 +540,8 @@ public final class SettingsCatalog {
             SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS, ALERT_INTERVAL_MS,
             ALERT_RETRY_BASE_MS, ALERT_RETRY_MAX_MS, ALERT_GIVE_UP_AFTER, ALERT_LINK_BASE, FEED_SILENT_AFTER,
             SCHEDULING_UNREACHABLE_AFTER, TRIAGE_INTERVAL_MS, MASTER_KEY, MASTER_KEY_FILE,
-            KEY_RESEAL_INTERVAL_MS, METRICS_PORT, METRICS_CACHE_MS, LOG_FORMAT);
+            KEY_RESEAL_INTERVAL_MS, METRICS_PORT, METRICS_CACHE_MS, LOG_FORMAT, STATS_INTERVAL_MS, STATS_SETTLE_MS,
+            STATS_REOPEN_DAYS);
 
     private SettingsCatalog() {
     }

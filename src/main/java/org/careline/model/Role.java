@@ -7,10 +7,12 @@ import java.util.Set;
 /**
  * What a person signed in to the console may do. staff work patients' messages; analysts fix the feeds (inbound
  * messages, dead letters, alerts) and never see message bodies; auditors read the audit trail; admins do all of it
- * and manage users and tokens. staff_user.roles keeps the lower-case names, comma-separated.
+ * and manage users and tokens. portal is not a person: a results portal's API token, which may only report that a
+ * patient opened a notice's link (and nothing else, not even read its own session). staff_user.roles keeps the
+ * lower-case names, comma-separated.
  */
 public enum Role {
-    ADMIN, STAFF, ANALYST, AUDITOR;
+    ADMIN, STAFF, ANALYST, AUDITOR, PORTAL;
 
     public String dbValue() {
         return name().toLowerCase(Locale.ROOT);

@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Figures of nothing: every count 0, one entry per day of the month. What reports show while no statistics service
- * is bound (see {@link ReportWiring#figures}), and a base tests change.
+ * Figures of nothing: every count 0, one entry per day of the month: the base the report's tests change, and what a
+ * report of a month without traffic looks like.
  */
 public final class EmptyFigures implements MonthFigures {
 

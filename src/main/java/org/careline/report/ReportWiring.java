@@ -36,23 +36,15 @@ public final class ReportWiring {
     private ReportWiring() {
     }
 
-    /**
-     * The figures' source for a database. Issue 15: the statistics service (stats.StatsService#month) is bound
-     * here when it is merged; until then every figure is 0 and a WARN says so.
-     */
-    public static MonthFigures figures(Database db, Settings s) {
-        LOG.warn("no statistics service is bound: KPI reports show 0 for every figure");
-        return new EmptyFigures();
-    }
-
     public static ReportsMapping load(Path mappingsDir, SiteDirectory sites, NotificationRules notifications) {
         return ReportsMapping.load(mappingsDir, code -> sites.byCode(code).isPresent(), notifications);
     }
 
+    /** @param source the figures: the statistics service's {@code month} (stats.StatsService) */
     public static Reports bind(Main main, Database db, Settings s, SiteDirectory sites,
-                               NotificationRules notifications, AlertLog alerts, Clock clock) {
+                               NotificationRules notifications, AlertLog alerts, MonthFigures source, Clock clock) {
         ReportsMapping mapping = load(s.mappingsDir(), sites, notifications);
-        main.bind(MonthFigures.BEAN, figures(db, s));
+        main.bind(MonthFigures.BEAN, source);
         // Looked up at each use, so a source bound later (by the statistics wiring, or a test) is the one asked.
         Supplier<MonthFigures> figures = () -> main.getCamelContext().getRegistry()
                 .lookupByNameAndType(MonthFigures.BEAN, MonthFigures.class);

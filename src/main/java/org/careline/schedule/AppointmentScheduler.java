@@ -98,7 +98,7 @@ public final class AppointmentScheduler {
             }
             default -> throw new IllegalStateException("unhandled action " + e.action());
         }
-        appointments.recordEvent(c, id, inboundId, e.eventCode(), e.start(), now);
+        appointments.recordEvent(c, id, inboundId, e.eventCode(), e.action(), e.start(), now);
         if (!reachable) {
             plan = List.of(); // recorded as unreachable; nothing to send
         }
@@ -121,7 +121,7 @@ public final class AppointmentScheduler {
         if (stored.get().status() != AppointmentStatus.DELETED) {
             appointments.setStatus(c, id, AppointmentStatus.DELETED, now);
             cancelled = outbox.cancelPending(c, id, "deleted", now);
-            appointments.recordEvent(c, id, null, eventCode, stored.get().start(), now);
+            appointments.recordEvent(c, id, null, eventCode, AppointmentAction.DELETE, stored.get().start(), now);
         }
         return Optional.of(new Result(id, stored.get().reachable(), 0, cancelled));
     }

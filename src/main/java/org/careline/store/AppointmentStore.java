@@ -181,11 +181,12 @@ public final class AppointmentStore {
         }
     }
 
-    /** Appends to the appointment's history. */
-    public void recordEvent(Connection c, long appointmentId, Long inboundId, String eventType, Instant start,
-                            Instant now) throws SQLException {
+    /** Appends to the appointment's history; {@code action} (what the event did) lets the figures count bookings. */
+    public void recordEvent(Connection c, long appointmentId, Long inboundId, String eventType,
+                            org.careline.model.AppointmentAction action, Instant start, Instant now)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO appointment_event (appointment_id, inbound_id, "
-                + "event_type, start_at, recorded_at) VALUES (?, ?, ?, ?, ?)")) {
+                + "event_type, start_at, recorded_at, action) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setLong(1, appointmentId);
             if (inboundId == null) {
                 ps.setNull(2, java.sql.Types.BIGINT);
@@ -195,6 +196,7 @@ public final class AppointmentStore {
             ps.setString(3, Sql.cap(eventType, 20));
             Sql.setInstant(ps, 4, start);
             Sql.setInstant(ps, 5, now);
+            ps.setString(6, action.name());
             ps.executeUpdate();
         }
     }

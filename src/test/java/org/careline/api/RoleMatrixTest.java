@@ -71,9 +71,18 @@ class RoleMatrixTest {
         EXPECTED.put("GET /reports", "admin staff");
         EXPECTED.put("GET /reports/{id}/csv", "admin staff");
         EXPECTED.put("GET /reports/{id}/pdf", "admin staff");
+        EXPECTED.put("GET /stats/summary", "admin staff");
+        EXPECTED.put("GET /stats/messages", "admin staff");
+        EXPECTED.put("GET /stats/replies", "admin staff");
+        EXPECTED.put("GET /stats/queues", "admin staff");
+        EXPECTED.put("GET /stats/no-shows", "admin staff");
+        EXPECTED.put("GET /stats/failures", "admin staff");
+        EXPECTED.put("GET /stats/results", "admin staff");
+        EXPECTED.put("GET /stats/sites", "admin staff");
+        EXPECTED.put("POST /portal/link-opened", "portal");
     }
 
-    static final List<String> ROLES = List.of("staff", "analyst", "auditor", "admin");
+    static final List<String> ROLES = List.of("staff", "analyst", "auditor", "admin", "portal");
     static final String PASSWORD = "matrix-password-123";
     static EngineFixture engine;
 

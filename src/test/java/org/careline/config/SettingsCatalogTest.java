@@ -47,6 +47,7 @@ class SettingsCatalogTest {
                 Map.entry("careline.fhir.interval-ms", "750"),
                 Map.entry("careline.alerts.interval-ms", "5000"),
                 Map.entry("careline.triage.interval-ms", "30000"),
-                Map.entry("careline.keys.reseal-interval-ms", "3000")));
+                Map.entry("careline.keys.reseal-interval-ms", "3000"),
+                Map.entry("careline.stats.interval-ms", "60000")));
     }
 }

@@ -78,12 +78,13 @@ class PostgresSchemaTest {
         try (Database db = Database.open(settings.database()); Connection c = db.dataSource().getConnection()) {
             assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("PostgreSQL");
             assertThat(strings(c, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL AND success "
-                    + "ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "16", "17");
+                    + "ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17");
             assertThat(strings(c, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"))
                     .contains("inbound_message", "patient", "appointment", "appointment_event", "outbox",
                             "message_event", "alert", "webhook_delivery", "message_status", "inbound_reply",
                             "contact_preference", "staff_handoff", "writeback_request", "inbound_replay",
-                            "dead_letter_action", "kpi_report", "kpi_report_delivery", "reply_word_match");
+                            "dead_letter_action", "kpi_report", "kpi_report_delivery", "reply_word_match", "stats_day",
+                            "stats_watermark", "stats_service", "portal_open");
             assertThat(strings(c, "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"))
                     .containsExactly(USER);
             // Instants are stored as timestamptz, ids are identity columns, the idempotency key is a constraint.
@@ -94,7 +95,7 @@ class PostgresSchemaTest {
                     + "AND column_name = 'id' AND is_identity = 'YES' ORDER BY table_name"))
                     .containsExactly("alert", "alert_delivery", "api_token", "appointment", "appointment_event",
                             "audit_anchor", "audit_event", "consent_event", "dead_letter_action", "document_attachment", "fhir_work", "handoff_event",
-                            "inbound_message", "inbound_replay", "inbound_reply", "kpi_report", "kpi_report_delivery", "message_event", "message_status", "outbox", "patient", "patient_erasure", "reply_word_match", "result_notice",
+                            "inbound_message", "inbound_replay", "inbound_reply", "kpi_report", "kpi_report_delivery", "message_event", "message_status", "outbox", "patient", "patient_erasure", "portal_open", "reply_word_match", "result_notice",
                             "result_order", "staff_handoff", "staff_user", "webhook_delivery", "writeback_request");
             assertThat(strings(c, "SELECT constraint_name FROM information_schema.table_constraints "
                     + "WHERE table_name = 'inbound_message' AND constraint_type = 'UNIQUE'"))
@@ -103,7 +104,7 @@ class PostgresSchemaTest {
         // A second start finds the versions applied and validates them.
         try (Database db = Database.open(settings.database()); Connection c = db.dataSource().getConnection()) {
             assertThat(strings(c, "SELECT version FROM flyway_schema_history WHERE version IS NOT NULL "
-                    + "ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "16", "17");
+                    + "ORDER BY installed_rank")).containsExactly("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17");
         }
     }
 
