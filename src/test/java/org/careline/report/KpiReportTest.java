@@ -19,7 +19,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The report's rows and CSV from figures written by hand, and the pure decisions behind them, as tables of cases. */
-class KpiReportTest {
+public class KpiReportTest {
 
     static final Instant MADE = Instant.parse("2026-12-01T06:00:00Z");
     static final ReportsMapping.SiteReport COST = new ReportsMapping.SiteReport(new BigDecimal("160"), "USD", List.of());
@@ -178,7 +178,8 @@ class KpiReportTest {
     }
 
     /** RFC 4180 read back: (section|figure) → the row's four fields. */
-    static Map<String, String[]> parse(byte[] bytes) {
+    /** A report's CSV as (section|figure) → its four cells; the header line checked. */
+    public static Map<String, String[]> parse(byte[] bytes) {
         String text = new String(bytes, StandardCharsets.UTF_8);
         List<List<String>> lines = new ArrayList<>();
         List<String> fields = new ArrayList<>();

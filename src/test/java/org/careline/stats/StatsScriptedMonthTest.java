@@ -731,6 +731,31 @@ class StatsScriptedMonthTest {
     }
 
     @Test
+    void everyCellOfTheMonthlyReportEqualsTheTally() {
+        // The report of November as the engine makes it (its statistics service, then the pure rows and the CSV
+        // writer), against the report made from the figures the test computed from its own tally.
+        java.time.YearMonth november = java.time.YearMonth.of(2026, 11);
+        ZoneId zone = ZoneId.of("America/Detroit");
+        org.careline.report.KpiReport.Header header = new org.careline.report.KpiReport.Header(GH, "GH Clinic",
+                november, zone, fx.clock.instant(), "USD");
+        org.careline.config.ReportsMapping.SiteReport cost = new org.careline.config.ReportsMapping.SiteReport(
+                new java.math.BigDecimal("160"), "USD", List.of());
+        KpiFigures viaService = fx.engine.camelContext().getRegistry()
+                .lookupByNameAndType("statsService", StatsService.class).month(GH, november);
+        Map<String, String[]> cells = org.careline.report.KpiReportTest.parse(org.careline.report.ReportCsv.write(
+                org.careline.report.KpiReport.of(header, viaService, cost)));
+        org.careline.report.KpiReport expected = org.careline.report.KpiReport.of(header,
+                expected(null, GH, null, LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-30")), cost);
+        assertThat(cells).hasSize(expected.figures().size());
+        for (org.careline.report.KpiReport.Figure f : expected.figures()) {
+            assertThat(cells.get(f.section() + "|" + f.figure())).as(f.section() + " " + f.figure())
+                    .containsExactly(f.section(), f.figure(), f.value(), f.unit());
+        }
+        assertThat(cells.get("volumes|appointments_booked")[2]).isNotEqualTo("0");
+        assertThat(cells.get("no_shows|difference")[2]).isNotEmpty();
+    }
+
+    @Test
     void sitesAreTheCallersOwnAndRequestsAreChecked() {
         JsonNode all = admin.get("/api/v1/stats/sites").json();
         List<String> codes = new ArrayList<>();
