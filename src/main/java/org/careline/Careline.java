@@ -47,6 +47,7 @@ public final class Careline implements Callable<Integer> {
                 .addSubcommand(new ValidateCommand(env))
                 .addSubcommand(new RegisterCommand(env))
                 .addSubcommand(new ReportCommand(env))
+                .addSubcommand(new PendingCommand(env))
                 .addSubcommand("users", UsersCommand.commandLine(env))
                 .addSubcommand("audit", AuditCommand.commandLine(env))
                 .addSubcommand("keys", KeysCommand.commandLine(env));

@@ -148,6 +148,10 @@ public final class Engine implements AutoCloseable {
         }
         SiuMapping siu = SiuMapping.load(s.mappingsDir());
         SiteDirectory sites = SiteDirectory.load(s.mappingsDir(), s.zone(), s.phoneRegion());
+        org.careline.config.DemoGuard.refusal(s.whatsappAccessToken() != null, s.whatsappApiBase(), sites.demoSites(),
+                s.mappingsDir().resolve("sites.yaml")).ifPresent(why -> {
+                    throw new IllegalStateException(why);
+                });
         TemplateCatalog templates = TemplateCatalog.load(s.mappingsDir());
         ReplyRules replies = ReplyRules.load(s.mappingsDir());
         SrmBuilder srmBuilder = new SrmBuilder(WritebackMapping.load(s.mappingsDir()));

@@ -43,6 +43,8 @@ import static org.careline.config.SettingsCatalog.MAPPINGS_DIR;
 import static org.careline.config.SettingsCatalog.PHONE_REGION;
 import static org.careline.config.SettingsCatalog.ROUTES_DIR;
 import static org.careline.config.SettingsCatalog.TIMEZONE;
+import static org.careline.config.SettingsCatalog.WHATSAPP_ACCESS_TOKEN;
+import static org.careline.config.SettingsCatalog.WHATSAPP_API_BASE;
 
 /**
  * {@code careline validate}: the checks the engine makes at start (every variable, the routes directory, every
@@ -126,6 +128,11 @@ final class ValidateCommand implements Callable<Integer> {
         check(problems, () -> SiuMapping.load(dir));
         SiteDirectory sites = check(problems,
                 () -> SiteDirectory.load(dir, settings.get(TIMEZONE), settings.get(PHONE_REGION)));
+        if (sites != null) {
+            org.careline.config.DemoGuard.refusal(settings.get(WHATSAPP_ACCESS_TOKEN) != null,
+                    settings.get(WHATSAPP_API_BASE),
+                    sites.demoSites(), dir.resolve("sites.yaml")).ifPresent(problems::add);
+        }
         TemplateCatalog templates = check(problems, () -> TemplateCatalog.load(dir));
         ReplyRules replies = check(problems, () -> ReplyRules.load(dir));
         check(problems, () -> WritebackMapping.load(dir));

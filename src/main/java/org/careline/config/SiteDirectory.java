@@ -34,7 +34,7 @@ public final class SiteDirectory {
                     String zone, Double latitude,
                     Double longitude,
                     List<String> matches, PolicySpec policy, Map<String, PolicySpec> services,
-                    String scheduling, FhirSpec fhir, String consent) {
+                    String scheduling, FhirSpec fhir, String consent, Boolean demo) {
     }
 
     record FhirSpec(Boolean patientsMayCancel, Boolean recordMessages) {
@@ -91,7 +91,7 @@ public final class SiteDirectory {
                     s.longitude(),
                     s.matches() == null ? List.of() : List.copyOf(s.matches()), policy, services,
                     scheduling(s.scheduling(), path, key + ".scheduling"), fhir(s.fhir()),
-                    consent(s.consent(), path, key + ".consent")));
+                    consent(s.consent(), path, key + ".consent"), Boolean.TRUE.equals(s.demo())));
         });
         String def = f.defaultSite() == null ? sites.keySet().iterator().next() : f.defaultSite();
         Site defaultSite = sites.get(def);
@@ -206,6 +206,11 @@ public final class SiteDirectory {
     /** Every site's code, in the file's order. */
     public java.util.List<String> codes() {
         return java.util.List.copyOf(sites.keySet());
+    }
+
+    /** The codes of the sites marked {@code demo: true}, in the file's order. */
+    public List<String> demoSites() {
+        return sites.values().stream().filter(Site::demo).map(Site::code).toList();
     }
 
     public Site defaultSite() {

@@ -26,13 +26,15 @@ import java.util.Map;
  * @param fhir            what the FHIR write-back does at this site
  * @param consent         opt-out (messages go until the patient says stop) or opt-in (nothing but the opt-in
  *                        template goes until consent is recorded)
+ * @param demo            a shipped example site (sites.yaml {@code demo: true}): the engine will not send through
+ *                        Meta's own Cloud API while one is configured
  */
 public record Site(String code, String name, String address, String phone, String phoneRegion,
                    String emergencyNumber, ZoneId zone,
                    Double latitude,
                    Double longitude, List<String> matches, ReminderPolicy policy,
                    Map<String, ReminderPolicy> servicePolicies, Scheduling scheduling, FhirWriteback fhir,
-                   ConsentMode consent) {
+                   ConsentMode consent, boolean demo) {
 
     /** The scheduling system's interface patients' answers go to. */
     public enum Scheduling { HL7, FHIR }

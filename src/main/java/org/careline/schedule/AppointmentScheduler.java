@@ -2,7 +2,6 @@ package org.careline.schedule;
 
 import org.careline.model.AppointmentStatus;
 import org.careline.model.ReminderPolicy;
-import org.careline.model.PlannedMessage;
 import org.careline.model.AppointmentEvent;
 import org.careline.model.AppointmentAction;
 import org.careline.model.Site;
@@ -26,7 +25,12 @@ import java.util.Optional;
 public final class AppointmentScheduler {
 
     /** What applying the event did, for the log (ids only) and tests. */
-    public record Result(long appointmentId, boolean reachable, int messagesQueued, int messagesCancelled) {
+    public record Result(long appointmentId, boolean reachable, int messagesQueued, int messagesCancelled,
+                         List<Queued> queued) {
+    }
+
+    /** One message this event queued: its outbox row, and when and why it is due (for the ingest log). */
+    public record Queued(long outboxId, Planned planned) {
     }
 
     private final AppointmentStore appointments;
@@ -47,7 +51,7 @@ public final class AppointmentScheduler {
         ReminderPolicy policy = site.policyFor(e.serviceCode() != null ? e.serviceCode()
                 : stored.map(StoredAppointment::serviceCode).orElse(null));
 
-        List<PlannedMessage> plan = new ArrayList<>();
+        List<Planned> plan = new ArrayList<>();
         int cancelled = 0;
         AppointmentStatus status;
         long id;
@@ -57,8 +61,8 @@ public final class AppointmentScheduler {
                 if (stored.isEmpty()) {
                     id = appointments.insert(c, e, patientId, status, reachable, now);
                     plan = e.action() == AppointmentAction.RESCHEDULE
-                            ? ReminderPlanner.planReschedule(now, e.start(), site.zone(), policy)
-                            : ReminderPlanner.planBooking(now, e.start(), site.zone(), policy);
+                            ? ReminderPlanner.scheduleReschedule(now, e.start(), site.zone(), policy, site.code())
+                            : ReminderPlanner.scheduleBooking(now, e.start(), site.zone(), policy, site.code());
                 } else {
                     StoredAppointment s = stored.get();
                     id = s.id();
@@ -68,11 +72,11 @@ public final class AppointmentScheduler {
                     if (!wasLive) {
                         // Re-booked after a cancellation: a fresh set of messages.
                         cancelled = outbox.cancelPending(c, id, "re-booked", now);
-                        plan = ReminderPlanner.planBooking(now, e.start(), site.zone(), policy);
+                        plan = ReminderPlanner.scheduleBooking(now, e.start(), site.zone(), policy, site.code());
                     } else if (moved) {
                         // A new time (S13, or an S14/S12 that carries one): pending reminders move, patient told.
                         cancelled = outbox.cancelPending(c, id, "rescheduled", now);
-                        plan = ReminderPlanner.planReschedule(now, e.start(), site.zone(), policy);
+                        plan = ReminderPlanner.scheduleReschedule(now, e.start(), site.zone(), policy, site.code());
                     }
                     // Same time: details changed only; pending messages render the new details when they go out.
                 }
@@ -92,7 +96,7 @@ public final class AppointmentScheduler {
                     cancelled = outbox.cancelPending(c, id, e.action().name().toLowerCase(java.util.Locale.ROOT), now);
                     Instant start = e.start() != null ? e.start() : stored.get().start();
                     if (e.action() == AppointmentAction.CANCEL && wasLive && start != null) {
-                        ReminderPlanner.planCancellation(now, start, site.zone(), policy).ifPresent(plan::add);
+                        ReminderPlanner.scheduleCancellation(now, start, site.zone(), policy, site.code()).ifPresent(plan::add);
                     }
                 }
             }
@@ -102,8 +106,12 @@ public final class AppointmentScheduler {
         if (!reachable) {
             plan = List.of(); // recorded as unreachable; nothing to send
         }
-        outbox.add(c, id, plan, now);
-        return new Result(id, reachable, plan.size(), cancelled);
+        List<Long> ids = outbox.add(c, id, plan.stream().map(Planned::message).toList(), now);
+        List<Queued> queued = new ArrayList<>();
+        for (int i = 0; i < plan.size(); i++) {
+            queued.add(new Queued(ids.get(i), plan.get(i)));
+        }
+        return new Result(id, reachable, plan.size(), cancelled, List.copyOf(queued));
     }
 
     /**
@@ -123,6 +131,6 @@ public final class AppointmentScheduler {
             cancelled = outbox.cancelPending(c, id, "deleted", now);
             appointments.recordEvent(c, id, null, eventCode, AppointmentAction.DELETE, stored.get().start(), now);
         }
-        return Optional.of(new Result(id, stored.get().reachable(), 0, cancelled));
+        return Optional.of(new Result(id, stored.get().reachable(), 0, cancelled, List.of()));
     }
 }

@@ -37,39 +37,61 @@ public final class ReminderPlanner {
 
     /** Confirmation (if the policy wants one) plus reminders for a new booking, sorted by due time. */
     public static List<PlannedMessage> planBooking(Instant now, Instant start, ZoneId zone, ReminderPolicy policy) {
-        if (!start.isAfter(now)) {
-            return List.of();
-        }
-        List<PlannedMessage> out = new ArrayList<>();
-        if (policy.confirmation()) {
-            applyQuietHours(now, start, now, zone, policy)
-                    .ifPresent(due -> out.add(new PlannedMessage(MessageKind.CONFIRMATION, CONFIRMATION_LABEL, due)));
-        }
-        out.addAll(reminders(now, start, zone, policy));
-        return sorted(out);
+        return messages(scheduleBooking(now, start, zone, policy, null));
     }
 
     /** A rescheduled notice plus fresh reminders for the new start; no confirmation. */
     public static List<PlannedMessage> planReschedule(Instant now, Instant newStart, ZoneId zone,
                                                       ReminderPolicy policy) {
-        if (!newStart.isAfter(now)) {
-            return List.of();
-        }
-        List<PlannedMessage> out = new ArrayList<>();
-        applyQuietHours(now, newStart, now, zone, policy)
-                .ifPresent(due -> out.add(new PlannedMessage(MessageKind.RESCHEDULED, RESCHEDULED_LABEL, due)));
-        out.addAll(reminders(now, newStart, zone, policy));
-        return sorted(out);
+        return messages(scheduleReschedule(now, newStart, zone, policy, null));
     }
 
     /** A cancelled notice, unless the appointment is already past or quiet hours leave no time to send it. */
     public static Optional<PlannedMessage> planCancellation(Instant now, Instant start, ZoneId zone,
                                                             ReminderPolicy policy) {
+        return scheduleCancellation(now, start, zone, policy, null).map(Planned::message);
+    }
+
+    /** As {@link #planBooking}, each message with the reason it is due when it is; {@code site} names the site. */
+    public static List<Planned> scheduleBooking(Instant now, Instant start, ZoneId zone, ReminderPolicy policy,
+                                                String site) {
+        if (!start.isAfter(now)) {
+            return List.of();
+        }
+        List<Planned> out = new ArrayList<>();
+        if (policy.confirmation()) {
+            notice(now, start, zone, policy, site, MessageKind.CONFIRMATION, CONFIRMATION_LABEL).ifPresent(out::add);
+        }
+        out.addAll(reminders(now, start, zone, policy, site));
+        return sorted(out);
+    }
+
+    /** As {@link #planReschedule}, with reasons. */
+    public static List<Planned> scheduleReschedule(Instant now, Instant newStart, ZoneId zone, ReminderPolicy policy,
+                                                   String site) {
+        if (!newStart.isAfter(now)) {
+            return List.of();
+        }
+        List<Planned> out = new ArrayList<>();
+        notice(now, newStart, zone, policy, site, MessageKind.RESCHEDULED, RESCHEDULED_LABEL).ifPresent(out::add);
+        out.addAll(reminders(now, newStart, zone, policy, site));
+        return sorted(out);
+    }
+
+    /** As {@link #planCancellation}, with its reason. */
+    public static Optional<Planned> scheduleCancellation(Instant now, Instant start, ZoneId zone,
+                                                         ReminderPolicy policy, String site) {
         if (!start.isAfter(now)) {
             return Optional.empty();
         }
-        return applyQuietHours(now, start, now, zone, policy)
-                .map(due -> new PlannedMessage(MessageKind.CANCELLED, CANCELLED_LABEL, due));
+        return notice(now, start, zone, policy, site, MessageKind.CANCELLED, CANCELLED_LABEL);
+    }
+
+    /** A one-off notice: due now, unless quiet hours move it. */
+    private static Optional<Planned> notice(Instant now, Instant start, ZoneId zone, ReminderPolicy policy,
+                                            String site, MessageKind kind, String label) {
+        return shift(now, start, now, zone, policy, site, new DueReason.Now())
+                .map(s -> new Planned(new PlannedMessage(kind, label, s.at()), s.reason()));
     }
 
     /**
@@ -82,21 +104,35 @@ public final class ReminderPlanner {
      */
     public static Optional<Instant> applyQuietHours(Instant due, Instant start, Instant now, ZoneId zone,
                                                     ReminderPolicy policy) {
+        return shift(due, start, now, zone, policy, null, new DueReason.Now()).map(Shifted::at);
+    }
+
+    /** A due time after quiet hours were applied, and why it is that time. */
+    private record Shifted(Instant at, DueReason reason) {
+    }
+
+    /** {@link #applyQuietHours}, keeping {@code unmoved} as the reason when quiet hours did not move the time. */
+    private static Optional<Shifted> shift(Instant due, Instant start, Instant now, ZoneId zone,
+                                           ReminderPolicy policy, String site, DueReason unmoved) {
         Instant result = due;
+        DueReason reason = unmoved;
         Optional<QuietPeriod> quiet = quietPeriodContaining(due, zone, policy);
         if (quiet.isPresent()) {
             Instant quietStart = quiet.get().start();
             Instant quietEnd = quiet.get().end();
             Duration minLead = policy.minLeadAfterQuiet() == null ? Duration.ZERO : policy.minLeadAfterQuiet();
-            result = !quietEnd.plus(minLead).isAfter(start) ? quietEnd : quietStart.minus(Duration.ofMinutes(1));
+            boolean before = quietEnd.plus(minLead).isAfter(start);
+            result = before ? quietStart.minus(Duration.ofMinutes(1)) : quietEnd;
             if (result.isBefore(now)) {
                 if (!quietEnd.isBefore(start)) {
                     return Optional.empty();
                 }
                 result = quietEnd;
+                before = false;
             }
+            reason = new DueReason.QuietHours(policy.quietStart(), policy.quietEnd(), zone, site, before);
         }
-        return result.isBefore(start) ? Optional.of(result) : Optional.empty();
+        return result.isBefore(start) ? Optional.of(new Shifted(result, reason)) : Optional.empty();
     }
 
     /**
@@ -139,9 +175,10 @@ public final class ReminderPlanner {
     }
 
     /** Reminders in descending offset order, so that on a collision the earlier-planned (larger) one wins. */
-    private static List<PlannedMessage> reminders(Instant now, Instant start, ZoneId zone, ReminderPolicy policy) {
+    private static List<Planned> reminders(Instant now, Instant start, ZoneId zone, ReminderPolicy policy,
+                                           String site) {
         List<Duration> offsets = policy.reminderOffsets() == null ? List.of() : policy.reminderOffsets();
-        List<PlannedMessage> out = new ArrayList<>();
+        List<Planned> out = new ArrayList<>();
         Set<Instant> taken = new HashSet<>();
         offsets.stream()
                 .filter(o -> o != null && o.compareTo(Duration.ZERO) > 0)
@@ -152,9 +189,10 @@ public final class ReminderPlanner {
                     if (!due.isAfter(now)) {
                         return;
                     }
-                    applyQuietHours(due, start, now, zone, policy)
-                            .filter(taken::add)
-                            .ifPresent(at -> out.add(new PlannedMessage(MessageKind.REMINDER, label(offset), at)));
+                    shift(due, start, now, zone, policy, site, new DueReason.BeforeVisit(offset))
+                            .filter(s -> taken.add(s.at()))
+                            .ifPresent(s -> out.add(new Planned(
+                                    new PlannedMessage(MessageKind.REMINDER, label(offset), s.at()), s.reason())));
                 });
         return out;
     }
@@ -185,9 +223,13 @@ public final class ReminderPlanner {
     private record QuietPeriod(Instant start, Instant end) {
     }
 
-    private static List<PlannedMessage> sorted(List<PlannedMessage> messages) {
+    private static List<Planned> sorted(List<Planned> planned) {
         // Stable sort: a notice and a reminder at the same instant keep notice-first order.
-        messages.sort(Comparator.comparing(PlannedMessage::dueAt));
-        return List.copyOf(messages);
+        planned.sort(Comparator.comparing((Planned p) -> p.message().dueAt()));
+        return List.copyOf(planned);
+    }
+
+    private static List<PlannedMessage> messages(List<Planned> planned) {
+        return planned.stream().map(Planned::message).toList();
     }
 }

@@ -66,9 +66,12 @@ public final class Outbox {
         return cancelPendingOf(c, "result_notice_id", resultNoticeId, reason, now);
     }
 
-    public void add(Connection c, long appointmentId, List<PlannedMessage> planned, Instant now) throws SQLException {
+    /** Queues the planned messages; returns their outbox ids, in the order given. */
+    public List<Long> add(Connection c, long appointmentId, List<PlannedMessage> planned, Instant now)
+            throws SQLException {
+        List<Long> ids = new ArrayList<>();
         if (planned.isEmpty()) {
-            return;
+            return ids;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO outbox (appointment_id, kind, label, due_at, "
                 + "status, attempts, created_at, updated_at) VALUES (?, ?, ?, ?, '" + WAITING + "', 0, ?, ?)",
@@ -87,6 +90,7 @@ public final class Outbox {
                  PreparedStatement events = c.prepareStatement(
                          "INSERT INTO message_event (outbox_id, event, detail, recorded_at) VALUES (?, 'queued', NULL, ?)")) {
                 while (keys.next()) {
+                    ids.add(keys.getLong(1));
                     events.setLong(1, keys.getLong(1));
                     Sql.setInstant(events, 2, now);
                     events.addBatch();
@@ -94,6 +98,7 @@ public final class Outbox {
                 events.executeBatch();
             }
         }
+        return ids;
     }
 
     /**

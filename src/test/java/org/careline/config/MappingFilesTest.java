@@ -200,7 +200,8 @@ class MappingFilesTest {
         int line = edit("sites.yaml", from + "    address: Whitechapel Road, London E1 1FR\n"
                         + "    phone: \"+44 20 7377 7000\"\n    zone: Europe/London\n    phoneRegion: GB\n    emergencyNumber: \"999\"\n"
                         + "    latitude: 51.5185\n"
-                        + "    longitude: -0.0590\n    matches: [\"RNJ ROYALLONDON\", \"RNJ Renal OPD\", \"BLT\"]\n",
+                        + "    longitude: -0.0590\n    matches: [\"RNJ ROYALLONDON\", \"RNJ Renal OPD\", \"BLT\"]\n"
+                        + "    demo: true\n",
                 "  royal-london:\n");
         assertThatThrownBy(() -> SiteDirectory.load(dir, ZONE, "US"))
                 .isInstanceOf(MappingException.class)

@@ -7,6 +7,7 @@ import org.careline.store.ConsentStore;
 
 import java.util.Optional;
 import org.careline.schedule.AppointmentScheduler;
+import org.careline.schedule.DueLine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,9 @@ public final class SiuIngest {
             }
             LOG.info("SIU^{} inbound={} appointment={} reachable={} queued={} cancelled={}", h.triggerEvent(),
                     inboundId, r.appointmentId(), r.reachable(), r.messagesQueued(), r.messagesCancelled());
+            for (AppointmentScheduler.Queued q : r.queued()) {
+                LOG.info("{}", DueLine.of(q.outboxId(), r.appointmentId(), q.planned()));
+            }
         });
         if (queued[0]) {
             dueNow.run();
