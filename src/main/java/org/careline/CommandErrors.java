@@ -97,16 +97,24 @@ final class CommandErrors implements CommandLine.IParameterExceptionHandler,
         if (root instanceof ConnectException) {
             return "cannot connect: " + (message == null ? "connection refused" : message);
         }
-        if (message == null) {
-            String kind = root.getClass().getSimpleName().replace("Exception", "").replace("Error", "");
-            return "internal error (" + kind + "); please report it with the log";
+        // Otherwise the outermost message: a library's wrapper usually says what it was doing.
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getMessage() != null && !c.getMessage().isBlank()) {
+                return firstLine(c.getMessage());
+            }
         }
-        return message;
+        String kind = root.getClass().getSimpleName().replace("Exception", "").replace("Error", "");
+        return "internal error (" + kind + "); please report it with the log";
     }
 
-    private static String firstLine(String text) {
-        // Java class names in a message below us say nothing to an operator: keep their simple names.
-        return text.strip().split("\\R", 2)[0]
-                .replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*?)(?:Exception|Error)?\\b(: )?", "$1$2");
+    /**
+     * The first line of a library's message, without the Java class names it may quote ("java.net.ConnectException:
+     * Connection refused" becomes "Connection refused"): they say nothing to an operator.
+     */
+    static String firstLine(String text) {
+        String line = text.strip().split("\\R", 2)[0];
+        line = line.replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ", "");
+        line = line.replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+([A-Z][A-Za-z0-9_$]*)", "$1");
+        return line.replaceAll("\\b([A-Z][A-Za-z0-9_$]*?)Exception\\b", "$1");
     }
 }
