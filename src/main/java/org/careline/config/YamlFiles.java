@@ -183,7 +183,9 @@ final class YamlFiles {
         if (!m.find()) {
             return "a value of another kind";
         }
-        String value = m.group(2) == null || m.group(2).startsWith("token") ? "" : " (" + m.group(2) + ")";
+        String quoted = m.group(2) == null || m.group(2).startsWith("token") ? null : m.group(2);
+        // A long text pasted in the wrong place is shown by its start: enough to find it.
+        String value = quoted == null ? "" : " (" + (quoted.length() > 42 ? quoted.substring(0, 40) + "…'" : quoted) + ")";
         return switch (m.group(1)) {
             case "String" -> "a text" + value;
             case "Array" -> "a list";
