@@ -2,7 +2,9 @@ package org.careline;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -28,6 +30,7 @@ public final class Careline implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // Only "careline" alone or "careline run" starts the engine; help, a typo or any other command never does.
         boolean engine = args.length == 0 || args[0].equals("run");
         int code = commandLine(System.getenv()).execute(args);
         // An engine stopped by SIGTERM returns here while the JVM's shutdown hooks run: leave as before, without
@@ -39,6 +42,7 @@ public final class Careline implements Callable<Integer> {
 
     /** The command line over {@code env} (the process environment, or a test's). */
     static CommandLine commandLine(Map<String, String> env) {
+        CommandErrors errors = new CommandErrors();
         return new CommandLine(new Careline(env))
                 .addSubcommand(new RunCommand(env))
                 .addSubcommand(new SendHl7Command(env))
@@ -50,11 +54,17 @@ public final class Careline implements Callable<Integer> {
                 .addSubcommand(new PendingCommand(env))
                 .addSubcommand("users", UsersCommand.commandLine(env))
                 .addSubcommand("audit", AuditCommand.commandLine(env))
-                .addSubcommand("keys", KeysCommand.commandLine(env));
+                .addSubcommand("keys", KeysCommand.commandLine(env))
+                // After the subcommands: picocli hands these down to every one added before.
+                .setParameterExceptionHandler(errors)
+                .setExecutionExceptionHandler(errors);
     }
+
+    @Spec
+    private CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        return RunCommand.startEngine(env);
+        return RunCommand.startEngine(env, spec.commandLine().getErr());
     }
 }

@@ -74,12 +74,22 @@ abstract class DatabaseCommand implements Callable<Integer> {
     }
 
     private static Database open(Map<String, String> env, PrintWriter err, String otherWay) {
+        Settings settings;
         try {
-            return Database.open(Settings.from(env).database());
+            settings = Settings.from(env);
+        } catch (IllegalArgumentException e) {
+            // A wrong setting is said as the engine says it, naming the variable.
+            err.println("careline: " + CommandErrors.oneLine(e));
+            return null;
+        }
+        try {
+            return Database.open(settings.database());
         } catch (RuntimeException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n", 2)[0];
-            err.println("cannot open the database (is the engine running? it holds the embedded H2 file): " + why
-                    + (otherWay == null ? "" : "; " + otherWay));
+            // Only the embedded H2 file is held by a running engine; a server database is down or unreachable.
+            boolean embedded = settings.dbUrl().startsWith("jdbc:h2:file:");
+            err.println("cannot open the database" + (embedded
+                    ? " (is the engine running? it holds the embedded H2 file): " : " at CARELINE_DB_URL: ")
+                    + CommandErrors.oneLine(e) + (otherWay == null ? "" : "; " + otherWay));
             return null;
         }
     }

@@ -1,9 +1,12 @@
 package org.careline;
 
-import org.careline.config.MappingException;
 import org.careline.config.Settings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,19 +24,29 @@ final class RunCommand implements Callable<Integer> {
         this.env = env;
     }
 
+    @Spec
+    private CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        return startEngine(env);
+        return startEngine(env, spec.commandLine().getErr());
     }
 
-    static int startEngine(Map<String, String> env) throws Exception {
+    /**
+     * Runs the engine until it is stopped. A configuration mistake (a setting, a mapping file) ends the start with
+     * one line naming the variable or file, line and key; what else fails is said in one line by
+     * {@link CommandErrors}.
+     */
+    static int startEngine(Map<String, String> env, PrintWriter err) throws Exception {
+        Settings settings;
         try {
-            Engine.run(Settings.from(env));
-            return 0;
-        } catch (MappingException | IllegalArgumentException | IllegalStateException e) {
-            // A configuration mistake: say which file/key/variable, without a stack trace.
-            System.err.println("careline: " + e.getMessage());
-            return 2;
+            settings = Settings.from(env);
+        } catch (IllegalArgumentException e) {
+            err.println("careline: " + CommandErrors.oneLine(e));
+            err.flush();
+            return CommandErrors.MISTAKE;
         }
+        Engine.run(settings);
+        return 0;
     }
 }

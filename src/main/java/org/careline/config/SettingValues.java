@@ -39,12 +39,22 @@ public final class SettingValues {
             try {
                 value = setting.read(raw, result);
             } catch (IllegalArgumentException e) {
-                result.problems.put(setting, e.getMessage());
+                result.problems.put(setting, namingTheVariable(setting, e));
                 value = result.defaultOf(setting);
             }
             result.values.put(setting, value);
         }
         return result;
+    }
+
+    /**
+     * Every problem starts with the variable's name, so whoever reads it knows what to change: the catalog's rules
+     * say so themselves; anything else a reader throws (a path the file system refuses) is prefixed here.
+     */
+    static String namingTheVariable(Setting<?> setting, IllegalArgumentException e) {
+        String message = e.getMessage() == null ? "is not valid" : e.getMessage().split("\n", 2)[0];
+        // Rules comparing two settings may start with the other one's name; the variable still appears.
+        return message.contains(setting.name()) ? message : setting.name() + ": " + message;
     }
 
     private Object defaultOf(Setting<?> setting) {

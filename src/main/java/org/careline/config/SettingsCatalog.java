@@ -111,10 +111,17 @@ public final class SettingsCatalog {
             .meaning("HTTP port (`/health`, `/webhooks/whatsapp`, the sandbox)");
 
     public static final Setting<String> DB_URL = declare("CARELINE_DB_URL")
-            .text("JDBC URL", Settings.DEFAULT_DB_URL)
-            .meaning("JDBC URL; H2 (embedded) or PostgreSQL (`jdbc:postgresql://host/db`). An H2 URL without "
+            .type("JDBC URL").byDefault("`" + Settings.DEFAULT_DB_URL + "`")
+            .about("JDBC URL; H2 (embedded) or PostgreSQL (`jdbc:postgresql://host/db`). An H2 URL without "
                     + "`QUERY_CACHE_SIZE` gets `;QUERY_CACHE_SIZE=64` (an SIU's dozen statements stay parsed; H2's "
-                    + "default is 8)");
+                    + "default is 8)")
+            .reads(name -> (raw, earlier) -> {
+                if (raw != null && !raw.startsWith("jdbc:")) {
+                    throw new IllegalArgumentException(name + " must be a JDBC URL such as jdbc:postgresql://host/db "
+                            + "or jdbc:h2:file:./data/careline, got '" + UrlCredentials.mask(raw) + "'");
+                }
+                return raw == null ? Settings.DEFAULT_DB_URL : raw;
+            });
 
     public static final Setting<String> DB_USER = declare("CARELINE_DB_USER")
             .text("text", "careline")
@@ -136,9 +143,10 @@ public final class SettingsCatalog {
             .reads(name -> (raw, earlier) -> regionOf(raw == null ? "US" : raw));
 
     public static final Setting<String> WHATSAPP_API_BASE = declare("WHATSAPP_API_BASE")
-            .type("URL").byDefault("`https://graph.facebook.com`")
-            .about("Cloud API base URL")
-            .reads(name -> (raw, earlier) -> trimSlash(raw == null ? "https://graph.facebook.com" : raw));
+            .type("http(s) URL").byDefault("`https://graph.facebook.com`")
+            .about("Cloud API base URL (a stand-in's address for tests)")
+            .reads(name -> (raw, earlier) -> httpUrlOf(name, raw == null ? "https://graph.facebook.com" : raw,
+                    "https://graph.facebook.com"));
 
     public static final Setting<String> WHATSAPP_API_VERSION = declare("WHATSAPP_API_VERSION")
             .text("text", Settings.DEFAULT_API_VERSION)
@@ -162,11 +170,11 @@ public final class SettingsCatalog {
             .meaning("directory of field mappings, sites, templates");
 
     public static final Setting<Integer> SEND_RATE_PER_SECOND = declare("CARELINE_SEND_RATE_PER_SECOND")
-            .number("whole number", 80)
+            .number("whole number, 1–100000", 80, 1, 100_000, "a number of messages from 1 to 100000")
             .meaning("most messages sent per second from the phone number, in any one-second window");
 
     public static final Setting<Integer> DISPATCH_INTERVAL_MS = declare("CARELINE_DISPATCH_INTERVAL_MS")
-            .number("ms", 250).property("careline.dispatch.interval-ms")
+            .millis(250, 3_600_000).property("careline.dispatch.interval-ms")
             .meaning("how often the dispatcher looks for due messages (an indexed query; cheap). A booking's "
                     + "confirmation does not wait for it: the commit of an SIU (or a FHIR Appointment) that queued "
                     + "messages starts a round at once");
@@ -178,11 +186,11 @@ public final class SettingsCatalog {
                     + "cap it needs about rate × (Cloud API latency + a few ms): 64 covers 1,000/s at 50 ms");
 
     public static final Setting<Integer> MAX_SEND_ATTEMPTS = declare("CARELINE_MAX_SEND_ATTEMPTS")
-            .number("whole number", 8)
+            .number("whole number, 1–10000", 8, 1, 10_000, "a number of attempts from 1 to 10000")
             .meaning("attempts before a retryable failure becomes a dead letter");
 
     public static final Setting<Integer> RETRY_BASE_MS = declare("CARELINE_RETRY_BASE_MS")
-            .number("ms", 30000)
+            .millis(30_000, 3_600_000)
             .meaning("first retry delay; doubles per attempt (capped at `CARELINE_RETRY_MAX_MS`), with jitter. A "
                     + "`Retry-After` header on a retryable answer (seconds or an HTTP date) is a floor for that "
                     + "retry's delay, up to 1 h");
@@ -192,7 +200,7 @@ public final class SettingsCatalog {
             .meaning("longest retry delay the doubling reaches (1 to 3600000)");
 
     public static final Setting<Integer> SEND_TIMEOUT_MS = declare("CARELINE_SEND_TIMEOUT_MS")
-            .number("ms", 20000).property("careline.whatsapp.timeout-ms")
+            .millis(20_000, 3_600_000).property("careline.whatsapp.timeout-ms")
             .meaning("how long to wait for the Cloud API's answer; a timeout is retried");
 
     /*

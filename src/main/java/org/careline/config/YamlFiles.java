@@ -6,7 +6,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.InvalidNullException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -67,8 +71,10 @@ final class YamlFiles {
             if (line < 0 && e.getLocation() != null) {
                 line = e.getLocation().getLineNr();
             }
-            String problem = e instanceof InvalidNullException ? "no value given" : e.getOriginalMessage();
-            throw new MappingException(file, line, key, problem, e);
+            if (isEmptyFile(e)) {
+                throw new MappingException(file, 0, null, "the file is empty", e);
+            }
+            throw new MappingException(file, line, key, inPlainWords(e), e);
         } catch (IOException e) {
             throw new MappingException(file, 0, null, e.getMessage(), e);
         }
@@ -100,10 +106,94 @@ final class YamlFiles {
             List<JsonMappingException.Reference> inner = e.getCause() instanceof JsonMappingException m
                     ? m.getPath() : List.of();
             String at = key + (inner.isEmpty() || inner.get(0).getFieldName() == null ? "" : ".") + key(inner);
-            String problem = e.getCause() instanceof InvalidNullException ? "no value given"
-                    : e.getCause() instanceof JsonMappingException m ? m.getOriginalMessage() : e.getMessage();
+            String problem = e.getCause() instanceof JsonMappingException m ? inPlainWords(m) : e.getMessage();
             throw problem(file, at, problem);
         }
+    }
+
+    /**
+     * Jackson's account of a value of the wrong shape, in an analyst's words ("expected a list, got a text ('x')"):
+     * its own words name Java classes and constructors, which say nothing to whoever edits the file. The one place
+     * where mapping errors are worded; file, line and key are added by {@link MappingException}.
+     */
+    static String inPlainWords(JsonProcessingException e) {
+        if (e instanceof InvalidNullException) {
+            return "no value given";
+        }
+        if (e instanceof UnrecognizedPropertyException u) {
+            List<String> known = u.getKnownPropertyIds() == null ? List.of()
+                    : u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+            return "unknown key '" + u.getPropertyName() + "'"
+                    + (known.isEmpty() ? "" : "; the keys allowed here are " + String.join(", ", known));
+        }
+        if (e instanceof ValueInstantiationException && e.getCause() != null && e.getCause().getMessage() != null) {
+            // A record's own check refused the value: its message is already written for analysts.
+            return e.getCause().getMessage();
+        }
+        if (isEmptyFile(e)) {
+            return "the file is empty";
+        }
+        if (e instanceof InvalidFormatException f) {
+            return "expected " + expected(f.getTargetType()) + ", got '" + f.getValue() + "'";
+        }
+        if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            return "expected " + expected(m.getTargetType()) + ", got " + found(m.getOriginalMessage());
+        }
+        // Anything else: Jackson's words without the Java package names.
+        return String.valueOf(e.getOriginalMessage()).replaceAll("`?(?:[a-z]+\\.)+(?:[A-Za-z]+\\$)?([A-Za-z]+)`?", "$1");
+    }
+
+    private static boolean isEmptyFile(JsonProcessingException e) {
+        return e instanceof MismatchedInputException && e.getOriginalMessage() != null
+                && e.getOriginalMessage().startsWith("No content to map");
+    }
+
+    /** What a Java type is, in the words of a YAML file. */
+    private static String expected(Class<?> type) {
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list";
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.stream(type.getEnumConstants()).map(c -> ((Enum<?>) c).name()
+                    .toLowerCase(java.util.Locale.ROOT)).toList();
+        }
+        if (type == String.class || type == Character.class || type == char.class) {
+            return "a text";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class
+                || type == Short.class || type == short.class) {
+            return "a whole number";
+        }
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+            return "a number";
+        }
+        // A map, or a record read from one: indented "key: value" lines.
+        return "keys with values (key: value lines)";
+    }
+
+    private static final java.util.regex.Pattern FOUND = java.util.regex.Pattern.compile(
+            "from (String|Array|Object|Integer|Number|Floating-point|Boolean|Null) value(?: \\(('.*'|[^)`]*)\\))?");
+
+    /** What the file held instead, read from Jackson's message ("from String value ('oops')"). */
+    private static String found(String jackson) {
+        java.util.regex.Matcher m = FOUND.matcher(jackson == null ? "" : jackson);
+        if (!m.find()) {
+            return "a value of another kind";
+        }
+        String quoted = m.group(2) == null || m.group(2).startsWith("token") ? null : m.group(2);
+        // A long text pasted in the wrong place is shown by its start: enough to find it.
+        String value = quoted == null ? "" : " (" + (quoted.length() > 42 ? quoted.substring(0, 40) + "…'" : quoted) + ")";
+        return switch (m.group(1)) {
+            case "String" -> "a text" + value;
+            case "Array" -> "a list";
+            case "Object" -> "keys with values";
+            case "Integer", "Number", "Floating-point" -> "a number" + value;
+            case "Boolean" -> "true or false" + value;
+            default -> "nothing";
+        };
     }
 
     /** A Jackson path as analysts read it: sites.main.policy.reminders[0]. */

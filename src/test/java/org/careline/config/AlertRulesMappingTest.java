@@ -71,7 +71,7 @@ class AlertRulesMappingTest {
 
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
-            "rules:\\n  queue_lag: {}\\n| 2 | rules.queue_lag | Unrecognized field",
+            "rules:\\n  queue_lag: {}\\n| 2 | rules.queue_lag | unknown key",
             "rules:\\n  send_failure_rate:\\n    window: 15 minutes\\n| 3 | rules.send_failure_rate.window | not a duration",
             "rules:\\n  feed_silent:\\n    sites:\\n      st-elsewhere: {}\\n| 4 | rules.feed_silent.sites.st-elsewhere | not a site",
             "rules:\\n  dead_letters:\\n    channels: [pager]\\n| 3 | rules.dead_letters.channels[0] | not a channel",

@@ -109,7 +109,7 @@ class MappingFilesTest {
         assertThatThrownBy(() -> SiteDirectory.load(dir, ZONE, "US"))
                 .isInstanceOf(MappingException.class)
                 .hasMessageStartingWith(dir.resolve("sites.yaml") + ", line " + line + ", key 'sites.gh-clinic.adress': ")
-                .hasMessageContaining("Unrecognized field \"adress\"");
+                .hasMessageContaining("unknown key 'adress'");
     }
 
     @Test
@@ -248,7 +248,7 @@ class MappingFilesTest {
         assertThatThrownBy(() -> TemplateCatalog.load(dir))
                 .isInstanceOf(MappingException.class)
                 .hasMessageStartingWith(dir.resolve("templates.yaml") + ", line " + line
-                        + ", key 'templates.reminder.language': Unrecognized field \"language\"");
+                        + ", key 'templates.reminder.language': unknown key 'language'");
     }
 
     // ---- siu.yaml ----

@@ -92,7 +92,7 @@ class TriageRulesTest {
         int line = edit("triage.yaml", "    menu: \"5\"\n", "    menu: \"5\"\n    keywrods: {}\n", "keywrods");
         assertThatThrownBy(() -> TriageRules.load(dir)).isInstanceOf(MappingException.class)
                 .hasMessageStartingWith(where(line, "queues.pharmacy.keywrods"))
-                .hasMessageContaining("Unrecognized field \"keywrods\"");
+                .hasMessageContaining("unknown key 'keywrods'");
     }
 
     @Test
