@@ -26,13 +26,15 @@ import java.util.Map;
  * @param fhir            what the FHIR write-back does at this site
  * @param consent         opt-out (messages go until the patient says stop) or opt-in (nothing but the opt-in
  *                        template goes until consent is recorded)
+ * @param language        the site's own language (ISO 639-1, e.g. "fr"): what its patients get when their feed
+ *                        gives no language, or one no template speaks; null: each template's default language
  */
 public record Site(String code, String name, String address, String phone, String phoneRegion,
                    String emergencyNumber, ZoneId zone,
                    Double latitude,
                    Double longitude, List<String> matches, ReminderPolicy policy,
                    Map<String, ReminderPolicy> servicePolicies, Scheduling scheduling, FhirWriteback fhir,
-                   ConsentMode consent) {
+                   ConsentMode consent, String language) {
 
     /** The scheduling system's interface patients' answers go to. */
     public enum Scheduling { HL7, FHIR }
@@ -55,6 +57,14 @@ public record Site(String code, String name, String address, String phone, Strin
             }
         }
         return policy;
+    }
+
+    /**
+     * The site's country (ISO 3166, e.g. "US"), as dates and times are written there: the region its patients'
+     * national numbers are read in, which is the country the site stands in.
+     */
+    public String country() {
+        return phoneRegion;
     }
 
     public boolean hasCoordinates() {
