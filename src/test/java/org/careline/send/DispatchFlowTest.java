@@ -107,8 +107,9 @@ class DispatchFlowTest {
                 "Jane",
                 "Dr Anna Smith",
                 // CLDR's Spanish as written in the United States (the site's country): es-US, a 12-hour clock
+                // ("p.\u00a0m." with CLDR's no-break space)
                 "viernes, 8 de marzo de 2030",
-                "2:00 p. m.",
+                "2:00 p.\u00a0m.",
                 "GH Clinic",
                 "1000 Hospital Lane, Ann Arbor, MI");
         // gh-clinic's pin in mappings/sites.yaml: latitude 42.2808, longitude -83.7430
