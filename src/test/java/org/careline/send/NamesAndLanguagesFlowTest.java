@@ -51,6 +51,14 @@ class NamesAndLanguagesFlowTest {
                     phoneRegion: FR
                     language: fr
                     matches: ["Clinique Paris"]
+                  madrid:
+                    name: Clinica de Prueba
+                    address: Calle del Ejemplo 1, Madrid
+                    phone: "+34 910 000 000"
+                    zone: Europe/Madrid
+                    phoneRegion: ES
+                    language: es
+                    matches: ["Clinica Madrid"]
                 """);
         fx = EngineFixture.start(Map.of("CARELINE_MAPPINGS_DIR", mappings.toString()), NOW);
     }
@@ -117,6 +125,28 @@ class NamesAndLanguagesFlowTest {
         assertThat(r.json().path("template").path("language").path("code").asText()).isEqualTo("es");
         // Spanish as written in France (es-FR has no CLDR data of its own in Java 17: Spanish's)
         assertThat(Flow.bodyParameters(r).subList(2, 4)).containsExactly("viernes, 8 de marzo de 2030", "20:00");
+    }
+
+    @Test
+    void aReplyFromAPatientWithNoLanguageIsAnsweredInTheSitesLanguage() throws Exception {
+        Flow.accepted(fx, Siu.booking(START).phone("^PRN^CP^^1^608^2710008").language("")
+                .facility("Clinica Madrid"));
+        MetaStub.Received confirmation = awaitSent("16082710008");
+        assertThat(confirmation.json().path("template").path("language").path("code").asText()).isEqualTo("es");
+
+        // Words of no language replies.yaml knows: nothing tells the language but the site.
+        com.fasterxml.jackson.databind.node.ObjectNode payload = org.careline.support.MetaWebhooks.textMessage(
+                org.careline.support.MetaWebhooks.newWamid(), "16082710008", fx.clock.instant());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) org.careline.support.MetaWebhooks.messages(payload).get(0)
+                .path("text")).put("body", "qwxz");
+        assertThat(org.careline.support.MetaWebhooks.post(fx, payload).status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> sentTo("16082710008").size() == 2);
+        assertThat(sentTo("16082710008").get(1).json().path("text").path("body").asText())
+                .startsWith("Disculpe, no le hemos entendido");
+    }
+
+    private static List<MetaStub.Received> sentTo(String to) {
+        return fx.meta.received().stream().filter(r -> to.equals(r.json().path("to").asText())).toList();
     }
 
     /** The confirmation sent to one number. */
