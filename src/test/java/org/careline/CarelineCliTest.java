@@ -181,6 +181,26 @@ class CarelineCliTest {
                 .hasMessageContaining("line " + line + ", key 'sites.gh-clinic.consent'");
     }
 
+    @Test
+    void validateNamesAMissingTemplateVariantWithoutProvider() throws IOException {
+        Path mappings = TestMappings.copy();
+        String variant = "    withoutProvider:\n      name: appointment_confirmation_no_provider\n"
+                + "      body: [patient_first_name, date, time, facility_name, facility_address]\n";
+        TestMappings.edit(mappings, "templates.yaml", text -> {
+            assertThat(text).contains(variant);
+            return text.replace(variant, "");
+        });
+        Map<String, String> env = repoDirs();
+        env.put("CARELINE_MAPPINGS_DIR", mappings.toString());
+
+        Run validate = run(env, "validate");
+
+        assertThat(validate.exitCode()).isEqualTo(2);
+        assertThat(validate.err().lines().toList()).singleElement().satisfies(l -> assertThat(l)
+                .startsWith("careline: " + mappings.resolve("templates.yaml") + ", line ")
+                .contains("key 'templates.confirmation.withoutProvider': missing: the body names provider"));
+    }
+
     /** The project's mappings with gh-clinic opt-in and no opt_in template. */
     private static Path optInWithoutTemplate() throws IOException {
         Path mappings = TestMappings.copy();

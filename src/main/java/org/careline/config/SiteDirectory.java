@@ -20,7 +20,7 @@ import java.util.Optional;
 public final class SiteDirectory {
 
     /** The file's shape, as an analyst writes it. */
-    record File(String defaultSite, String defaultEmergencyNumber, PolicySpec defaultPolicy,
+    record File(String defaultSite, String defaultEmergencyNumber, String defaultLanguage, PolicySpec defaultPolicy,
                 Map<String, SiteSpec> sites) {
     }
 
@@ -34,7 +34,7 @@ public final class SiteDirectory {
                     String zone, Double latitude,
                     Double longitude,
                     List<String> matches, PolicySpec policy, Map<String, PolicySpec> services,
-                    String scheduling, FhirSpec fhir, String consent, Boolean demo) {
+                    String scheduling, FhirSpec fhir, String consent, Boolean demo, String language) {
     }
 
     record FhirSpec(Boolean patientsMayCancel, Boolean recordMessages) {
@@ -58,6 +58,7 @@ public final class SiteDirectory {
         if (f.sites() == null || f.sites().isEmpty()) {
             throw YamlFiles.problem(path, "sites", "at least one site is required");
         }
+        String defaultLanguage = language(f.defaultLanguage(), path, "defaultLanguage");
         ReminderPolicy base = merge(ReminderPolicy.defaults(), f.defaultPolicy(), path, "defaultPolicy");
         Map<String, Site> sites = new LinkedHashMap<>();
         f.sites().forEach((code, s) -> {
@@ -91,7 +92,8 @@ public final class SiteDirectory {
                     s.longitude(),
                     s.matches() == null ? List.of() : List.copyOf(s.matches()), policy, services,
                     scheduling(s.scheduling(), path, key + ".scheduling"), fhir(s.fhir()),
-                    consent(s.consent(), path, key + ".consent"), Boolean.TRUE.equals(s.demo())));
+                    consent(s.consent(), path, key + ".consent"), Boolean.TRUE.equals(s.demo()),
+                    s.language() == null ? defaultLanguage : language(s.language(), path, key + ".language")));
         });
         String def = f.defaultSite() == null ? sites.keySet().iterator().next() : f.defaultSite();
         Site defaultSite = sites.get(def);
@@ -99,6 +101,18 @@ public final class SiteDirectory {
             throw YamlFiles.problem(path, "defaultSite", "no site named '" + def + "'");
         }
         return new SiteDirectory(sites, defaultSite);
+    }
+
+    /** An ISO 639-1 code the JDK knows ("fr"), lowercase; null when left out. */
+    private static String language(String text, Path path, String key) {
+        if (text == null) {
+            return null;
+        }
+        String code = text.trim().toLowerCase(Locale.ROOT);
+        if (code.length() != 2 || !java.util.Arrays.asList(Locale.getISOLanguages()).contains(code)) {
+            throw YamlFiles.problem(path, key, "'" + text + "' is not a two-letter ISO 639-1 language (en, fr, es ...)");
+        }
+        return code;
     }
 
     private static Site.Scheduling scheduling(String text, Path path, String key) {

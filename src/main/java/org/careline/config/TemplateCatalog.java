@@ -5,13 +5,18 @@ import org.careline.model.TemplateSpec;
 
 import java.nio.file.Path;
 import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** mappings/templates.yaml: per message kind the WhatsApp template, and per language how dates and times read. */
+/**
+ * mappings/templates.yaml: per message kind the WhatsApp template (and its variant without the provider), and how
+ * dates and times read: CLDR's for the message's language and the site's country, unless a language's formats are
+ * written out.
+ */
 public final class TemplateCatalog {
 
     /** Variables a template body may name; anything else is a typo that would send "-" to patients. */
@@ -25,18 +30,28 @@ public final class TemplateCatalog {
     }
 
     record TemplateEntry(String name, String defaultLanguage, Map<String, String> languages, List<String> body,
-                         List<String> buttons) {
+                         List<String> buttons, Variant withoutProvider) {
     }
+
+    /** The same message approved without the provider: its own name and body; languages and buttons are shared. */
+    record Variant(String name, List<String> body) {
+    }
+
+    /** The variable a template needs a variant without, since Meta refuses an empty parameter. */
+    static final String PROVIDER = "provider";
 
     /** How dates and times are written for one language. */
     public record Formats(DateTimeFormatter date, DateTimeFormatter time) {
     }
 
     private final Map<MessageKind, TemplateSpec> templates;
-    private final Map<String, Formats> formats;
+    private final Map<MessageKind, TemplateSpec> withoutProvider;
+    private final Map<String, FormatSpec> formats;
 
-    private TemplateCatalog(Map<MessageKind, TemplateSpec> templates, Map<String, Formats> formats) {
+    private TemplateCatalog(Map<MessageKind, TemplateSpec> templates, Map<MessageKind, TemplateSpec> withoutProvider,
+                            Map<String, FormatSpec> formats) {
         this.templates = templates;
+        this.withoutProvider = withoutProvider;
         this.formats = formats;
     }
 
@@ -58,6 +73,7 @@ public final class TemplateCatalog {
             }
         }
         Map<MessageKind, TemplateSpec> templates = new EnumMap<>(MessageKind.class);
+        Map<MessageKind, TemplateSpec> withoutProvider = new EnumMap<>(MessageKind.class);
         for (MessageKind kind : MessageKind.values()) {
             if (!kind.isTemplate()) {
                 continue;
@@ -76,47 +92,88 @@ public final class TemplateCatalog {
             if (e == null) {
                 throw YamlFiles.problem(path, key, "missing");
             }
-            List<String> body = e.body() == null ? List.of() : e.body();
-            for (int i = 0; i < body.size(); i++) {
-                if (!VARIABLES.contains(body.get(i))) {
-                    throw YamlFiles.problem(path, key + ".body[" + i + "]", "unknown variable '"
-                            + body.get(i) + "'; known: " + VARIABLES);
-                }
-            }
+            List<String> body = checkedBody(path, key + ".body", e.body());
             try {
                 templates.put(kind, new TemplateSpec(e.name(), e.defaultLanguage(), e.languages(), body, e.buttons()));
             } catch (IllegalArgumentException ex) {
                 throw YamlFiles.problem(path, key, ex.getMessage());
             }
+            if (body.contains(PROVIDER) && e.withoutProvider() == null) {
+                throw YamlFiles.problem(path, key + ".withoutProvider", "missing: the body names provider, so a "
+                        + "message whose feed names no provider needs a template without it (Meta refuses an empty "
+                        + "parameter)");
+            }
+            if (e.withoutProvider() != null) {
+                String vkey = key + ".withoutProvider";
+                List<String> vbody = checkedBody(path, vkey + ".body", e.withoutProvider().body());
+                if (vbody.contains(PROVIDER)) {
+                    throw YamlFiles.problem(path, vkey + ".body", "names provider; this variant is sent when no "
+                            + "provider is known");
+                }
+                try {
+                    withoutProvider.put(kind, new TemplateSpec(e.withoutProvider().name(), e.defaultLanguage(),
+                            e.languages(), vbody, e.buttons()));
+                } catch (IllegalArgumentException ex) {
+                    throw YamlFiles.problem(path, vkey, ex.getMessage());
+                }
+            }
         }
-        Map<String, Formats> formats = new java.util.HashMap<>();
+        Map<String, FormatSpec> formats = new java.util.HashMap<>();
         Map<String, FormatSpec> specs = f.formats() == null ? Map.of() : f.formats();
         specs.forEach((lang, spec) -> {
-            Locale locale = Locale.forLanguageTag(spec.locale() == null ? lang : spec.locale());
+            if (lang.equalsIgnoreCase("default")) {
+                throw YamlFiles.problem(path, "formats.default", "no longer used: a message's dates follow its "
+                        + "language and the site's country (CLDR); remove it");
+            }
             try {
-                formats.put(lang.toLowerCase(Locale.ROOT), new Formats(
-                        DateTimeFormatter.ofPattern(spec.date(), locale), DateTimeFormatter.ofPattern(spec.time(), locale)));
+                Locale locale = Locale.forLanguageTag(spec.locale() == null ? lang : spec.locale());
+                DateTimeFormatter.ofPattern(spec.date(), locale);
+                DateTimeFormatter.ofPattern(spec.time(), locale);
             } catch (IllegalArgumentException | NullPointerException ex) {
                 throw YamlFiles.problem(path, "formats." + lang, "bad date/time pattern");
             }
+            formats.put(lang.toLowerCase(Locale.ROOT), spec);
         });
-        formats.putIfAbsent("default", new Formats(DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", Locale.ENGLISH),
-                DateTimeFormatter.ofPattern("HH:mm", Locale.ENGLISH)));
-        return new TemplateCatalog(templates, formats);
+        return new TemplateCatalog(templates, withoutProvider, Map.copyOf(formats));
+    }
+
+    private static List<String> checkedBody(Path path, String key, List<String> body) {
+        List<String> b = body == null ? List.of() : body;
+        for (int i = 0; i < b.size(); i++) {
+            if (!VARIABLES.contains(b.get(i))) {
+                throw YamlFiles.problem(path, key + "[" + i + "]", "unknown variable '"
+                        + b.get(i) + "'; known: " + VARIABLES);
+            }
+        }
+        return b;
+    }
+
+    /**
+     * The template to send for a kind: its variant without the provider when the message has none to name (null or
+     * blank), else the template itself.
+     */
+    public TemplateSpec template(MessageKind kind, String provider) {
+        TemplateSpec variant = withoutProvider.get(kind);
+        return variant != null && (provider == null || provider.isBlank()) ? variant : templates.get(kind);
     }
 
     public TemplateSpec template(MessageKind kind) {
         return templates.get(kind);
     }
 
-    /** Formats for the patient's language (ISO 639-1), else the default. */
-    public Formats formats(String language) {
-        if (language != null) {
-            Formats f = formats.get(language.toLowerCase(Locale.ROOT));
-            if (f != null) {
-                return f;
-            }
+    /**
+     * How dates and times read in {@code locale} (the message's language and the site's country, e.g. en-US, fr-FR):
+     * the patterns formats: gives for that language, else CLDR's full date ("Thursday, March 14, 2024", "jeudi
+     * 14 mars 2024") and short time ("10:30 AM", "10:30").
+     */
+    public Formats formats(Locale locale) {
+        FormatSpec spec = formats.get(locale.getLanguage());
+        if (spec != null) {
+            Locale written = spec.locale() == null ? locale : Locale.forLanguageTag(spec.locale());
+            return new Formats(DateTimeFormatter.ofPattern(spec.date(), written),
+                    DateTimeFormatter.ofPattern(spec.time(), written));
         }
-        return formats.get("default");
+        return new Formats(DateTimeFormatter.ofLocalizedDate(FormatStyle.FULL).withLocale(locale),
+                DateTimeFormatter.ofLocalizedTime(FormatStyle.SHORT).withLocale(locale));
     }
 }

@@ -138,8 +138,8 @@ public final class ReplyHandler implements InboundMessageSink {
                         PATIENT_REPLY, now);
             }
         }
-        String language = languageFor(c, appointment, understood, phone);
         Site site = sites.site(appointment.map(AppointmentRef::siteCode).orElse(null));
+        String language = languageFor(c, appointment, understood, phone, site);
         if (appointment.isPresent() && site.fhir().recordMessages()
                 && WritebackChannel.FHIR_SOURCE.equals(appointment.get().source())) {
             // Queued before any answer it leads to, so the EHR gets the message first; whatever the intent, and
@@ -198,7 +198,7 @@ public final class ReplyHandler implements InboundMessageSink {
         }
         // The keyword's language tells more than the default when nothing else is known of the patient.
         String language = languageFor(c, appointment, q.language() != null
-                ? new ReplyClassifier.Classification(understood.intent(), q.language()) : understood, phone);
+                ? new ReplyClassifier.Classification(understood.intent(), q.language()) : understood, phone, site);
         String ack = text(site, triage.rules().acknowledgement(q.queue(), language));
         long answer = reply(c, appointmentId, phone, MessageKind.TEXT, "ack-" + q.queue(), ack, now);
         triage.handoffs().addEvent(c, handoff, HandoffEventKind.ACKNOWLEDGED, null, null, answer, null, now);
@@ -340,7 +340,8 @@ public final class ReplyHandler implements InboundMessageSink {
     }
 
     private String languageFor(Connection c, Optional<AppointmentRef> appointment,
-                               ReplyClassifier.Classification understood, String phone) throws SQLException {
+                               ReplyClassifier.Classification understood, String phone, Site site)
+            throws SQLException {
         String patient = appointment.map(AppointmentRef::language).orElse(null);
         if (patient == null) {
             patient = conversations.languageOf(c, phone);
@@ -350,6 +351,10 @@ public final class ReplyHandler implements InboundMessageSink {
         }
         if (understood.language() != null) {
             return understood.language();
+        }
+        // Nothing known of the patient: the site's language (sites.yaml) before replies.yaml's default.
+        if (site.language() != null && rules.languages().containsKey(site.language())) {
+            return site.language();
         }
         return rules.defaultLanguage();
     }

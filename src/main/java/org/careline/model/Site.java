@@ -28,13 +28,15 @@ import java.util.Map;
  *                        template goes until consent is recorded)
  * @param demo            a shipped example site (sites.yaml {@code demo: true}): the engine will not send through
  *                        Meta's own Cloud API while one is configured
+ * @param language        the site's own language (ISO 639-1, e.g. "fr"): what its patients get when their feed
+ *                        gives no language, or one no template speaks; null: each template's default language
  */
 public record Site(String code, String name, String address, String phone, String phoneRegion,
                    String emergencyNumber, ZoneId zone,
                    Double latitude,
                    Double longitude, List<String> matches, ReminderPolicy policy,
                    Map<String, ReminderPolicy> servicePolicies, Scheduling scheduling, FhirWriteback fhir,
-                   ConsentMode consent, boolean demo) {
+                   ConsentMode consent, boolean demo, String language) {
 
     /** The scheduling system's interface patients' answers go to. */
     public enum Scheduling { HL7, FHIR }
@@ -57,6 +59,14 @@ public record Site(String code, String name, String address, String phone, Strin
             }
         }
         return policy;
+    }
+
+    /**
+     * The site's country (ISO 3166, e.g. "US"), as dates and times are written there: the region its patients'
+     * national numbers are read in, which is the country the site stands in.
+     */
+    public String country() {
+        return phoneRegion;
     }
 
     public boolean hasCoordinates() {

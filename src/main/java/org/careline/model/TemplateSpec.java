@@ -48,16 +48,27 @@ public record TemplateSpec(String name, String defaultLanguage, Map<String, Stri
      * null, blank or unmapped languages get {@link #defaultLanguage()}.
      */
     public String languageCodeFor(String patientLanguage) {
-        if (patientLanguage == null || patientLanguage.isBlank()) {
-            return defaultLanguage;
+        String spoken = spoken(patientLanguage);
+        return spoken == null ? defaultLanguage : languages.get(spoken);
+    }
+
+    /**
+     * The key of {@link #languages()} a language finds ("es-MX", "spa" → "es"), or null when this template has no
+     * translation for it (or it is null or blank).
+     */
+    public String spoken(String language) {
+        if (language == null || language.isBlank()) {
+            return null;
         }
-        String primary = patientLanguage.trim().toLowerCase(Locale.ROOT).split("[-_]", 2)[0];
-        String code = languages.get(primary);
-        if (code == null && primary.length() == 3) {
+        String primary = language.trim().toLowerCase(Locale.ROOT).split("[-_]", 2)[0];
+        if (languages.containsKey(primary)) {
+            return primary;
+        }
+        if (primary.length() == 3) {
             String twoLetter = ISO3_TO_ISO2.get(primary);
-            code = twoLetter == null ? null : languages.get(twoLetter);
+            return twoLetter != null && languages.containsKey(twoLetter) ? twoLetter : null;
         }
-        return code == null ? defaultLanguage : code;
+        return null;
     }
 
     private static Map<String, String> iso3ToIso2() {

@@ -6,6 +6,7 @@ import org.careline.config.TemplateCatalog;
 import org.careline.model.DueMessage;
 import org.careline.model.MessageContext;
 import org.careline.model.Site;
+import org.careline.model.TemplateSpec;
 import org.careline.results.PortalLink;
 
 /** Turns a loaded message into the Cloud API request for its kind: a template, a text or a location pin. */
@@ -32,10 +33,14 @@ final class MessageRenderer {
             return replies.render(m.phone(), m.kind(), reply);
         }
         Site site = sites.site(m.siteCode());
+        String provider = m.context() instanceof MessageContext.Appointment a ? a.provider() : null;
+        TemplateSpec spec = templates.template(m.kind(), provider);
+        MessageLanguage language = MessageLanguage.choose(spec, m.language(), site.language(), site.country());
         var variables = m.context() instanceof MessageContext.Notice notice
                 ? TemplateVariables.of(notice, site, notice.portalReference() == null ? null
                         : portalLinks.link(notice.portalReference(), notice.portalExpiresAt()))
-                : TemplateVariables.of((MessageContext.Appointment) m.context(), site, templates.formats(m.language()));
-        return renderer.render(templates.template(m.kind()), m.phone(), m.language(), variables, document);
+                : TemplateVariables.of((MessageContext.Appointment) m.context(), site,
+                        templates.formats(language.locale()));
+        return renderer.render(spec, m.phone(), language.language(), variables, document);
     }
 }

@@ -223,7 +223,9 @@ class MappingFilesTest {
     @Test
     void missingMessageKindNamesItsKey() throws IOException {
         edit("templates.yaml", "  rescheduled:\n    name: appointment_rescheduled\n    defaultLanguage: en_US\n"
-                + "    languages: { en: en_US, es: es }\n    body: [patient_first_name, provider, date, time, facility_name]\n", "");
+                + "    languages: { en: en_US, es: es }\n    body: [patient_first_name, provider, date, time, facility_name]\n"
+                + "    withoutProvider:\n      name: appointment_rescheduled_no_provider\n"
+                + "      body: [patient_first_name, date, time, facility_name]\n", "");
         assertThatThrownBy(() -> TemplateCatalog.load(dir))
                 .isInstanceOf(MappingException.class)
                 // a kind that is not there is reported at the line of templates:, the nearest key that is
@@ -319,7 +321,7 @@ class MappingFilesTest {
             "unknown key     | sites.yaml     | '    name: GH Clinic\\n' | '    name: GH Clinic\\n    adress: x\\n' | key 'sites.gh-clinic.adress'",
             "bad indentation | sites.yaml     | '    name: GH Clinic\\n' | '    name: GH Clinic\\n   address: x\\n'  | not valid YAML",
             "unknown event   | siu.yaml       | '  S15: cancel\\n'       | '  S15: cancelled\\n'                    | key 'triggers.S15'",
-            "empty value     | templates.yaml | 'name: appointment_reminder' | 'name:'                          | key 'templates.reminder': template name is required",
+            "empty value     | templates.yaml | 'name: appointment_reminder\\n' | 'name:\\n'                 | key 'templates.reminder': template name is required",
     })
     void mainExitsWithCode2AndOneLineForABrokenMapping(String what, String file, String from, String to,
                                                       String expected) throws Exception {

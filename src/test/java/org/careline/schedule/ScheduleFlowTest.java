@@ -140,7 +140,7 @@ class ScheduleFlowTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> Flow.requestsFor(fx, "appointment_rescheduled").size() == 1);
         List<String> params = Flow.bodyParameters(Flow.requestsFor(fx, "appointment_rescheduled").get(0));
         assertThat(params)
-                .containsExactly("Jane", "DR ANNA SMITH", "Saturday, March 9, 2030", "11:00 AM", "GH Clinic");
+                .containsExactly("Jane", "Dr Anna Smith", "Saturday, March 9, 2030", "11:00 AM", "GH Clinic");
         Flow.awaitIdle(fx);
         assertThat(fx.meta.received()).hasSize(2);
     }
@@ -158,12 +158,12 @@ class ScheduleFlowTest {
         assertThat(Flow.outbox(fx, siu.fillerId())).isEqualTo(before);
         assertThat(fx.meta.received()).hasSize(1);
         assertThat(fx.query("SELECT provider_name FROM appointment WHERE external_id = ?", siu.fillerId()).get(0))
-                .containsEntry("PROVIDER_NAME", "DR MARK JONES");
+                .containsEntry("PROVIDER_NAME", "Dr Mark Jones");
 
         fx.clock.set(detroit(6, 14, 1)); // just past the 48h reminder
         await().atMost(Duration.ofSeconds(10)).until(() -> Flow.requestsFor(fx, "appointment_reminder").size() == 1);
         List<String> params = Flow.bodyParameters(Flow.requestsFor(fx, "appointment_reminder").get(0));
-        assertThat(params.get(1)).isEqualTo("DR MARK JONES");
+        assertThat(params.get(1)).isEqualTo("Dr Mark Jones");
         assertThat(params.get(2)).isEqualTo("Friday, March 8, 2030");
         assertThat(params.get(3)).isEqualTo("2:00 PM");
         Flow.awaitIdle(fx);

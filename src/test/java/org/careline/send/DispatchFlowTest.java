@@ -74,7 +74,7 @@ class DispatchFlowTest {
         JsonNode params = json.path("template").path("components").path(0).path("parameters");
         assertThat(params).hasSize(6);
         assertThat(params.get(0).path("text").asText()).isEqualTo("Jane");
-        assertThat(params.get(1).path("text").asText()).isEqualTo("DR ANNA SMITH");
+        assertThat(params.get(1).path("text").asText()).isEqualTo("Dr Anna Smith");
         assertThat(params.get(2).path("text").asText()).isEqualTo("Friday, March 8, 2030");
         assertThat(params.get(3).path("text").asText()).isEqualTo("2:00 PM");
         assertThat(params.get(4).path("text").asText()).isEqualTo("GH Clinic");
@@ -105,9 +105,11 @@ class DispatchFlowTest {
         assertThat(params).hasSize(8);
         assertThat(params.subList(0, 6)).containsExactly(
                 "Jane",
-                "DR ANNA SMITH",
-                "viernes 8 de marzo de 2030",
-                "14:00",
+                "Dr Anna Smith",
+                // CLDR's Spanish as written in the United States (the site's country): es-US, a 12-hour clock
+                // ("p.\u00a0m." with CLDR's no-break space)
+                "viernes, 8 de marzo de 2030",
+                "2:00 p.\u00a0m.",
                 "GH Clinic",
                 "1000 Hospital Lane, Ann Arbor, MI");
         // gh-clinic's pin in mappings/sites.yaml: latitude 42.2808, longitude -83.7430

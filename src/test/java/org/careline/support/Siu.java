@@ -24,6 +24,7 @@ public final class Siu {
     private String note = "Bring your insurance card";
     private String[] moreNotes = new String[0];
     private String provider = "D1^SMITH^ANNA^^^DR";
+    private String aig;
     private String charset = "";
     private String separator = "\r";
     // 12 hex digits (ids too): with 6, the long reliability runs (thousands of bookings) drew the same MRN twice
@@ -55,6 +56,8 @@ public final class Siu {
     public Siu moreNotes(String... n) { this.moreNotes = n.clone(); return this; }
     /** AIP-3 (XCN: id^family^given^middle^suffix^prefix). */
     public Siu provider(String xcn) { this.provider = xcn; return this; }
+    /** Adds an AIG segment whose resource (AIG-3, CWE) is {@code cwe}, e.g. "KM^kmurphy2". */
+    public Siu aig(String cwe) { this.aig = cwe; return this; }
     /** The same message again under a new control id (MSH-10), so it is not taken for a resend. */
     public Siu newControlId() { this.controlId = "C" + UUID.randomUUID().toString().replace("-", "").substring(0, 12); return this; }
     public Siu charset(String c) { this.charset = c; return this; }
@@ -87,8 +90,9 @@ public final class Siu {
         for (String segment : afterPid) {
             b.append(segment).append(separator);
         }
-        b.append("RGS|1").append(separator).append(ais).append(separator)
-                .append(ail).append(separator).append(aip);
+        b.append("RGS|1").append(separator).append(ais).append(separator);
+        if (aig != null) b.append("AIG|1||").append(aig).append(separator); // SIU's order: AIS, AIG, AIL, AIP
+        b.append(ail).append(separator).append(aip);
         return b.toString();
     }
 }

@@ -5,6 +5,7 @@ import ca.uhn.hl7v2.model.Segment;
 import ca.uhn.hl7v2.util.Terser;
 import org.careline.config.Hl7Datatype;
 import org.careline.config.Hl7Source;
+import org.careline.names.NameSource;
 
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,9 @@ final class Hl7Fields {
 
     /** "/.PID-13", "/.AIL(1)-3(2)": the segment spec, field number and optional field repetition. */
     static final Pattern FIELD_PATH = Pattern.compile("(.*?[A-Z][A-Z0-9]{2}(?:\\(\\d+\\))?)-(\\d+)(?:\\((\\d+)\\))?$");
+
+    /** The datatype name whose sources are person names (pieces.yaml's "person"). */
+    static final String PERSON = "person";
 
     private final Function<String, List<Hl7Source>> sources;
     private final Map<String, Hl7Datatype> datatypes;
@@ -65,6 +69,39 @@ final class Hl7Fields {
             }
         }
         return values;
+    }
+
+    /**
+     * The field's sources as name candidates for {@link org.careline.names.ProviderNames}: a source read "as: person"
+     * on a whole field is an XCN split into its parts (id XCN-1, family XCN-2.2 + XCN-2.1, given XCN-3, title XCN-6);
+     * any other source is a written text. Empty sources are left out.
+     */
+    List<NameSource> names(SegmentReads t, String field) {
+        List<NameSource> out = new java.util.ArrayList<>();
+        for (Hl7Source s : sources(field)) {
+            try {
+                Field f = PERSON.equals(s.as()) ? field(t, s.path()) : null;
+                if (f != null) {
+                    String surname = clean(Terser.get(f.segment, f.number, f.rep, 2, 1));
+                    String ownPrefix = clean(Terser.get(f.segment, f.number, f.rep, 2, 2));
+                    String family = surname == null ? null : ownPrefix == null ? surname : ownPrefix + " " + surname;
+                    NameSource.Parts parts = new NameSource.Parts(clean(Terser.get(f.segment, f.number, f.rep, 1, 1)),
+                            family, clean(Terser.get(f.segment, f.number, f.rep, 3, 1)),
+                            clean(Terser.get(f.segment, f.number, f.rep, 6, 1)));
+                    if (parts.id() != null || parts.family() != null || parts.given() != null) {
+                        out.add(parts);
+                    }
+                    continue;
+                }
+            } catch (HL7Exception | RuntimeException e) {
+                continue; // no such field in this message's structure: no candidate here
+            }
+            String text = read(t, s);
+            if (text != null) {
+                out.add(new NameSource.Text(text));
+            }
+        }
+        return out;
     }
 
     /**

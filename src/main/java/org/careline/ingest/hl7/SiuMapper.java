@@ -8,6 +8,7 @@ import org.careline.model.AppointmentAction;
 import org.careline.model.AppointmentEvent;
 import org.careline.model.ConsentSignal;
 import org.careline.model.Site;
+import org.careline.names.ProviderNames;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +72,7 @@ public final class SiuMapper {
         String patientKey = source + "|" + (authority == null ? "" : authority) + "|" + patient.id();
         return new AppointmentEvent(source, externalId, received.triggerEvent(), action, start, duration,
                 patientKey, patient.givenName(), patient.familyName(), patient.phone(), patient.language(),
-                fields.first(t, "provider"), fields.first(t, "location"), site.code(), fields.first(t, "serviceCode"),
+                provider(t, patient.language(), site), fields.first(t, "location"), site.code(), fields.first(t, "serviceCode"),
                 fields.first(t, "serviceName"), fields.first(t, "instructions"),
                 new AppointmentEvent.FeedReference(fields.first(t, "placerId"), fields.first(t, "fillerId"),
                         patient.id(), authority, received.header().version()));
@@ -115,6 +116,16 @@ public final class SiuMapper {
     }
 
     /** The first source whose value is a time as precise as its datatype asks, read in the datatype's zone. */
+    /**
+     * The provider's name as the patient will read it: the first source naming a real person, in proper case and
+     * in the order of the patient's language (the site's when the feed gives none); null when no source does, so
+     * the message goes with the template variant that names no provider.
+     */
+    private String provider(SegmentReads t, String patientLanguage, Site site) {
+        String language = patientLanguage != null ? patientLanguage : site.language();
+        return ProviderNames.display(fields.names(t, "provider"), language).orElse(null);
+    }
+
     private Instant time(SegmentReads t, String field, Site site) {
         for (Hl7Source s : mapping.sources(field)) {
             String v = fields.read(t, s);

@@ -450,7 +450,7 @@ class Hl7ListenerTest {
         assertThat(a.get("SITE_CODE")).isEqualTo("gh-clinic");
         assertThat(a.get("SERVICE_CODE")).isEqualTo("CONS");
         assertThat(a.get("SERVICE_NAME")).isEqualTo("Consultation");
-        assertThat(a.get("PROVIDER_NAME")).isEqualTo("DR ANNA SMITH");
+        assertThat(a.get("PROVIDER_NAME")).isEqualTo("Dr Anna Smith");
         assertThat(a.get("LOCATION_NAME")).isEqualTo("ROOM1, GH Clinic");
         assertThat(a.get("INSTRUCTIONS")).isEqualTo("Bring your insurance card");
         Map<String, Object> p = patientOf(a);

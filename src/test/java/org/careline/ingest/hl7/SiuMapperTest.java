@@ -115,7 +115,7 @@ class SiuMapperTest {
         assertThat(e.familyName()).isEqualTo("DOE");
         assertThat(e.phoneE164()).isEqualTo("+16082719000");
         assertThat(e.language()).isEqualTo("en");
-        assertThat(e.provider()).isEqualTo("DR ANNA SMITH");
+        assertThat(e.provider()).isEqualTo("Dr Anna Smith");
         assertThat(e.location()).isEqualTo("ROOM1, GH Clinic");
         assertThat(e.siteCode()).isEqualTo("gh-clinic");
         assertThat(e.serviceCode()).isEqualTo("CONS");
@@ -358,8 +358,8 @@ class SiuMapperTest {
 
     @Test
     void providerFromAip3WithPrefix() throws Exception {
-        assertThat(map(msg()).provider()).isEqualTo("DR ANNA SMITH");
-        assertThat(map(msg().set("AIP", "AIP|1||D1^SMITH^ANNA")).provider()).isEqualTo("ANNA SMITH");
+        assertThat(map(msg()).provider()).isEqualTo("Dr Anna Smith");
+        assertThat(map(msg().set("AIP", "AIP|1||D1^SMITH^ANNA")).provider()).isEqualTo("Anna Smith");
     }
 
     @Test
@@ -371,7 +371,7 @@ class SiuMapperTest {
     @Test
     void providerFromPv17WhenThereIsNoResource() throws Exception {
         Msg m = msg().set("AIP", null).after("PID", "PV1|1|O|||||0210^ATTEND^AARON^A^^Dr");
-        assertThat(map(m).provider()).isEqualTo("Dr AARON ATTEND");
+        assertThat(map(m).provider()).isEqualTo("Dr Aaron Attend");
     }
 
     @Test
