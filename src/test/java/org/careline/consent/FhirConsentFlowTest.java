@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.careline.support.EngineFixture;
 import org.careline.support.FhirStub;
+import org.careline.support.MetaStub;
 import org.careline.support.Flow;
 import org.careline.support.TestMappings;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,7 +97,7 @@ class FhirConsentFlowTest {
     void aDenyConsentAtAnOptOutSiteStopsEverythingStillToCome() throws Exception {
         start(null);
         notify("Appointment/a1", appointment());
-        await().atMost(Duration.ofSeconds(15)).until(() -> !Flow.requestsFor(fx, "appointment_confirmation").isEmpty());
+        await().atMost(Duration.ofSeconds(15)).until(() -> !confirmations().isEmpty());
         Flow.awaitIdle(fx);
         assertThat(fx.count("SELECT COUNT(*) FROM outbox WHERE kind = 'REMINDER' AND status = 'PENDING'")).isEqualTo(2);
         fx.meta.clear();
@@ -125,14 +127,14 @@ class FhirConsentFlowTest {
         notify("Appointment/a1", appointment());
         await().atMost(Duration.ofSeconds(15)).until(() -> !Flow.requestsFor(fx, "messaging_consent").isEmpty());
         Flow.awaitIdle(fx);
-        assertThat(Flow.requestsFor(fx, "appointment_confirmation")).isEmpty();
+        assertThat(confirmations()).isEmpty();
         assertThat(fx.query("SELECT status, error_reason FROM outbox WHERE kind = 'CONFIRMATION'").get(0))
                 .containsEntry("STATUS", "PENDING").containsEntry("ERROR_REASON", "held: awaiting consent");
         fx.meta.clear();
 
         notify("Consent/c7", consent("c7", "active", "permit"));
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> !Flow.requestsFor(fx, "appointment_confirmation").isEmpty());
+        await().atMost(Duration.ofSeconds(15)).until(() -> !confirmations().isEmpty());
         assertThat(fx.query("SELECT consent FROM patient").get(0)).containsEntry("CONSENT", "GRANTED");
         assertThat(fx.query("SELECT consent_value, source FROM consent_event")).singleElement()
                 .satisfies(r -> assertThat(r).containsEntry("CONSENT_VALUE", "GRANTED").containsEntry("SOURCE", "fhir:c7"));
@@ -160,5 +162,12 @@ class FhirConsentFlowTest {
         }
         assertThat(fx.count("SELECT COUNT(*) FROM fhir_work")).isZero();
         assertThat(fx.count("SELECT COUNT(*) FROM consent_event")).isZero();
+    }
+
+    /** The confirmations sent: this appointment names no practitioner, so its template's withoutProvider variant. */
+    private List<MetaStub.Received> confirmations() {
+        List<MetaStub.Received> sent = new java.util.ArrayList<>(Flow.requestsFor(fx, "appointment_confirmation"));
+        sent.addAll(Flow.requestsFor(fx, "appointment_confirmation_no_provider"));
+        return sent;
     }
 }

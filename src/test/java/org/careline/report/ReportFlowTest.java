@@ -186,7 +186,8 @@ class ReportFlowTest {
         MonthlyReports round = fx.engine.camelContext().getRegistry().lookupByNameAndType("monthlyReports",
                 MonthlyReports.class);
         round.run();
-        assertThat(fx.count("SELECT COUNT(*) FROM kpi_report WHERE report_month = '2026-11'")).isEqualTo(3);
+        // One per shipped site: main, demo-clinic, gh-clinic, royal-london.
+        assertThat(fx.count("SELECT COUNT(*) FROM kpi_report WHERE report_month = '2026-11'")).isEqualTo(4);
         await().atMost(Duration.ofSeconds(20)).until(() -> novemberMails() == 1);
         round.run();
         round.run();
