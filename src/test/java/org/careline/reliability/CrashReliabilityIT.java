@@ -263,11 +263,17 @@ class CrashReliabilityIT {
         assertNoSecretsLogged(first, second);
     }
 
-    /** Recipients (digits) of the booking confirmations the stand-in received, one entry per request. */
+    /**
+     * Recipients (digits) of the booking confirmations the stand-in received, one entry per request: the template or
+     * its withoutProvider variant (these bookings name no provider).
+     */
+    private static final Set<String> CONFIRMATION_TEMPLATES = Set.of("appointment_confirmation",
+            "appointment_confirmation_no_provider");
+
     private static List<String> confirmations(MetaStub meta) {
         return meta.received().stream()
-                .filter(r -> !r.isMediaUpload()
-                        && "appointment_confirmation".equals(r.json().path("template").path("name").asText()))
+                .filter(r -> !r.isMediaUpload() && CONFIRMATION_TEMPLATES.contains(
+                        r.json().path("template").path("name").asText()))
                 .map(r -> r.json().path("to").asText())
                 .toList();
     }
