@@ -1,18 +1,11 @@
 package org.careline.alerts;
 
-import jakarta.mail.AuthenticationFailedException;
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.SendFailedException;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import org.careline.config.SmtpSettings;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Date;
 import java.util.List;
 import java.util.Properties;
 
@@ -27,15 +20,13 @@ public final class MailAlertChannel implements AlertChannel {
     private static final int TIMEOUT_MS = 15_000;
 
     private final String name;
-    private final List<String> to;
-    private final SmtpSettings smtp;
-    private final Session session;
+    private final int recipients;
+    private final SmtpPost post;
 
     public MailAlertChannel(String name, List<String> to, SmtpSettings smtp) {
         this.name = name;
-        this.to = List.copyOf(to);
-        this.smtp = smtp;
-        this.session = Session.getInstance(properties(smtp));
+        this.recipients = to.size();
+        this.post = new SmtpPost(to, smtp);
     }
 
     /** The Jakarta Mail session properties of CARELINE_SMTP_* (the monthly report mails through them too). */
@@ -62,37 +53,16 @@ public final class MailAlertChannel implements AlertChannel {
 
     @Override
     public DeliveryOutcome send(AlertMessage m) {
+        MimeMessage mail;
         try {
-            MimeMessage mail = new MimeMessage(session);
-            mail.setFrom(new InternetAddress(smtp.from()));
-            for (String address : to) {
-                mail.addRecipient(Message.RecipientType.TO, new InternetAddress(address));
-            }
+            mail = post.draft();
             mail.setSubject(m.title(), StandardCharsets.UTF_8.name());
             mail.setText(body(m), StandardCharsets.UTF_8.name());
-            mail.setSentDate(new Date());
             mail.setHeader(WebhookAlertChannel.ALERT_ID_HEADER, String.valueOf(m.id()));
-            if (smtp.user() != null) {
-                Transport.send(mail, smtp.user(), smtp.password() == null ? "" : smtp.password());
-            } else {
-                Transport.send(mail);
-            }
-            return new DeliveryOutcome.Delivered();
-        } catch (SendFailedException e) {
-            // Addresses the server refused: no retry changes its mind. Anything else in it (a 4xx) is transient.
-            if (e.getInvalidAddresses() != null && e.getInvalidAddresses().length > 0
-                    && (e.getValidSentAddresses() == null || e.getValidSentAddresses().length == 0)
-                    && (e.getValidUnsentAddresses() == null || e.getValidUnsentAddresses().length == 0)) {
-                return new DeliveryOutcome.Refused("SMTP refused every recipient: " + oneLine(e));
-            }
-            return new DeliveryOutcome.Retry("SMTP: " + oneLine(e), null);
-        } catch (AuthenticationFailedException e) {
-            // A person must fix CARELINE_SMTP_USER/PASSWORD; until they do (or the delivery gives up), keep trying.
-            return new DeliveryOutcome.Retry("SMTP login refused (check CARELINE_SMTP_USER / CARELINE_SMTP_PASSWORD)",
-                    null);
         } catch (MessagingException e) {
-            return new DeliveryOutcome.Retry("SMTP: " + oneLine(e), null);
+            return SmtpPost.unsendable(e);
         }
+        return post.send(mail);
     }
 
     static String body(AlertMessage m) {
@@ -116,12 +86,6 @@ public final class MailAlertChannel implements AlertChannel {
         return b.toString();
     }
 
-    private static String oneLine(Exception e) {
-        String s = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        s = s.replaceAll("\\s+", " ").trim();
-        return s.length() > 300 ? s.substring(0, 300) : s;
-    }
-
     /** How long a send may take at most: connect, then each read and write. */
     static Duration timeout() {
         return Duration.ofMillis(TIMEOUT_MS);
@@ -129,6 +93,6 @@ public final class MailAlertChannel implements AlertChannel {
 
     @Override
     public String toString() {
-        return "email " + name + " (" + to.size() + " recipients)";
+        return "email " + name + " (" + recipients + " recipients)";
     }
 }

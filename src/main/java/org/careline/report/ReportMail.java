@@ -1,23 +1,16 @@
 package org.careline.report;
 
 import jakarta.activation.DataHandler;
-import jakarta.mail.AuthenticationFailedException;
-import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
-import jakarta.mail.SendFailedException;
-import jakarta.mail.Session;
-import jakarta.mail.Transport;
-import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
 import jakarta.mail.util.ByteArrayDataSource;
 import org.careline.alerts.DeliveryOutcome;
-import org.careline.alerts.MailAlertChannel;
+import org.careline.alerts.SmtpPost;
 import org.careline.config.SmtpSettings;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Date;
 import java.util.List;
 
 /**
@@ -31,15 +24,11 @@ public final class ReportMail {
     public static final String REPORT_ID_HEADER = "X-Careline-Report-Id";
 
     private final String name;
-    private final List<String> to;
-    private final SmtpSettings smtp;
-    private final Session session;
+    private final SmtpPost post;
 
     public ReportMail(String name, List<String> to, SmtpSettings smtp) {
         this.name = name;
-        this.to = List.copyOf(to);
-        this.smtp = smtp;
-        this.session = Session.getInstance(MailAlertChannel.properties(smtp));
+        this.post = new SmtpPost(to, smtp);
     }
 
     public String name() {
@@ -52,12 +41,9 @@ public final class ReportMail {
 
     /** One attempt; never throws for a server that is down, it says so in the outcome. */
     public DeliveryOutcome send(Letter l) {
+        MimeMessage mail;
         try {
-            MimeMessage mail = new MimeMessage(session);
-            mail.setFrom(new InternetAddress(smtp.from()));
-            for (String address : to) {
-                mail.addRecipient(Message.RecipientType.TO, new InternetAddress(address));
-            }
+            mail = post.draft();
             mail.setSubject("[Careline] Monthly report " + l.siteName() + " (" + l.site() + ") " + l.month(),
                     StandardCharsets.UTF_8.name());
             MimeBodyPart text = new MimeBodyPart();
@@ -72,28 +58,11 @@ public final class ReportMail {
             parts.addBodyPart(attachment(l.csv(), ReportCsv.CONTENT_TYPE, ReportFiles.filename(l.site(), l.month(),
                     "csv")));
             mail.setContent(parts);
-            mail.setSentDate(new Date());
             mail.setHeader(REPORT_ID_HEADER, String.valueOf(l.reportId()));
-            if (smtp.user() != null) {
-                Transport.send(mail, smtp.user(), smtp.password() == null ? "" : smtp.password());
-            } else {
-                Transport.send(mail);
-            }
-            return new DeliveryOutcome.Delivered();
-        } catch (SendFailedException e) {
-            // Every address refused: no retry changes the server's mind. Anything else in it (a 4xx) is transient.
-            if (e.getInvalidAddresses() != null && e.getInvalidAddresses().length > 0
-                    && (e.getValidSentAddresses() == null || e.getValidSentAddresses().length == 0)
-                    && (e.getValidUnsentAddresses() == null || e.getValidUnsentAddresses().length == 0)) {
-                return new DeliveryOutcome.Refused("SMTP refused every recipient: " + oneLine(e));
-            }
-            return new DeliveryOutcome.Retry("SMTP: " + oneLine(e), null);
-        } catch (AuthenticationFailedException e) {
-            return new DeliveryOutcome.Retry("SMTP login refused (check CARELINE_SMTP_USER / CARELINE_SMTP_PASSWORD)",
-                    null);
         } catch (MessagingException e) {
-            return new DeliveryOutcome.Retry("SMTP: " + oneLine(e), null);
+            return SmtpPost.unsendable(e);
         }
+        return post.send(mail);
     }
 
     private static MimeBodyPart attachment(byte[] bytes, String type, String filename) throws MessagingException {
@@ -104,9 +73,4 @@ public final class ReportMail {
         return part;
     }
 
-    private static String oneLine(Exception e) {
-        String s = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        s = s.replaceAll("\\s+", " ").trim();
-        return s.length() > 300 ? s.substring(0, 300) : s;
-    }
 }
