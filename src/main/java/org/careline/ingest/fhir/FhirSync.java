@@ -7,6 +7,7 @@ import org.careline.fhir.FhirRejectedException;
 import org.careline.fhir.FhirUnavailableException;
 import org.careline.results.ResultNotices;
 import org.careline.schedule.AppointmentScheduler;
+import org.careline.schedule.DueLine;
 import org.careline.consent.ConsentRecorder;
 import org.careline.consent.ConsentWiring;
 import org.careline.model.ConsentValue;
@@ -254,6 +255,10 @@ public final class FhirSync {
                 LOG.info("FHIR {} version {} status {}: appointment={} reachable={} queued={} cancelled={}",
                         LogSafe.of(ref), LogSafe.of(version), LogSafe.of(status), r.appointmentId(), r.reachable(),
                         r.messagesQueued(), r.messagesCancelled());
+                // The same due line as an SIU's: when each queued message goes out and why (quiet hours...).
+                for (AppointmentScheduler.Queued q : r.queued()) {
+                    LOG.info("{}", DueLine.of(q.outboxId(), r.appointmentId(), q.planned()));
+                }
             } else {
                 LOG.info("FHIR {} version {} status {}: nothing to do", LogSafe.of(ref), LogSafe.of(version),
                         LogSafe.of(status));

@@ -4,6 +4,8 @@ import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.CacheControlDirective;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.careline.ingest.fhir.FhirSubscriptions;
 import org.careline.support.EngineFixture;
 import org.careline.support.FhirTestServer;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -185,8 +188,23 @@ class FhirEndToEndTest {
     @Test
     void aBookedAppointmentIsConfirmedRescheduledAndCancelledOnceEach() throws Exception {
         start(TestMappings.withFhirSite());
-        Booked b = book(DAYTIME.plus(3, ChronoUnit.DAYS));
-        awaitSent("appointment_confirmation", b.to());
+        ch.qos.logback.classic.Logger syncLog = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(FhirSync.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        syncLog.addAppender(lines);
+        Booked b;
+        try {
+            b = book(DAYTIME.plus(3, ChronoUnit.DAYS));
+            awaitSent("appointment_confirmation", b.to());
+        } finally {
+            syncLog.detachAppender(lines);
+        }
+        // The same due lines as an SIU's: each queued message by id, when it is due and why; no patient data.
+        List<String> due = lines.list.stream().map(ILoggingEvent::getFormattedMessage)
+                .filter(l -> l.matches("outbox=\\d+ appointment=\\d+ .* due .*")).toList();
+        assertThat(due).anySatisfy(l -> assertThat(l).contains(" confirmation due now"));
+        assertThat(due).anySatisfy(l -> assertThat(l).matches(".* reminder \\S+ due \\d{4}-.*Z: .*before the visit"));
+        assertThat(String.join("\n", due)).doesNotContain(b.to().replace("+", ""));
         assertThat(fx.query("SELECT a.status, a.site_code, a.pin_latitude FROM appointment a WHERE a.source = 'FHIR' "
                 + "AND a.external_id = ?", b.appointment().getIdPart()))
                 .singleElement().satisfies(r -> {
